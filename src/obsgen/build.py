@@ -1,0 +1,99 @@
+"""Compile a project (load → validate → emit) and write its artifacts atomically."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from obsgen.check.catalog import check_catalog
+from obsgen.check.rules import check_rules
+from obsgen.check.ruletests import check_rule_tests
+from obsgen.config import Config
+from obsgen.diagnostics import Diagnostic, Location, has_errors, sorted_unique
+from obsgen.emit import prometheus
+from obsgen.load import load_project
+from obsgen.model.project import Project
+
+
+@dataclass(frozen=True)
+class Compiled:
+    project: Project | None
+    artifacts: dict[str, str] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.project is not None and not has_errors(self.diagnostics)
+
+
+def validate(project: Project) -> list[Diagnostic]:
+    """Checks on the model itself, run before anything is emitted."""
+    return [*check_catalog(project), *check_rules(project), *check_rule_tests(project)]
+
+
+def emit(project: Project) -> dict[str, str]:
+    return dict(sorted(prometheus.artifacts(project).items()))
+
+
+def compile_project(config: Config) -> Compiled:
+    project, diagnostics = load_project(config)
+    if project is None:
+        return Compiled(None, {}, diagnostics)
+    diagnostics = sorted_unique([*diagnostics, *validate(project)])
+    if has_errors(diagnostics):
+        return Compiled(project, {}, diagnostics)
+    return Compiled(project, emit(project), diagnostics)
+
+
+def changed_paths(build_dir: Path, artifacts: dict[str, str]) -> list[str]:
+    """Artifacts whose text differs from what `build_dir` holds, plus files that would go."""
+    changed = [p for p, text in artifacts.items()
+               if not (build_dir / p).is_file()
+               or (build_dir / p).read_text(encoding="utf-8") != text]
+    if build_dir.is_dir():
+        existing = {f.relative_to(build_dir).as_posix() for f in build_dir.rglob("*") if f.is_file()}
+        changed += sorted(existing - set(artifacts))
+    return sorted(changed)
+
+
+def write_atomically(build_dir: Path, artifacts: dict[str, str]) -> None:
+    """Write everything into a sibling temp folder, then swap it in; on any failure the old
+    build folder is left as it was."""
+    parent = build_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{build_dir.name}.tmp-", dir=parent))
+    try:
+        for rel, text in artifacts.items():
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text.encode("utf-8"))
+        _swap(staging, build_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, build_dir: Path) -> None:
+    if not build_dir.exists():
+        staging.rename(build_dir)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f"{build_dir.name}.old-", dir=build_dir.parent))
+    retired.rmdir()
+    build_dir.rename(retired)
+    try:
+        staging.rename(build_dir)
+    except OSError:
+        retired.rename(build_dir)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def write(config: Config, artifacts: dict[str, str]) -> list[Diagnostic]:
+    try:
+        write_atomically(config.build, artifacts)
+    except OSError as exc:
+        return [Diagnostic.of("OBS501", f"cannot write {config.build}: {exc.strerror or exc}",
+                              Location(str(config.build)), "check permissions and free space")]
+    return []

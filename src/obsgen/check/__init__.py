@@ -1,0 +1,1 @@
+"""Checkers: each takes a model or artifacts and returns diagnostics; none prints."""

@@ -1,0 +1,107 @@
+"""`obsgen check` on a built project: schemas, promtool check rules, promtool test rules, each
+finding mapped back to the definition that produced it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from obsgen.check import promtool
+from obsgen.check.schemas import RULES_SCHEMA, TESTS_SCHEMA, validate_yaml
+from obsgen.diagnostics import Diagnostic, Location
+from obsgen.emit.prometheus import rules_path, tests_path
+from obsgen.model.project import Project
+
+
+@dataclass(frozen=True)
+class CheckStats:
+    rule_files: int = 0
+    rules: int = 0
+    test_files: int = 0
+    test_cases: int = 0
+    failed_cases: int = 0
+
+
+def check_schemas(build_dir: Path, artifacts: dict[str, str]) -> list[Diagnostic]:
+    found = []
+    for rel, text in artifacts.items():
+        schema = TESTS_SCHEMA if rel.endswith(".test.yml") else (
+            RULES_SCHEMA if rel.endswith(".rules.yml") else None)
+        if schema is None:
+            continue
+        code = "OBS402" if schema == TESTS_SCHEMA else "OBS401"
+        for f in validate_yaml(text, schema):
+            found.append(Diagnostic.of(code, f.message, Location(str(build_dir / rel), f.line,
+                                                                 f.column),
+                                       "obsgen emitted this; please report it as a bug"))
+    return found
+
+
+def _rule_location(project: Project, finding: promtool.CheckFinding) -> Location | None:
+    for group in project.groups:
+        if rules_path(group).endswith(Path(finding.file).name) and group.name == finding.group:
+            if finding.rule_index and finding.rule_index <= len(group.rules):
+                return group.rules[finding.rule_index - 1].source
+            return group.source
+    return None
+
+
+def _check_rules(project: Project, tool: promtool.Promtool, build_dir: Path) -> list[Diagnostic]:
+    files = [rules_path(g) for g in project.groups]
+    found = []
+    for f in promtool.check_rules(tool, files, build_dir):
+        emitted = Location(str(build_dir / f.file), f.line, f.column)
+        source = _rule_location(project, f)
+        code = "OBS303" if source else "OBS305"
+        found.append(Diagnostic.of(code, f"promtool check rules: {f.message}", source or emitted,
+                                   f"emitted at {emitted}"))
+    return found
+
+
+def _test_location(project: Project, name: str | None) -> Location | None:
+    return next((t.source for t in project.tests if t.name == name), None)
+
+
+def _test_rules(project: Project, tool: promtool.Promtool, build_dir: Path
+                ) -> tuple[list[Diagnostic], int]:
+    found, failed = [], 0
+    for group in project.groups:
+        rel = tests_path(group)
+        if not (build_dir / rel).is_file():
+            continue
+        for failure in promtool.test_rules(tool, rel, build_dir):
+            failed += 1
+            where = _test_location(project, failure.test_name)
+            title = f"rule test {failure.test_name!r} failed" if failure.test_name else (
+                f"promtool test rules failed on {rel}")
+            found.append(Diagnostic.of("OBS304" if where else "OBS305", title,
+                                       where or Location(str(build_dir / rel)),
+                                       "promtool says:\n    " + failure.detail.replace(
+                                           "\n", "\n    ")))
+    return found, failed
+
+
+def _count(build_dir: Path, rel: str, key: str) -> int:
+    data = yaml.safe_load((build_dir / rel).read_text(encoding="utf-8")) or {}
+    if key == "rules":
+        return sum(len(g.get("rules") or []) for g in data.get("groups", []))
+    return len(data.get("tests", []))
+
+
+def check_project(project: Project, build_dir: Path, artifacts: dict[str, str],
+                  tool: promtool.Promtool) -> tuple[list[Diagnostic], CheckStats]:
+    diagnostics = check_schemas(build_dir, artifacts)
+    warning = promtool.version_warning(tool)
+    diagnostics += [warning] if warning else []
+    diagnostics += _check_rules(project, tool, build_dir)
+    test_diags, failed = _test_rules(project, tool, build_dir)
+    diagnostics += test_diags
+    rule_files = [p for p in artifacts if p.endswith(".rules.yml")]
+    test_files = [p for p in artifacts if p.endswith(".test.yml")]
+    stats = CheckStats(
+        rule_files=len(rule_files), rules=sum(_count(build_dir, p, "rules") for p in rule_files),
+        test_files=len(test_files),
+        test_cases=sum(_count(build_dir, p, "tests") for p in test_files), failed_cases=failed)
+    return diagnostics, stats

@@ -1,0 +1,132 @@
+"""The promtool wrapper: find the binary, run `check rules` and `test rules`, and turn what it
+prints into findings. Callers map findings back to definitions."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from obsgen.diagnostics import Diagnostic, UsageError
+
+TESTED_VERSION = (2, 42, 0)
+SETUP_HINT = "run `make setup` (installs Debian's prometheus package), or set $PROMTOOL"
+_CHECK_LINE = re.compile(
+    r'^(?P<file>.+?): (?P<line>\d+):(?P<col>\d+): group "(?P<group>.*?)", rule (?P<index>\d+), '
+    r'"(?P<rule>.*?)": (?P<message>.*)$')
+_FILE_LINE = re.compile(r"^(?P<file>\S+?\.ya?ml): (?P<message>.+)$")
+_TEST_NAME = re.compile(r"^\s+name: (?P<name>.*),\s*$")
+_VERSION = re.compile(r"version (\d+)\.(\d+)\.(\d+)")
+
+
+@dataclass(frozen=True)
+class Promtool:
+    path: str
+    version: tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class CheckFinding:
+    """One problem promtool reported; group/rule are set when it names them (1-based index)."""
+
+    file: str
+    message: str
+    line: int = 0
+    column: int = 0
+    group: str | None = None
+    rule_index: int | None = None
+
+
+@dataclass(frozen=True)
+class TestFailure:
+    file: str
+    test_name: str | None
+    detail: str
+
+
+def find_promtool(env: dict[str, str] | None = None) -> Promtool:
+    """$PROMTOOL, else promtool on PATH; raises UsageError (exit 2) when there is none."""
+    env = dict(os.environ) if env is None else env
+    candidate = env.get("PROMTOOL") or shutil.which("promtool", path=env.get("PATH"))
+    if not candidate or not Path(candidate).is_file():
+        where = f"$PROMTOOL={env['PROMTOOL']!r} is not a file" if env.get("PROMTOOL") else (
+            "promtool is not on PATH")
+        raise UsageError(Diagnostic.of("OBS301", f"promtool not found: {where}", None,
+                                       SETUP_HINT))
+    return Promtool(candidate, _version(candidate))
+
+
+def _version(path: str) -> tuple[int, int, int]:
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UsageError(Diagnostic.of("OBS301", f"cannot run {path}: {exc}", None,
+                                       SETUP_HINT)) from None
+    found = _VERSION.search(out.stdout + out.stderr)
+    if not found:
+        raise UsageError(Diagnostic.of("OBS301", f"{path} does not look like promtool", None,
+                                       SETUP_HINT))
+    major, minor, patch = (int(g) for g in found.groups())
+    return (major, minor, patch)
+
+
+def version_warning(tool: Promtool) -> Diagnostic | None:
+    if tool.version >= TESTED_VERSION:
+        return None
+    have = ".".join(map(str, tool.version))
+    return Diagnostic.of("OBS302", f"promtool {have} is older than the tested 2.42.0", None,
+                         "its checks may differ; install Debian's prometheus package")
+
+
+def _run(tool: Promtool, args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([tool.path, *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=600, check=False)
+
+
+def parse_check_output(text: str) -> list[CheckFinding]:
+    findings = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if m := _CHECK_LINE.match(line):
+            findings.append(CheckFinding(m["file"], m["message"], int(m["line"]), int(m["col"]),
+                                         m["group"], int(m["index"])))
+        elif m := _FILE_LINE.match(line):
+            findings.append(CheckFinding(m["file"], m["message"]))
+    return findings
+
+
+def check_rules(tool: Promtool, files: Sequence[str], cwd: Path) -> list[CheckFinding]:
+    """`promtool check rules`; file names in findings are as given (relative to cwd)."""
+    if not files:
+        return []
+    result = _run(tool, ["check", "rules", *files], cwd)
+    findings = parse_check_output(result.stderr + result.stdout)
+    if result.returncode != 0 and not findings:
+        findings.append(CheckFinding(files[0], (result.stderr or result.stdout).strip()
+                                     or f"promtool exited {result.returncode}"))
+    return findings
+
+
+def parse_test_output(file: str, text: str) -> list[TestFailure]:
+    """Split `promtool test rules` output for one file into one failure per test case."""
+    failures: list[TestFailure] = []
+    blocks = re.split(r"^\s*FAILED:\s*$", text, flags=re.MULTILINE)[1:]
+    for block in blocks:
+        lines = block.strip("\n").splitlines()
+        name = next((m["name"] for ln in lines if (m := _TEST_NAME.match(ln))), None)
+        detail = "\n".join(ln.rstrip() for ln in lines if ln.strip())
+        failures.append(TestFailure(file, name, detail))
+    return failures
+
+
+def test_rules(tool: Promtool, file: str, cwd: Path) -> list[TestFailure]:
+    """`promtool test rules` on one file: one failure per failing test case."""
+    result = _run(tool, ["test", "rules", file], cwd)
+    if result.returncode == 0:
+        return []
+    output = result.stdout + result.stderr
+    return parse_test_output(file, output) or [TestFailure(file, None, output.strip())]

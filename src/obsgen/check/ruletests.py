@@ -1,0 +1,62 @@
+"""Rule-test checks: every input series is a catalog series with declared labels and values,
+and every expected alert is defined in a group."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import promql_parser
+
+from obsgen.diagnostics import Diagnostic
+from obsgen.emit.annotations import TemplateError, expected_annotations
+from obsgen.model.catalog import Catalog
+from obsgen.model.project import Project
+from obsgen.model.ruletests import RuleTest, Series
+
+# MatchOp is not hashable; its repr is "MatchOp.<Name>".
+_OPS = {"Equal": "=", "NotEqual": "!=", "Re": "=~", "NotRe": "!~"}
+
+
+def parse_series(text: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """Metric name and (label, op, value) matchers of a promtool input series."""
+    node = promql_parser.parse(text)
+    if not isinstance(node, promql_parser.VectorSelector):
+        raise ValueError("an input series is a selector like metric{label=\"value\"}")
+    matchers = [(m.name, _OPS[repr(m.op).rpartition(".")[2]], m.value)
+                for m in node.matchers.matchers]
+    name = node.name or next((v for n, _, v in matchers if n == "__name__"), "")
+    return name, matchers
+
+
+def _series_findings(series: Series, catalog: Catalog) -> Iterator[Diagnostic]:
+    try:
+        name, matchers = parse_series(series.text)
+    except ValueError as exc:
+        yield Diagnostic.of("OBS208", f"input series {series.text!r} does not parse: {exc}",
+                            series.source, 'write metric{label="value", ...}')
+        return
+    for code, message, hint in catalog.check_selector(name, matchers):
+        yield Diagnostic.of(code, f"rule test series: {message}", series.source, hint)
+
+
+def _test_findings(test: RuleTest, project: Project, catalog: Catalog) -> Iterator[Diagnostic]:
+    for series in test.series:
+        yield from _series_findings(series, catalog)
+    grouped = {id(a) for g in project.groups for a in g.alerts}
+    for expectation in test.alerts:
+        if id(expectation.alert) not in grouped:
+            yield Diagnostic.of("OBS209", f"test {test.name!r} expects {expectation.alert.name}, "
+                                "which is in no rule group", expectation.source,
+                                "add the alert to a RuleGroup")
+            continue
+        for firing in expectation.firing:
+            try:
+                expected_annotations(project, expectation.alert, firing)
+            except TemplateError as exc:
+                yield Diagnostic.of("OBS210", str(exc), expectation.source,
+                                    "give Firing(labels=..., annotations={...}) explicitly")
+
+
+def check_rule_tests(project: Project) -> list[Diagnostic]:
+    catalog = Catalog(project.metrics, project.jobs)
+    return [d for test in project.tests for d in _test_findings(test, project, catalog)]

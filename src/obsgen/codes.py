@@ -1,0 +1,90 @@
+"""The registry of diagnostic codes: one stable code, one severity, one line of doc each.
+
+Ranges: OBS0xx loading and project, OBS1xx metric catalog, OBS2xx rules and rule tests,
+OBS3xx promtool, OBS4xx schemas, OBS5xx build output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: Severity
+    summary: str
+
+
+def _registry(*codes: Code) -> dict[str, Code]:
+    table = {c.code: c for c in codes}
+    assert len(table) == len(codes), "duplicate code in the registry"
+    return table
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+CODES: dict[str, Code] = _registry(
+    # loading and project
+    Code("OBS001", E, "A definitions file has a Python syntax error."),
+    Code("OBS002", E, "An exception was raised while a definitions file was being imported."),
+    Code("OBS003", E, "The project configuration is missing or invalid."),
+    Code("OBS004", E, "A definition was given a value of the wrong type."),
+    Code("OBS005", W, "A definition object is not reachable from any definitions module."),
+    # metric catalog
+    Code("OBS101", E, "A metric or label name is not snake_case ASCII."),
+    Code("OBS102", E, "A counter's name does not end in `_total`."),
+    Code("OBS103", E, "A metric name uses a non-base unit (use seconds and bytes)."),
+    Code("OBS104", E, "A metric name repeats its type (`_counter`, `_gauge`, ...)."),
+    Code("OBS105", E, "A label name is reserved (`le`, `quantile`, `__*`) for this metric."),
+    Code("OBS106", E, "Two metrics share one name."),
+    Code("OBS107", E, "A label is declared twice on one metric."),
+    Code("OBS108", E, "A metric has no help text."),
+    Code("OBS109", E, "A query names a label that the metric does not declare."),
+    Code("OBS110", E, "A query uses a label value outside the label's declared set."),
+    Code("OBS111", E, "A query applies a function to a metric of the wrong type."),
+    Code("OBS112", E, "Histogram buckets are empty, unsorted or not finite."),
+    Code("OBS113", E, "Two scrape jobs share one name."),
+    Code("OBS114", E, "A non-counter metric name ends in `_total`."),
+    Code("OBS115", E, "An info metric's name does not end in `_info`."),
+    Code("OBS116", E, "A query names a metric that is not in the catalog."),
+    Code("OBS117", E, "A gauge declares bounds with min above max."),
+    # rules and rule tests
+    Code("OBS201", E, "A duration is not a Prometheus duration (`30s`, `5m`, `1h30m`)."),
+    Code("OBS202", E, "An alert's severity is outside the project's set."),
+    Code("OBS203", E, "An alert lacks its `summary` or `description` annotation."),
+    Code("OBS204", E, "Two rules in one group share a name."),
+    Code("OBS205", E, "Two rule groups share a name or an output file."),
+    Code("OBS206", E, "An alert or recording rule name is not valid."),
+    Code("OBS207", E, "A rule label or annotation name is not a valid label name."),
+    Code("OBS208", E, "A rule test's input series is not a valid series selector."),
+    Code("OBS209", E, "A rule test expects an alert that is in no rule group."),
+    Code("OBS210", E, "A rule test cannot derive expected annotations; give them explicitly."),
+    Code("OBS211", E, "A rule has an empty expression."),
+    Code("OBS212", E, "A rule test has no expectations."),
+    # promtool
+    Code("OBS301", E, "promtool was not found."),
+    Code("OBS302", W, "promtool's version is older than the one obsgen is tested with."),
+    Code("OBS303", E, "promtool rejected a rule (`promtool check rules`)."),
+    Code("OBS304", E, "A rule unit test failed (`promtool test rules`)."),
+    Code("OBS305", E, "promtool failed in a way obsgen could not attribute to a rule."),
+    # schemas
+    Code("OBS401", E, "A rule file does not match the Prometheus rule-file schema."),
+    Code("OBS402", E, "A rule test file does not match the promtool unit-test schema."),
+    # build output
+    Code("OBS501", E, "The build directory could not be written."),
+)
+
+
+def lookup(code: str) -> Code:
+    try:
+        return CODES[code]
+    except KeyError:
+        raise KeyError(f"unregistered diagnostic code {code!r}") from None

@@ -1,0 +1,77 @@
+"""Project configuration: `obsgen.toml`, or the `[tool.obsgen]` table of pyproject.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from obsgen.diagnostics import Diagnostic, Location, UsageError
+from obsgen.model.rules import DEFAULT_SEVERITIES
+
+KEYS = ("definitions", "build", "runbook_base_url", "severities")
+CONFIG_HINT = 'create obsgen.toml with: definitions = "definitions"'
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    file: Path
+    definitions: Path
+    build: Path
+    runbook_base_url: str = ""
+    severities: tuple[str, ...] = DEFAULT_SEVERITIES
+
+
+def _table(path: Path) -> dict[str, Any] | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(Diagnostic.of("OBS003", f"cannot parse {path.name}: {exc}",
+                                       Location(str(path)), "fix the TOML syntax")) from None
+    if path.name == "obsgen.toml":
+        return data
+    table = data.get("tool", {}).get("obsgen")
+    return table if isinstance(table, dict) else None
+
+
+def find_project(start: Path) -> tuple[Path, dict[str, Any]]:
+    """The nearest folder at or above `start` with obsgen.toml or [tool.obsgen]."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        for name in ("obsgen.toml", "pyproject.toml"):
+            candidate = folder / name
+            if candidate.is_file():
+                table = _table(candidate)
+                if table is not None:
+                    return candidate, table
+    raise UsageError(Diagnostic.of(
+        "OBS003", f"no obsgen project at or above {start}", Location(str(start)),
+        f"run obsgen inside a project, pass --project DIR, or {CONFIG_HINT}"))
+
+
+def load_config(start: Path) -> Config:
+    file, table = find_project(start)
+    where = Location(str(file))
+    unknown = sorted(set(table) - set(KEYS))
+    if unknown:
+        raise UsageError(Diagnostic.of("OBS003", f"unknown setting(s) {', '.join(unknown)}",
+                                       where, f"known settings: {', '.join(KEYS)}"))
+    root = file.parent
+    definitions = root / str(table.get("definitions", "definitions"))
+    if not definitions.is_dir():
+        raise UsageError(Diagnostic.of("OBS003", f"definitions folder {definitions} not found",
+                                       where, "create it, or point `definitions` at it"))
+    severities = table.get("severities", list(DEFAULT_SEVERITIES))
+    if not isinstance(severities, list) or not all(isinstance(s, str) for s in severities):
+        raise UsageError(Diagnostic.of("OBS003", "severities must be a list of strings", where,
+                                       'e.g. severities = ["critical", "warning", "info"]'))
+    base = table.get("runbook_base_url", "")
+    if not isinstance(base, str) or (base and not base.startswith(("http://", "https://"))):
+        raise UsageError(Diagnostic.of("OBS003", f"runbook_base_url {base!r} is not a URL",
+                                       where, 'e.g. runbook_base_url = "https://example.org/rb/"'))
+    return Config(root=root, file=file, definitions=definitions,
+                  build=root / str(table.get("build", "build")),
+                  runbook_base_url=base if not base or base.endswith("/") else base + "/",
+                  severities=tuple(severities))

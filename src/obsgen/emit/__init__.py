@@ -1,0 +1,1 @@
+"""Emitters: pure functions from the model to artifact text."""

@@ -1,0 +1,47 @@
+"""An alert's annotations as Prometheus will render them, where that can be known offline."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from obsgen.model.links import runbook_url
+from obsgen.model.project import Project
+from obsgen.model.rules import AlertRule
+from obsgen.model.ruletests import Firing
+
+# {{ $labels.name }} and {{ .Labels.name }}: the only template actions expanded offline.
+_LABEL_REF = re.compile(r"\{\{-?\s*(?:\$labels|\.Labels)\.([a-zA-Z_][a-zA-Z0-9_]*)\s*-?\}\}")
+
+
+class TemplateError(ValueError):
+    pass
+
+
+def alert_annotations(project: Project, alert: AlertRule) -> dict[str, str]:
+    """The annotations emitted for `alert`, templates unexpanded, keys sorted."""
+    values = {"summary": alert.summary, "description": alert.description, **alert.annotations}
+    group = next(g for g in project.groups if alert in g.rules)
+    url = runbook_url(project.config.runbook_base_url, group, alert)
+    if url:
+        values["runbook_url"] = url
+    return dict(sorted(values.items()))
+
+
+def expand(template: str, labels: Mapping[str, str]) -> str:
+    """Expand label references as Prometheus does (a missing label is empty); refuse the rest."""
+    expanded = _LABEL_REF.sub(lambda m: labels.get(m.group(1), ""), template)
+    if "{{" in expanded:
+        action = expanded[expanded.index("{{"):].split("}}")[0] + "}}"
+        raise TemplateError(f"cannot expand {action} offline")
+    return expanded
+
+
+def expected_annotations(project: Project, alert: AlertRule, firing: Firing) -> dict[str, str]:
+    """What promtool must see for one firing alert: given, or derived from the templates."""
+    if firing.annotations is not None:
+        return dict(sorted(firing.annotations.items()))
+    try:
+        return {k: expand(v, firing.labels) for k, v in alert_annotations(project, alert).items()}
+    except TemplateError as exc:
+        raise TemplateError(f"alert {alert.name}: {exc}") from None

@@ -1,0 +1,153 @@
+"""Import every definitions module and collect what it declares, turning errors into
+diagnostics at the user's line."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from obsgen.config import Config
+from obsgen.diagnostics import DefinitionError, Diagnostic, Location, sorted_unique
+from obsgen.model.metrics import Metric
+from obsgen.model.pipeline import ScrapeJob
+from obsgen.model.project import Project
+from obsgen.model.rules import AlertRule, RecordingRule, RuleGroup
+from obsgen.model.ruletests import RuleTest
+
+COLLECTED = (Metric, ScrapeJob, RuleGroup, RuleTest, AlertRule, RecordingRule)
+T = TypeVar("T")
+
+
+def module_names(config: Config) -> list[str]:
+    """Dotted names of every module under the definitions folder, in path order."""
+    package = config.definitions.name
+    names = []
+    for path in sorted(config.definitions.rglob("*.py")):
+        parts = path.relative_to(config.definitions).with_suffix("").parts
+        if "__pycache__" in parts or any(p.startswith(".") for p in parts):
+            continue
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        names.append(".".join((package, *parts)))
+    return names
+
+
+@contextmanager
+def _isolated_package(config: Config) -> Iterator[None]:
+    """Register the definitions folder as a package of its own, and forget it afterwards, so
+    that two projects loaded in one process never see each other's modules."""
+    package = config.definitions.name
+    _forget(package)
+    saved_flag = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True  # never litter the user's definitions with __pycache__
+    init = config.definitions / "__init__.py"
+    module = types.ModuleType(package)
+    module.__path__ = [str(config.definitions)]
+    module.__file__ = str(init) if init.exists() else None
+    sys.modules[package] = module
+    try:
+        yield
+    finally:
+        sys.dont_write_bytecode = saved_flag
+        _forget(package)
+
+
+def _forget(package: str) -> None:
+    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+        del sys.modules[name]
+
+
+def _user_location(exc: BaseException, config: Config, fallback: Path) -> Location:
+    """The innermost traceback frame inside the definitions folder."""
+    folder = str(config.definitions.resolve())
+    found = Location(str(fallback), 1)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if str(Path(filename).resolve()).startswith(folder):
+            found = Location(filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _module_file(config: Config, name: str) -> Path:
+    relative = Path(*name.split(".")[1:])
+    as_file = config.definitions / relative.with_suffix(".py")
+    return as_file if as_file.exists() else config.definitions / relative / "__init__.py"
+
+
+def _diagnose(exc: BaseException, config: Config, name: str) -> Diagnostic:
+    fallback = _module_file(config, name)
+    if isinstance(exc, SyntaxError):
+        where = Location(exc.filename or str(fallback), exc.lineno or 1, exc.offset or 0)
+        return Diagnostic.of("OBS001", f"syntax error: {exc.msg}", where,
+                             "fix the Python syntax at this position")
+    if isinstance(exc, DefinitionError):
+        where = exc.location or _user_location(exc, config, fallback)
+        return Diagnostic.of(exc.code, exc.message, where, exc.hint)
+    where = _user_location(exc, config, fallback)
+    return Diagnostic.of("OBS002", f"{type(exc).__name__} while loading definitions: {exc}",
+                         where, "the definition at this line raised; fix it and build again")
+
+
+def _import_all(config: Config) -> tuple[list[types.ModuleType], list[Diagnostic]]:
+    modules, diagnostics = [], []
+    for name in module_names(config):
+        try:
+            modules.append(importlib.import_module(name))
+        except (Exception, SystemExit) as exc:  # a definition error must never escape as a crash
+            diagnostics.append(_diagnose(exc, config, name))
+    return modules, diagnostics
+
+
+def _candidates(module: types.ModuleType) -> Iterator[Any]:
+    for value in vars(module).values():
+        if isinstance(value, list | tuple | set | frozenset):
+            yield from value
+        elif isinstance(value, dict):
+            yield from value.values()
+        else:
+            yield value
+
+
+def _collect(modules: list[types.ModuleType]) -> dict[type, list[Any]]:
+    found: dict[int, Any] = {}
+    for module in modules:
+        for value in _candidates(module):
+            if isinstance(value, COLLECTED):
+                found[id(value)] = value
+    by_kind: dict[type, list[Any]] = {kind: [] for kind in COLLECTED}
+    for value in found.values():
+        kind = next(k for k in COLLECTED if isinstance(value, k))
+        by_kind[kind].append(value)
+    for items in by_kind.values():
+        items.sort(key=lambda obj: (obj.source.path, obj.source.line))
+    return by_kind
+
+
+def _orphans(by_kind: dict[type, list[Any]]) -> list[Diagnostic]:
+    grouped = {id(rule) for group in by_kind[RuleGroup] for rule in group.rules}
+    return [
+        Diagnostic.of("OBS005", f"rule {rule.name} is in no RuleGroup and will not be emitted",
+                      rule.source, "add it to a RuleGroup's rules")
+        for kind in (AlertRule, RecordingRule) for rule in by_kind[kind]
+        if id(rule) not in grouped
+    ]
+
+
+def load_project(config: Config) -> tuple[Project | None, list[Diagnostic]]:
+    with _isolated_package(config):
+        modules, diagnostics = _import_all(config)
+    if diagnostics:
+        return None, sorted_unique(diagnostics)
+    by_kind = _collect(modules)
+    project = Project(config=config, metrics=tuple(by_kind[Metric]),
+                      jobs=tuple(by_kind[ScrapeJob]), groups=tuple(by_kind[RuleGroup]),
+                      tests=tuple(by_kind[RuleTest]))
+    return project, _orphans(by_kind)

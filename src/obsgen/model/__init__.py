@@ -1,0 +1,1 @@
+"""The model: frozen dataclasses describing what a project defines. No I/O."""

@@ -1,0 +1,232 @@
+"""The metric catalog: what the application exports, with labels and their allowed values."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from obsgen.diagnostics import DefinitionError, Location
+from obsgen.model import promql
+from obsgen.model.names import LABEL_NAME, METRIC_NAME, SNAKE_CASE
+from obsgen.model.source import caller_location
+
+# Suffixes that name a unit other than the base one, with the base unit to use instead.
+NON_BASE_UNITS: dict[str, str] = {
+    "milliseconds": "seconds", "millis": "seconds", "ms": "seconds", "microseconds": "seconds",
+    "nanoseconds": "seconds", "minutes": "seconds", "hours": "seconds", "days": "seconds",
+    "kilobytes": "bytes", "megabytes": "bytes", "gigabytes": "bytes", "kb": "bytes",
+    "mb": "bytes", "gb": "bytes", "percent": "ratio",
+}
+TYPE_WORDS = ("counter", "gauge", "histogram", "summary")
+
+
+@dataclass(frozen=True, eq=False)
+class Label:
+    """A label of a metric; `values`, when given, is the closed set the code emits."""
+
+    name: str
+    values: tuple[str, ...] | None = None
+    description: str = ""
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not LABEL_NAME.match(self.name):
+            raise DefinitionError(
+                "OBS101", f"label name {self.name!r} is not a valid label name",
+                hint="label names are snake_case: [a-z_][a-z0-9_]*",
+            )
+        if self.values is not None:
+            values = _string_tuple(self.values, f"values of label {self.name!r}")
+            if len(set(values)) != len(values):
+                dup = sorted(v for v in set(values) if values.count(v) > 1)
+                raise DefinitionError(
+                    "OBS107", f"label {self.name!r} lists value(s) {dup} more than once",
+                    hint="list each allowed value once",
+                )
+            object.__setattr__(self, "values", values)
+
+    @property
+    def closed(self) -> bool:
+        return self.values is not None
+
+    def allows(self, value: str) -> bool:
+        return self.values is None or value in self.values
+
+
+def _string_tuple(items: Iterable[str], what: str) -> tuple[str, ...]:
+    if isinstance(items, str):
+        raise DefinitionError("OBS004", f"{what} must be a list of strings, not one string",
+                              hint=f"write [{items!r}]")
+    result = tuple(items)
+    bad = [v for v in result if not isinstance(v, str)]
+    if bad:
+        raise DefinitionError("OBS004", f"{what} must be strings; got {bad[0]!r}",
+                              hint="label values are always strings in Prometheus: quote them")
+    return result
+
+
+def _labels(labels: Iterable[Label | str], metric: str) -> tuple[Label, ...]:
+    result = tuple(Label(lab) if isinstance(lab, str) else lab for lab in labels)
+    for lab in result:
+        if not isinstance(lab, Label):
+            raise DefinitionError("OBS004", f"label {lab!r} of {metric} is not a Label or str",
+                                  hint='write Label("name", values=[...]) or just "name"')
+    seen: set[str] = set()
+    for lab in result:
+        if lab.name in seen:
+            raise DefinitionError("OBS107", f"label {lab.name!r} is declared twice on {metric}",
+                                  hint="declare each label once; merge the two declarations")
+        seen.add(lab.name)
+    return result
+
+
+@dataclass(frozen=True, eq=False)
+class Metric:
+    """Common shape of every catalog entry; use the concrete kinds below."""
+
+    kind: ClassVar[str] = "untyped"
+    name: str
+    help: str = ""
+    labels: tuple[Label, ...] = ()
+    unit: str = ""
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not METRIC_NAME.match(self.name):
+            raise DefinitionError(
+                "OBS101", f"metric name {self.name!r} is not a valid Prometheus metric name",
+                hint="metric names are snake_case ASCII: [a-z_][a-z0-9_]*",
+            )
+        object.__setattr__(self, "labels", _labels(self.labels, self.name))
+
+    def label(self, name: str) -> Label:
+        """The declared label `name`; raises OBS109 naming the declared ones otherwise."""
+        for lab in self.labels:
+            if lab.name == name:
+                return lab
+        declared = ", ".join(lab.name for lab in self.labels) or "none"
+        raise DefinitionError(
+            "OBS109", f"{self.name} has no label {name!r}",
+            hint=f"declared labels: {declared}",
+        )
+
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        return tuple(lab.name for lab in self.labels)
+
+    def where(self, **matchers: str | promql.Match) -> promql.Selector:
+        """A selector on this metric; each value must be declared (see Label.values)."""
+        return promql.Selector(self).where(**matchers)
+
+    def selector(self) -> promql.Selector:
+        return promql.Selector(self)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, eq=False)
+class Counter(Metric):
+    kind: ClassVar[str] = "counter"
+
+
+@dataclass(frozen=True, eq=False)
+class Gauge(Metric):
+    """A gauge; `min`/`max` state bounds the code guarantees (checked against comparisons)."""
+
+    kind: ClassVar[str] = "gauge"
+    min: float | None = None
+    max: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise DefinitionError("OBS117", f"{self.name}: min {self.min} is above max {self.max}",
+                                  hint="swap the bounds or drop one")
+
+
+@dataclass(frozen=True, eq=False)
+class Histogram(Metric):
+    kind: ClassVar[str] = "histogram"
+    buckets: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        buckets = tuple(self.buckets)
+        object.__setattr__(self, "buckets", buckets)
+        ordered = all(a < b for a, b in zip(buckets, buckets[1:], strict=False))
+        finite = all(isinstance(b, int | float) and math.isfinite(b) for b in buckets)
+        if not buckets or not finite or not ordered:
+            raise DefinitionError(
+                "OBS112", f"{self.name}: buckets {list(buckets)} are not a strictly increasing "
+                "list of finite numbers", hint="e.g. buckets=[0.1, 0.5, 1, 5]; +Inf is implicit",
+            )
+
+
+@dataclass(frozen=True, eq=False)
+class Summary(Metric):
+    kind: ClassVar[str] = "summary"
+    quantiles: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Info(Metric):
+    """An info metric: value 1, its labels carry the information."""
+
+    kind: ClassVar[str] = "info"
+
+
+Finding = tuple[str, str, str]  # code, message, hint
+
+
+def naming_findings(metric: Metric) -> Iterator[Finding]:
+    """Naming conventions in the spirit of promlint; each finding is (code, message, hint)."""
+    name = metric.name
+    if not SNAKE_CASE.match(name):
+        yield ("OBS101", f"metric name {name!r} is not snake_case",
+               "use lower-case words joined by underscores")
+    words = name.split("_")
+    if metric.kind == "counter" and not name.endswith("_total"):
+        yield ("OBS102", f"counter {name!r} does not end in _total", f"rename it {name}_total")
+    if metric.kind != "counter" and name.endswith("_total"):
+        yield ("OBS114", f"{metric.kind} {name!r} ends in _total, which marks counters",
+               "drop the suffix or make the metric a Counter")
+    if metric.kind == "info" and not name.endswith("_info"):
+        yield ("OBS115", f"info metric {name!r} does not end in _info", f"rename it {name}_info")
+    for word in words:
+        if word in NON_BASE_UNITS:
+            base = NON_BASE_UNITS[word]
+            yield ("OBS103", f"{name!r} uses the unit {word!r}",
+                   f"export the base unit {base!r} and convert at query time")
+    for word in TYPE_WORDS:
+        if word in words:
+            yield ("OBS104", f"{name!r} contains its type word {word!r}",
+                   "the metric type is metadata; drop the word from the name")
+    yield from _label_findings(metric)
+
+
+def _label_findings(metric: Metric) -> Iterator[Finding]:
+    reserved = {"histogram": {"le"}, "summary": {"quantile"}}.get(metric.kind, set())
+    for lab in metric.labels:
+        if lab.name in reserved or lab.name.startswith("__"):
+            yield ("OBS105", f"label {lab.name!r} is reserved on {metric.kind} {metric.name}",
+                   "choose another label name")
+        elif not SNAKE_CASE.match(lab.name):
+            yield ("OBS101", f"label {lab.name!r} of {metric.name} is not snake_case",
+                   "use lower-case words joined by underscores")
+    if not metric.help.strip():
+        yield ("OBS108", f"{metric.name} has no help text",
+               'say what one sample means: help="Persona switches, by transition"')
+
+
+def series_names(metric: Metric) -> dict[str, tuple[str, ...]]:
+    """The series names a metric exposes, each with the extra labels it carries."""
+    if metric.kind == "histogram":
+        return {f"{metric.name}_bucket": ("le",), f"{metric.name}_sum": (),
+                f"{metric.name}_count": ()}
+    if metric.kind == "summary":
+        return {metric.name: ("quantile",), f"{metric.name}_sum": (), f"{metric.name}_count": ()}
+    return {metric.name: ()}
+

@@ -1,0 +1,361 @@
+"""Typed PromQL helpers: expressions built from catalog objects, checked as they are written.
+
+`quality_gate.where(result="failed")` refuses a label or value the catalog does not declare,
+`rate()` refuses a gauge, `histogram_quantile()` refuses anything but a histogram, all at the
+user's line. Each helper renders to plain PromQL text; raw strings stay allowed everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, Union
+
+from obsgen.diagnostics import DefinitionError
+from obsgen.model.names import check_duration
+
+if TYPE_CHECKING:
+    from obsgen.model.metrics import Metric
+    from obsgen.model.pipeline import ScrapeJob
+
+RATE_INTERVAL = "$__rate_interval"
+TARGET_LABELS = ("job", "instance")  # attached by Prometheus to every scraped series
+COUNTER_LIKE_SERIES = {"counter": ("",), "histogram": ("_bucket", "_count", "_sum"),
+                       "summary": ("_count", "_sum")}
+
+
+@dataclass(frozen=True)
+class Match:
+    """One label matcher: op is =, !=, =~ or !~."""
+
+    op: str
+    value: str
+
+
+class AsMatch(Protocol):
+    """Anything that can stand on the right of a label matcher (e.g. a dashboard variable)."""
+
+    def as_match(self) -> Match: ...
+
+
+MatchValue = Union[str, Match, "ScrapeJob", AsMatch]
+
+
+def regex(pattern: str) -> Match:
+    return Match("=~", pattern)
+
+
+def not_(value: str) -> Match:
+    return Match("!=", value)
+
+
+def not_regex(pattern: str) -> Match:
+    return Match("!~", pattern)
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+class _Ops:
+    """Operators shared by selectors and expressions; each returns a new Expr."""
+
+    def expr(self) -> Expr:
+        raise NotImplementedError
+
+    def _binary(self, op: str, other: Operand, keep: str = "lhs") -> Expr:
+        lhs, rhs = self.expr(), as_expr(other)
+        labels = rhs.labels if lhs.scalar else lhs.labels
+        if keep == "union" and lhs.labels is not None and rhs.labels is not None:
+            labels = lhs.labels | rhs.labels
+        return Expr(f"{lhs.operand()} {op} {rhs.operand()}", labels, binary=True,
+                    scalar=lhs.scalar and rhs.scalar)
+
+    def __gt__(self, other: Operand) -> Expr:
+        return self._binary(">", other)
+
+    def __ge__(self, other: Operand) -> Expr:
+        return self._binary(">=", other)
+
+    def __lt__(self, other: Operand) -> Expr:
+        return self._binary("<", other)
+
+    def __le__(self, other: Operand) -> Expr:
+        return self._binary("<=", other)
+
+    def eq(self, other: Operand) -> Expr:
+        return self._binary("==", other)
+
+    def ne(self, other: Operand) -> Expr:
+        return self._binary("!=", other)
+
+    def __truediv__(self, other: Operand) -> Expr:
+        return self._binary("/", other)
+
+    def __mul__(self, other: Operand) -> Expr:
+        return self._binary("*", other)
+
+    def __add__(self, other: Operand) -> Expr:
+        return self._binary("+", other)
+
+    def __sub__(self, other: Operand) -> Expr:
+        return self._binary("-", other)
+
+    def and_(self, other: Operand) -> Expr:
+        return self._binary("and", other)
+
+    def or_(self, other: Operand) -> Expr:
+        return self._binary("or", other, keep="union")
+
+    def unless(self, other: Operand) -> Expr:
+        return self._binary("unless", other)
+
+    def _aggregate(self, op: str, by: Iterable[str] | str | None, param: str = "") -> Expr:
+        inner = self.expr()
+        grouping = _grouping(by, inner)
+        clause = f" by ({', '.join(grouping)}) " if by is not None else ""
+        args = f"{param}, {inner.text}" if param else inner.text
+        return Expr(f"{op}{clause}({args})", frozenset(grouping))
+
+    def sum(self, by: Iterable[str] | str | None = None) -> Expr:
+        return self._aggregate("sum", by)
+
+    def avg(self, by: Iterable[str] | str | None = None) -> Expr:
+        return self._aggregate("avg", by)
+
+    def max(self, by: Iterable[str] | str | None = None) -> Expr:
+        return self._aggregate("max", by)
+
+    def min(self, by: Iterable[str] | str | None = None) -> Expr:
+        return self._aggregate("min", by)
+
+    def count(self, by: Iterable[str] | str | None = None) -> Expr:
+        return self._aggregate("count", by)
+
+    def __str__(self) -> str:
+        return self.expr().text
+
+
+@dataclass(frozen=True)
+class Expr(_Ops):
+    """A PromQL expression: its text, and the labels its result carries when known."""
+
+    text: str
+    labels: frozenset[str] | None = None
+    binary: bool = False
+    scalar: bool = False
+
+    def expr(self) -> Expr:
+        return self
+
+    def operand(self) -> str:
+        return f"({self.text})" if self.binary else self.text
+
+
+Operand = Union[_Ops, str, int, float]
+
+
+def as_expr(value: Operand | Metric) -> Expr:
+    """Coerce a metric, selector, expression, number or raw PromQL string to an Expr."""
+    from obsgen.model.metrics import Metric
+
+    if isinstance(value, Metric):
+        return Selector(value).expr()
+    if isinstance(value, _Ops):
+        return value.expr()
+    if isinstance(value, bool):
+        raise DefinitionError("OBS004", f"{value!r} is not a PromQL operand",
+                              hint="compare with a number")
+    if isinstance(value, int | float):
+        return Expr(_num(value), frozenset(), scalar=True)
+    if isinstance(value, str):
+        return Expr(value, None, binary=" " in value.strip())
+    raise DefinitionError("OBS004", f"{value!r} is not a PromQL expression",
+                          hint="use a catalog metric, a helper like rate(), or a PromQL string")
+
+
+def _grouping(by: Iterable[str] | str | None, inner: Expr) -> tuple[str, ...]:
+    if by is None:
+        return ()
+    names = (by,) if isinstance(by, str) else tuple(by)
+    if inner.labels is not None:
+        missing = [n for n in names if n not in inner.labels]
+        if missing:
+            have = ", ".join(sorted(inner.labels)) or "none"
+            raise DefinitionError(
+                "OBS109", f"cannot group by {', '.join(map(repr, missing))}: the expression's "
+                f"series do not carry it", hint=f"labels available here: {have}",
+            )
+    return names
+
+
+@dataclass(frozen=True)
+class Selector(_Ops):
+    """`metric_suffix{matchers}` on one catalog metric."""
+
+    metric: Metric
+    matchers: tuple[tuple[str, Match], ...] = ()
+    suffix: str = ""
+
+    @property
+    def series(self) -> str:
+        return self.metric.name + self.suffix
+
+    def where(self, **matchers: MatchValue) -> Selector:
+        added = tuple((name, self._checked(name, value)) for name, value in matchers.items())
+        return Selector(self.metric, self.matchers + added, self.suffix)
+
+    def _checked(self, name: str, value: MatchValue) -> Match:
+        match = _to_match(value)
+        if name in TARGET_LABELS or (name == "le" and self.suffix == "_bucket"):
+            return match
+        label = self.metric.label(name)
+        if label.values is None or "$" in match.value:
+            return match
+        if match.op in ("=", "!=") and match.value not in label.values:
+            raise DefinitionError(
+                "OBS110", f"{self.metric.name}{{{name}{match.op}{_quote(match.value)}}}: "
+                f"{match.value!r} is not a declared value of {name!r}",
+                hint=f"declared values: {', '.join(label.values)}" + _did_you_mean(
+                    match.value, label.values),
+            )
+        if match.op in ("=~", "!~") and not _regex_hits(match.value, label.values):
+            raise DefinitionError(
+                "OBS110", f"regex {match.value!r} on {name!r} matches no declared value",
+                hint=f"declared values: {', '.join(label.values)}",
+            )
+        return match
+
+    def expr(self) -> Expr:
+        body = ",".join(f"{n}{m.op}{_quote(m.value)}" for n, m in self.matchers)
+        text = f"{self.series}{{{body}}}" if body else self.series
+        extra = ("le",) if self.suffix == "_bucket" else ("quantile",) if (
+            self.metric.kind == "summary" and not self.suffix) else ()
+        return Expr(text, frozenset((*self.metric.label_names, *TARGET_LABELS, *extra)))
+
+    def range(self, window: str) -> str:
+        return f"{self.expr().text}[{_window(window)}]"
+
+
+def _to_match(value: MatchValue) -> Match:
+    from obsgen.model.pipeline import ScrapeJob
+
+    if isinstance(value, Match):
+        return value
+    if isinstance(value, str):
+        return Match("=", value)
+    if isinstance(value, ScrapeJob):
+        return Match("=", value.name)
+    if hasattr(value, "as_match"):
+        return value.as_match()
+    raise DefinitionError("OBS004", f"label matcher value {value!r} is not a string",
+                          hint='write where(label="value") or where(label=regex("a|b"))')
+
+
+def _regex_hits(pattern: str, values: Iterable[str]) -> bool:
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise DefinitionError("OBS110", f"regex {pattern!r} does not compile: {exc}",
+                              hint="PromQL regexes are RE2, fully anchored") from None
+    return any(compiled.fullmatch(v) for v in values)
+
+
+def _did_you_mean(value: str, choices: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(value, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _window(window: str) -> str:
+    return window if window.startswith("$") else check_duration(window, "range")
+
+
+def _selector(value: Metric | Selector, what: str) -> Selector:
+    from obsgen.model.metrics import Metric
+
+    if isinstance(value, Metric):
+        return Selector(value)
+    if isinstance(value, Selector):
+        return value
+    raise DefinitionError("OBS004", f"{what}() needs a catalog metric or selector, got {value!r}",
+                          hint="pass the metric object from your catalog")
+
+
+def _counter_like(sel: Selector, fn: str) -> Selector:
+    kind = sel.metric.kind
+    if kind in ("histogram", "summary") and not sel.suffix:
+        sel = Selector(sel.metric, sel.matchers, "_count" if kind == "summary" else "_bucket")
+    if sel.suffix not in COUNTER_LIKE_SERIES.get(kind, ()):
+        raise DefinitionError(
+            "OBS111", f"{fn}() on {kind} {sel.series}: {fn} only makes sense on counters",
+            hint="use the gauge directly, or delta()/deriv() for its change",
+        )
+    return sel
+
+
+def _range_fn(fn: str, value: Metric | Selector, window: str) -> Expr:
+    sel = _counter_like(_selector(value, fn), fn)
+    return Expr(f"{fn}({sel.range(window)})", sel.expr().labels)
+
+
+def rate(value: Metric | Selector, window: str = RATE_INTERVAL) -> Expr:
+    return _range_fn("rate", value, window)
+
+
+def irate(value: Metric | Selector, window: str = RATE_INTERVAL) -> Expr:
+    return _range_fn("irate", value, window)
+
+
+def increase(value: Metric | Selector, window: str = RATE_INTERVAL) -> Expr:
+    return _range_fn("increase", value, window)
+
+
+def histogram_quantile(q: float, value: Metric | Selector, window: str = RATE_INTERVAL,
+                       by: Iterable[str] | str = ()) -> Expr:
+    sel = _selector(value, "histogram_quantile")
+    if sel.metric.kind != "histogram":
+        raise DefinitionError(
+            "OBS111", f"histogram_quantile() on {sel.metric.kind} {sel.metric.name}",
+            hint="quantiles need a Histogram's buckets; a Summary exposes them as {quantile=...}",
+        )
+    if not 0 <= q <= 1:
+        raise DefinitionError("OBS004", f"quantile {q} is outside [0, 1]", hint="e.g. 0.95")
+    buckets = Selector(sel.metric, sel.matchers, "_bucket")
+    names = ("le", *((by,) if isinstance(by, str) else tuple(by)))
+    inner = rate(buckets, window).sum(by=names)
+    return Expr(f"histogram_quantile({_num(q)}, {inner.text})", frozenset(names) - {"le"})
+
+
+def predict_linear(value: Metric | Selector, window: str, seconds: float) -> Expr:
+    sel = _selector(value, "predict_linear")
+    if sel.metric.kind != "gauge":
+        raise DefinitionError("OBS111", f"predict_linear() on {sel.metric.kind} "
+                              f"{sel.metric.name}", hint="predict_linear extrapolates gauges")
+    return Expr(f"predict_linear({sel.range(window)}, {_num(seconds)})", sel.expr().labels)
+
+
+def absent(value: Operand | Metric) -> Expr:
+    inner = value.expr() if isinstance(value, _Ops) else as_expr(value)
+    kept: frozenset[str] = frozenset()
+    if isinstance(value, Selector):
+        kept = frozenset(n for n, m in value.matchers if m.op == "=")
+    return Expr(f"absent({inner.text})", kept)
+
+
+def up(job: ScrapeJob) -> Selector:
+    """`up{job="..."}` for a scrape job of the catalog."""
+    from obsgen.model.metrics import Gauge
+
+    return Selector(Gauge("up", help="1 if the last scrape succeeded"), (
+        ("job", Match("=", job.name)),))
+
+
+def topk(k: int, value: Operand, by: Iterable[str] | str | None = None) -> Expr:
+    return as_expr(value)._aggregate("topk", by, param=str(int(k)))

@@ -1,0 +1,113 @@
+"""Rule unit tests: input series and expected alerts or samples, run by `promtool test rules`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from obsgen.diagnostics import DefinitionError, Location
+from obsgen.model.names import check_duration
+from obsgen.model.promql import Expr, Operand, Selector, as_expr
+from obsgen.model.rules import AlertRule, RuleGroup
+from obsgen.model.source import caller_location
+
+
+@dataclass(frozen=True, eq=False)
+class Series:
+    """One input series in promtool notation, e.g. values="0+10x30" or "1 1 _ 0"."""
+
+    selector: str | Selector
+    values: str
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.values, str) or not self.values.strip():
+            raise DefinitionError("OBS208", f"series {self.text} has no values",
+                                  hint='e.g. values="0+10x30" (start 0, +10 each step, 30 steps)')
+
+    @property
+    def text(self) -> str:
+        return self.selector if isinstance(self.selector, str) else self.selector.expr().text
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One alert expected to fire: its labels beyond the rule's own; annotations if templated."""
+
+    labels: Mapping[str, str] = field(default_factory=dict)
+    annotations: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class ExpectAlert:
+    """At `at`, `alert` fires exactly the `firing` alerts (none: it must stay silent)."""
+
+    alert: AlertRule
+    at: str
+    firing: tuple[Firing, ...] = ()
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.alert, AlertRule):
+            raise DefinitionError("OBS209", f"ExpectAlert needs an AlertRule, got {self.alert!r}",
+                                  hint="pass the alert object, not its name")
+        check_duration(self.at, "eval time")
+        firing = tuple(f if isinstance(f, Firing) else Firing(MappingProxyType(dict(f)))
+                       for f in self.firing)
+        object.__setattr__(self, "firing", firing)
+
+
+@dataclass(frozen=True, eq=False)
+class ExpectSamples:
+    """At `at`, `expr` returns exactly these (series, value) samples."""
+
+    expr: Operand
+    at: str
+    samples: tuple[tuple[str | Selector, float], ...] = ()
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "expr", as_expr(self.expr))
+        check_duration(self.at, "eval time")
+        object.__setattr__(self, "samples", tuple(self.samples))
+
+    @property
+    def query(self) -> Expr:
+        assert isinstance(self.expr, Expr)
+        return self.expr
+
+
+Expectation = ExpectAlert | ExpectSamples
+
+
+@dataclass(frozen=True, eq=False)
+class RuleTest:
+    """One promtool test case; it lands in the test file of `group` (default: the group of
+    its first expected alert)."""
+
+    name: str
+    series: tuple[Series, ...]
+    expect: tuple[Expectation, ...]
+    interval: str = "1m"
+    group: RuleGroup | None = None
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "series", tuple(self.series))
+        object.__setattr__(self, "expect", tuple(self.expect))
+        check_duration(self.interval, f"interval of test {self.name!r}")
+        if not self.expect:
+            raise DefinitionError("OBS212", f"rule test {self.name!r} expects nothing",
+                                  hint="add ExpectAlert(...) or ExpectSamples(...)")
+        for item in self.series:
+            if not isinstance(item, Series):
+                raise DefinitionError("OBS208", f"{item!r} is not a Series",
+                                      hint='Series("metric{label=\\"v\\"}", values="0+1x10")')
+        if self.group is None and not self.alerts:
+            raise DefinitionError("OBS209", f"rule test {self.name!r} tests no alert; "
+                                  "name the group its expressions need", hint="group=MY_GROUP")
+
+    @property
+    def alerts(self) -> tuple[ExpectAlert, ...]:
+        return tuple(e for e in self.expect if isinstance(e, ExpectAlert))
