@@ -53,7 +53,8 @@ def changed_paths(build_dir: Path, artifacts: dict[str, str]) -> list[str]:
                if not (build_dir / p).is_file()
                or (build_dir / p).read_text(encoding="utf-8") != text]
     if build_dir.is_dir():
-        existing = {f.relative_to(build_dir).as_posix() for f in build_dir.rglob("*") if f.is_file()}
+        existing = {f.relative_to(build_dir).as_posix()
+                    for f in build_dir.rglob("*") if f.is_file()}
         changed += sorted(existing - set(artifacts))
     return sorted(changed)
 

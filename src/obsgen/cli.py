@@ -47,11 +47,10 @@ def common(func: F) -> F:
                         show_default=True,
                         help="full: with source line and hint; concise: one line each; json: "
                              "machine-readable; github: workflow annotations.")(func)
-    func = click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False,
-                        path_type=Path), default=Path("."), show_default=True,
+    return click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False,
+                        path_type=Path), default=Path(), show_default=True,
                         help="Project folder (holds obsgen.toml or [tool.obsgen] in "
                              "pyproject.toml); parents are searched too.")(func)
-    return func
 
 
 def _finish(out: Output, diagnostics: Sequence[Diagnostic]) -> None:

@@ -7,10 +7,10 @@ OBS3xx promtool, OBS4xx schemas, OBS5xx build output.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -66,7 +66,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS207", E, "A rule label or annotation name is not a valid label name."),
     Code("OBS208", E, "A rule test's input series is not a valid series selector."),
     Code("OBS209", E, "A rule test expects an alert that is in no rule group."),
-    Code("OBS210", E, "A rule test cannot derive expected annotations; give them explicitly."),
+    Code("OBS210", E, "A rule test cannot expand an alert's annotation offline; give its text."),
     Code("OBS211", E, "A rule has an empty expression."),
     Code("OBS212", E, "A rule test has no expectations."),
     # promtool

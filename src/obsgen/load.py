@@ -64,16 +64,26 @@ def _forget(package: str) -> None:
 
 
 def _user_location(exc: BaseException, config: Config, fallback: Path) -> Location:
-    """The innermost traceback frame inside the definitions folder."""
+    """The innermost traceback frame inside the definitions folder, with the column of the
+    expression that raised (Python 3.11+ records it per instruction)."""
     folder = str(config.definitions.resolve())
     found = Location(str(fallback), 1)
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if str(Path(filename).resolve()).startswith(folder):
-            found = Location(filename, tb.tb_lineno)
+            found = Location(filename, tb.tb_lineno, _column(tb))
         tb = tb.tb_next
     return found
+
+
+def _column(tb: types.TracebackType) -> int:
+    positions = list(tb.tb_frame.f_code.co_positions())
+    index = tb.tb_lasti // 2
+    if index >= len(positions):
+        return 0
+    line, _, column, _ = positions[index]
+    return column + 1 if column is not None and line == tb.tb_lineno else 0
 
 
 def _module_file(config: Config, name: str) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -99,4 +100,4 @@ def use_color(choice: str) -> bool:
         return True
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
-    return click.get_text_stream("stderr").isatty()
+    return bool(sys.stderr.isatty())

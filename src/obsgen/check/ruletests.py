@@ -42,9 +42,8 @@ def _series_findings(series: Series, catalog: Catalog) -> Iterator[Diagnostic]:
 def _test_findings(test: RuleTest, project: Project, catalog: Catalog) -> Iterator[Diagnostic]:
     for series in test.series:
         yield from _series_findings(series, catalog)
-    grouped = {id(a) for g in project.groups for a in g.alerts}
     for expectation in test.alerts:
-        if id(expectation.alert) not in grouped:
+        if project.group_of(expectation.alert) is None:
             yield Diagnostic.of("OBS209", f"test {test.name!r} expects {expectation.alert.name}, "
                                 "which is in no rule group", expectation.source,
                                 "add the alert to a RuleGroup")
@@ -54,7 +53,8 @@ def _test_findings(test: RuleTest, project: Project, catalog: Catalog) -> Iterat
                 expected_annotations(project, expectation.alert, firing)
             except TemplateError as exc:
                 yield Diagnostic.of("OBS210", str(exc), expectation.source,
-                                    "give Firing(labels=..., annotations={...}) explicitly")
+                                    "give that annotation's expanded text in the test: "
+                                    'Firing(labels={...}, annotations={"description": "..."})')
 
 
 def check_rule_tests(project: Project) -> list[Diagnostic]:

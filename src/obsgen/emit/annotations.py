@@ -21,7 +21,8 @@ class TemplateError(ValueError):
 def alert_annotations(project: Project, alert: AlertRule) -> dict[str, str]:
     """The annotations emitted for `alert`, templates unexpanded, keys sorted."""
     values = {"summary": alert.summary, "description": alert.description, **alert.annotations}
-    group = next(g for g in project.groups if alert in g.rules)
+    group = project.group_of(alert)
+    assert group is not None, f"{alert.name} is in no group"
     url = runbook_url(project.config.runbook_base_url, group, alert)
     if url:
         values["runbook_url"] = url
@@ -38,10 +39,18 @@ def expand(template: str, labels: Mapping[str, str]) -> str:
 
 
 def expected_annotations(project: Project, alert: AlertRule, firing: Firing) -> dict[str, str]:
-    """What promtool must see for one firing alert: given, or derived from the templates."""
-    if firing.annotations is not None:
-        return dict(sorted(firing.annotations.items()))
-    try:
-        return {k: expand(v, firing.labels) for k, v in alert_annotations(project, alert).items()}
-    except TemplateError as exc:
-        raise TemplateError(f"alert {alert.name}: {exc}") from None
+    """What promtool must see for one firing alert: each annotation as given in the test, or
+    else derived from the alert's template (runbook_url always derives)."""
+    given = dict(firing.annotations or {})
+    expected = {}
+    for key, template in alert_annotations(project, alert).items():
+        if key in given:
+            expected[key] = given.pop(key)
+            continue
+        try:
+            expected[key] = expand(template, firing.labels)
+        except TemplateError as exc:
+            raise TemplateError(f"alert {alert.name}, annotation {key!r}: {exc}") from None
+    if given:
+        raise TemplateError(f"alert {alert.name} has no annotation(s) {', '.join(sorted(given))}")
+    return dict(sorted(expected.items()))

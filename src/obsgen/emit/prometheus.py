@@ -98,8 +98,12 @@ def test_file(project: Project, group: RuleGroup, tests: list[RuleTest]) -> str:
 def artifacts(project: Project) -> dict[str, str]:
     """Every Prometheus artifact, by path relative to the build folder."""
     out = {rules_path(g): rule_file(project, g) for g in project.groups}
+    tests_of: dict[int, list[RuleTest]] = {}
+    for test in project.tests:
+        group = project.group_of_test(test)
+        if group is not None:
+            tests_of.setdefault(id(group), []).append(test)
     for group in project.groups:
-        tests = [t for t in project.tests if project.group_of_test(t) is group]
-        if tests:
-            out[tests_path(group)] = test_file(project, group, tests)
+        if id(group) in tests_of:
+            out[tests_path(group)] = test_file(project, group, tests_of[id(group)])
     return out

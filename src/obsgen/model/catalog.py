@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from obsgen.model.metrics import Finding, Label, Metric, series_names
 from obsgen.model.pipeline import ScrapeJob
@@ -24,13 +25,14 @@ class Catalog:
     def _job_label(self) -> Label | None:
         return Label("job", values=tuple(j.name for j in self.jobs)) if self.jobs else None
 
+    @cached_property
     def series(self) -> dict[str, SeriesInfo]:
         job = self._job_label()
         table = {"up": SeriesInfo(None, {"job": job, "instance": None})}
         for metric in self.metrics:
             for name, extra in series_names(metric).items():
                 labels: dict[str, Label | None] = {lab.name: lab for lab in metric.labels}
-                labels.update({e: None for e in extra})
+                labels.update(dict.fromkeys(extra))
                 labels.update({"job": job, "instance": None})
                 table[name] = SeriesInfo(metric, labels)
         return table
@@ -38,7 +40,7 @@ class Catalog:
     def check_selector(self, name: str, matchers: Sequence[tuple[str, str, str]]
                        ) -> Iterator[Finding]:
         """Findings for `name{matchers}`; each matcher is (label, op, value)."""
-        table = self.series()
+        table = self.series
         info = table.get(name)
         if info is None:
             close = difflib.get_close_matches(name, list(table), n=1)

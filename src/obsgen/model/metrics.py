@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -156,7 +157,7 @@ class Histogram(Metric):
         super().__post_init__()
         buckets = tuple(self.buckets)
         object.__setattr__(self, "buckets", buckets)
-        ordered = all(a < b for a, b in zip(buckets, buckets[1:], strict=False))
+        ordered = all(a < b for a, b in itertools.pairwise(buckets))
         finite = all(isinstance(b, int | float) and math.isfinite(b) for b in buckets)
         if not buckets or not finite or not ordered:
             raise DefinitionError(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from obsgen.config import Config
 from obsgen.model.metrics import Metric
 from obsgen.model.pipeline import ScrapeJob
-from obsgen.model.rules import RuleGroup
+from obsgen.model.rules import Rule, RuleGroup
 from obsgen.model.ruletests import RuleTest
 
 
@@ -19,8 +20,13 @@ class Project:
     groups: tuple[RuleGroup, ...]
     tests: tuple[RuleTest, ...]
 
+    @cached_property
+    def _group_by_rule(self) -> dict[int, RuleGroup]:
+        return {id(rule): group for group in self.groups for rule in group.rules}
+
+    def group_of(self, rule: Rule) -> RuleGroup | None:
+        """The group that evaluates `rule` (rules are compared by identity)."""
+        return self._group_by_rule.get(id(rule))
+
     def group_of_test(self, test: RuleTest) -> RuleGroup | None:
-        if test.group is not None:
-            return test.group
-        alert = test.alerts[0].alert
-        return next((g for g in self.groups if alert in g.rules), None)
+        return test.group if test.group is not None else self.group_of(test.alerts[0].alert)

@@ -157,7 +157,7 @@ class Expr(_Ops):
         return f"({self.text})" if self.binary else self.text
 
 
-Operand = Union[_Ops, str, int, float]
+Operand = _Ops | str | int | float
 
 
 def as_expr(value: Operand | Metric) -> Expr:

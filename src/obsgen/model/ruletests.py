@@ -33,7 +33,8 @@ class Series:
 
 @dataclass(frozen=True)
 class Firing:
-    """One alert expected to fire: its labels beyond the rule's own; annotations if templated."""
+    """One alert expected to fire: its labels beyond the rule's own, and the expanded text of
+    any annotation obsgen cannot expand offline (anything beyond {{ $labels.x }})."""
 
     labels: Mapping[str, str] = field(default_factory=dict)
     annotations: Mapping[str, str] | None = None

@@ -1,0 +1,50 @@
+# obsgen: every target that needs the environment depends on `setup`, so on a fresh machine
+# `make build` or `make test` works as the first command.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup system-deps build check test lint golden benchmark clean help
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: system-deps $(STAMP) ## Install promtool/prometheus (Debian) and the venv with obsgen
+
+system-deps:
+	@if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then \
+		echo "Installing Debian's prometheus package (promtool and the server)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends prometheus; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+build: setup ## Compile definitions/ into build/
+	$(BIN)/obsgen build
+
+check: setup ## Build, then schema-check, promtool check rules and promtool test rules
+	$(BIN)/obsgen check
+
+test: setup ## Run the test suite (unit, golden, corpus, real promtool and Prometheus)
+	$(BIN)/pytest
+
+lint: setup ## ruff on src and tests, mypy --strict on src
+	$(BIN)/ruff check src tests definitions benchmarks
+	$(BIN)/mypy
+
+golden: setup ## Regenerate the golden files on purpose; review the diff before committing
+	OBSGEN_REGENERATE_GOLDEN=1 $(BIN)/pytest tests/golden -q
+
+benchmark: setup ## Print build timings
+	$(BIN)/python benchmarks/bench_build.py
+
+clean: ## Remove the venv and caches (build/ is committed and kept)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""`python -m obsgen` runs the command line."""
+
+from obsgen.cli import main
+
+main()
