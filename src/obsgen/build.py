@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -59,24 +60,44 @@ def changed_paths(build_dir: Path, artifacts: dict[str, str]) -> list[str]:
     return sorted(changed)
 
 
-def write_atomically(build_dir: Path, artifacts: dict[str, str]) -> None:
-    """Write everything into a sibling temp folder, then swap it in; on any failure the old
-    build folder is left as it was."""
-    parent = build_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{build_dir.name}.tmp-", dir=parent))
+def stage(build_dir: Path, artifacts: dict[str, str]) -> Path:
+    """Write everything into a new temp folder beside `build_dir` (same file system, so the
+    swap is a rename) and return it."""
+    build_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{build_dir.name}.tmp-", dir=build_dir.parent))
     try:
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; build/ is read by others
         for rel, text in artifacts.items():
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(text.encode("utf-8"))
-        _swap(staging, build_dir)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard(staging)
+        raise
+    return staging
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_atomically(build_dir: Path, artifacts: dict[str, str]) -> None:
+    """Stage everything, then swap it in; on any failure the old build folder stays as it was."""
+    staging = stage(build_dir, artifacts)
+    try:
+        swap(staging, build_dir)
+    except BaseException:
+        discard(staging)
         raise
 
 
-def _swap(staging: Path, build_dir: Path) -> None:
+def swap(staging: Path, build_dir: Path) -> None:
     if not build_dir.exists():
         staging.rename(build_dir)
         return
@@ -91,10 +112,14 @@ def _swap(staging: Path, build_dir: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def write_error(config: Config, exc: OSError) -> Diagnostic:
+    return Diagnostic.of("OBS501", f"cannot write {config.build}: {exc.strerror or exc}",
+                         Location(str(config.build)), "check permissions and free space")
+
+
 def write(config: Config, artifacts: dict[str, str]) -> list[Diagnostic]:
     try:
         write_atomically(config.build, artifacts)
     except OSError as exc:
-        return [Diagnostic.of("OBS501", f"cannot write {config.build}: {exc.strerror or exc}",
-                              Location(str(config.build)), "check permissions and free space")]
+        return [write_error(config, exc)]
     return []

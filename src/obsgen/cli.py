@@ -65,19 +65,45 @@ def _config(project_dir: Path) -> Config:
     return load_config(project_dir)
 
 
-def _compile_and_write(config: Config, out: Output) -> building.Compiled:
+Verify = Callable[[Path], list[Diagnostic]]
+
+
+def _kept(out: Output, config: Config, what: str) -> None:
+    out.status(f"{what} failed; {display_path(str(config.build))}/ was left as it was.")
+
+
+def _compile(config: Config, out: Output) -> building.Compiled:
     compiled = building.compile_project(config)
     if not compiled.ok:
-        out.status(f"Build failed; {display_path(str(config.build))}/ was left as it was.")
+        _kept(out, config, "Build")
         _finish(out, compiled.diagnostics)
-    changed = building.changed_paths(config.build, compiled.artifacts)
-    written = building.write(config, compiled.artifacts)
-    if written:
-        _finish(out, [*compiled.diagnostics, *written])
-    out.status(f"Built {len(compiled.artifacts)} files into {display_path(str(config.build))}/ "
+    return compiled
+
+
+def _publish(config: Config, out: Output, artifacts: dict[str, str],
+             verify: Verify | None = None) -> list[Diagnostic]:
+    """Stage the artifacts, let `verify` check the staged copy, and swap it in only when it
+    found no error; build/ never holds a half-written or rejected build."""
+    changed = building.changed_paths(config.build, artifacts)
+    try:
+        staging = building.stage(config.build, artifacts)
+    except OSError as exc:
+        _kept(out, config, "Writing")
+        return [building.write_error(config, exc)]
+    try:
+        found = verify(staging) if verify else []
+        if has_errors(found):
+            _kept(out, config, "Check")
+            return found
+        building.swap(staging, config.build)
+    except OSError as exc:
+        _kept(out, config, "Writing")
+        return [building.write_error(config, exc)]
+    finally:
+        building.discard(staging)
+    out.status(f"Built {len(artifacts)} files into {display_path(str(config.build))}/ "
                f"({len(changed)} changed).")
-    return building.Compiled(compiled.project, compiled.artifacts,
-                             [*compiled.diagnostics, *written])
+    return found
 
 
 def _guard(run: Callable[[Output], None], fmt: str, color: str) -> None:
@@ -116,8 +142,9 @@ def build(project_dir: Path, fmt: str, color: str) -> None:
     """
 
     def run(out: Output) -> None:
-        compiled = _compile_and_write(_config(project_dir), out)
-        _finish(out, compiled.diagnostics)
+        config = _config(project_dir)
+        compiled = _compile(config, out)
+        _finish(out, [*compiled.diagnostics, *_publish(config, out, compiled.artifacts)])
 
     _guard(run, fmt, color)
 
@@ -135,14 +162,21 @@ def check(project_dir: Path, fmt: str, color: str) -> None:
     def run(out: Output) -> None:
         config = _config(project_dir)
         tool = promtool.find_promtool()
-        compiled = _compile_and_write(config, out)
-        assert compiled.project is not None
-        found, stats = check_project(compiled.project, config.build, compiled.artifacts, tool)
-        passed = stats.test_cases - stats.failed_cases
-        out.status(f"promtool check rules: {stats.rules} rules in {stats.rule_files} files, "
-                   f"{'clean' if not any(d.code == 'OBS303' for d in found) else 'FAILED'}; "
-                   f"promtool test rules: {passed} of {stats.test_cases} cases passed.")
-        _finish(out, [*compiled.diagnostics, *found])
+        compiled = _compile(config, out)
+        project = compiled.project
+        assert project is not None
+
+        def verify(staging: Path) -> list[Diagnostic]:
+            found, stats = check_project(project, staging, compiled.artifacts, tool,
+                                         shown_as=config.build)
+            rejected = any(d.code in ("OBS303", "OBS305") for d in found)
+            out.status(f"promtool check rules: {stats.rules} rules in {stats.rule_files} files, "
+                       f"{'FAILED' if rejected else 'clean'}; promtool test rules: "
+                       f"{stats.test_cases - stats.failed_cases} of {stats.test_cases} cases "
+                       "passed.")
+            return found
+
+        _finish(out, [*compiled.diagnostics, *_publish(config, out, compiled.artifacts, verify)])
 
     _guard(run, fmt, color)
 

@@ -69,6 +69,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS210", E, "A rule test cannot expand an alert's annotation offline; give its text."),
     Code("OBS211", E, "A rule has an empty expression."),
     Code("OBS212", E, "A rule test has no expectations."),
+    Code("OBS213", E, "A rule or rule-test expression is not valid PromQL."),
     # promtool
     Code("OBS301", E, "promtool was not found."),
     Code("OBS302", W, "promtool's version is older than the one obsgen is tested with."),

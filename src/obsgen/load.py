@@ -66,12 +66,12 @@ def _forget(package: str) -> None:
 def _user_location(exc: BaseException, config: Config, fallback: Path) -> Location:
     """The innermost traceback frame inside the definitions folder, with the column of the
     expression that raised (Python 3.11+ records it per instruction)."""
-    folder = str(config.definitions.resolve())
+    folder = config.definitions.resolve()
     found = Location(str(fallback), 1)
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if str(Path(filename).resolve()).startswith(folder):
+        if Path(filename).resolve().is_relative_to(folder):
             found = Location(filename, tb.tb_lineno, _column(tb))
         tb = tb.tb_next
     return found
@@ -102,7 +102,11 @@ def _diagnose(exc: BaseException, config: Config, name: str) -> Diagnostic:
         where = exc.location or _user_location(exc, config, fallback)
         return Diagnostic.of(exc.code, exc.message, where, exc.hint)
     where = _user_location(exc, config, fallback)
-    return Diagnostic.of("OBS002", f"{type(exc).__name__} while loading definitions: {exc}",
+    try:
+        text = str(exc)
+    except Exception:  # an exception type whose __str__ itself fails
+        text = "(its message could not be rendered)"
+    return Diagnostic.of("OBS002", f"{type(exc).__name__} while loading definitions: {text}",
                          where, "the definition at this line raised; fix it and build again")
 
 

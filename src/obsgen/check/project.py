@@ -13,6 +13,7 @@ from obsgen.check.schemas import RULES_SCHEMA, TESTS_SCHEMA, validate_yaml
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.emit.prometheus import rules_path, tests_path
 from obsgen.model.project import Project
+from obsgen.report import display_path
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class CheckStats:
     failed_cases: int = 0
 
 
-def check_schemas(build_dir: Path, artifacts: dict[str, str]) -> list[Diagnostic]:
+def check_schemas(shown_as: Path, artifacts: dict[str, str]) -> list[Diagnostic]:
     found = []
     for rel, text in artifacts.items():
         schema = TESTS_SCHEMA if rel.endswith(".test.yml") else (
@@ -33,7 +34,7 @@ def check_schemas(build_dir: Path, artifacts: dict[str, str]) -> list[Diagnostic
             continue
         code = "OBS402" if schema == TESTS_SCHEMA else "OBS401"
         for f in validate_yaml(text, schema):
-            found.append(Diagnostic.of(code, f.message, Location(str(build_dir / rel), f.line,
+            found.append(Diagnostic.of(code, f.message, Location(str(shown_as / rel), f.line,
                                                                  f.column),
                                        "obsgen emitted this; please report it as a bug"))
     return found
@@ -48,11 +49,12 @@ def _rule_location(project: Project, finding: promtool.CheckFinding) -> Location
     return None
 
 
-def _check_rules(project: Project, tool: promtool.Promtool, build_dir: Path) -> list[Diagnostic]:
+def _check_rules(project: Project, tool: promtool.Promtool, build_dir: Path, shown_as: Path
+                 ) -> list[Diagnostic]:
     files = [rules_path(g) for g in project.groups]
     found = []
     for f in promtool.check_rules(tool, files, build_dir):
-        emitted = Location(str(build_dir / f.file), f.line, f.column)
+        emitted = Location(display_path(str(shown_as / f.file)), f.line, f.column)
         source = _rule_location(project, f)
         code = "OBS303" if source else "OBS305"
         found.append(Diagnostic.of(code, f"promtool check rules: {f.message}", source or emitted,
@@ -64,7 +66,7 @@ def _test_location(project: Project, name: str | None) -> Location | None:
     return next((t.source for t in project.tests if t.name == name), None)
 
 
-def _test_rules(project: Project, tool: promtool.Promtool, build_dir: Path
+def _test_rules(project: Project, tool: promtool.Promtool, build_dir: Path, shown_as: Path
                 ) -> tuple[list[Diagnostic], int]:
     found, failed = [], 0
     for group in project.groups:
@@ -77,7 +79,7 @@ def _test_rules(project: Project, tool: promtool.Promtool, build_dir: Path
             title = f"rule test {failure.test_name!r} failed" if failure.test_name else (
                 f"promtool test rules failed on {rel}")
             found.append(Diagnostic.of("OBS304" if where else "OBS305", title,
-                                       where or Location(str(build_dir / rel)),
+                                       where or Location(str(shown_as / rel)),
                                        "promtool says:\n    " + failure.detail.replace(
                                            "\n", "\n    ")))
     return found, failed
@@ -91,12 +93,16 @@ def _count(build_dir: Path, rel: str, key: str) -> int:
 
 
 def check_project(project: Project, build_dir: Path, artifacts: dict[str, str],
-                  tool: promtool.Promtool) -> tuple[list[Diagnostic], CheckStats]:
-    diagnostics = check_schemas(build_dir, artifacts)
+                  tool: promtool.Promtool, shown_as: Path | None = None
+                  ) -> tuple[list[Diagnostic], CheckStats]:
+    """Check the artifacts written in `build_dir`; diagnostics name them under `shown_as`
+    (the real build folder when `build_dir` is a staging copy)."""
+    shown_as = shown_as or build_dir
+    diagnostics = check_schemas(shown_as, artifacts)
     warning = promtool.version_warning(tool)
     diagnostics += [warning] if warning else []
-    diagnostics += _check_rules(project, tool, build_dir)
-    test_diags, failed = _test_rules(project, tool, build_dir)
+    diagnostics += _check_rules(project, tool, build_dir, shown_as)
+    test_diags, failed = _test_rules(project, tool, build_dir, shown_as)
     diagnostics += test_diags
     rule_files = [p for p in artifacts if p.endswith(".rules.yml")]
     test_files = [p for p in artifacts if p.endswith(".test.yml")]

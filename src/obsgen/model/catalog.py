@@ -7,8 +7,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from obsgen.diagnostics import DefinitionError
 from obsgen.model.metrics import Finding, Label, Metric, series_names
 from obsgen.model.pipeline import ScrapeJob
+from obsgen.model.promql import regex_hits
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,8 @@ class Catalog:
                 labels: dict[str, Label | None] = {lab.name: lab for lab in metric.labels}
                 labels.update(dict.fromkeys(extra))
                 labels.update({"job": job, "instance": None})
-                table[name] = SeriesInfo(metric, labels)
+                # The first definition wins; OBS106 blames the later duplicates.
+                table.setdefault(name, SeriesInfo(metric, labels))
         return table
 
     def check_selector(self, name: str, matchers: Sequence[tuple[str, str, str]]
@@ -55,8 +58,19 @@ class Catalog:
                 yield ("OBS109", f"{name} has no label {label!r}", f"declared labels: {have}")
                 continue
             declared = info.labels[label]
-            if declared is not None and op == "=" and not declared.allows(value):
-                values = ", ".join(declared.values or ())
-                yield ("OBS110", f"{name}{{{label}={value!r}}}: {value!r} is not a declared "
+            if declared is None or declared.values is None or "$" in value:
+                continue
+            values = ", ".join(declared.values)
+            if op in ("=", "!=") and value not in declared.values:
+                yield ("OBS110", f"{name}{{{label}{op}{value!r}}}: {value!r} is not a declared "
                        f"value of {label!r}", f"declared values: {values}")
+            elif op in ("=~", "!~"):
+                try:
+                    hits = regex_hits(value, declared.values)
+                except DefinitionError as exc:
+                    yield (exc.code, exc.message, exc.hint or "")
+                    continue
+                if not hits:
+                    yield ("OBS110", f"{name}{{{label}{op}{value!r}}}: the regex matches no "
+                           f"declared value of {label!r}", f"declared values: {values}")
 

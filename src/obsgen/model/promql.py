@@ -224,7 +224,7 @@ class Selector(_Ops):
                 hint=f"declared values: {', '.join(label.values)}" + _did_you_mean(
                     match.value, label.values),
             )
-        if match.op in ("=~", "!~") and not _regex_hits(match.value, label.values):
+        if match.op in ("=~", "!~") and not regex_hits(match.value, label.values):
             raise DefinitionError(
                 "OBS110", f"regex {match.value!r} on {name!r} matches no declared value",
                 hint=f"declared values: {', '.join(label.values)}",
@@ -257,7 +257,9 @@ def _to_match(value: MatchValue) -> Match:
                           hint='write where(label="value") or where(label=regex("a|b"))')
 
 
-def _regex_hits(pattern: str, values: Iterable[str]) -> bool:
+def regex_hits(pattern: str, values: Iterable[str]) -> bool:
+    """Whether a PromQL (fully anchored) regex matches at least one of `values`; raises OBS110
+    when the pattern does not compile."""
     try:
         compiled = re.compile(pattern)
     except re.error as exc:
