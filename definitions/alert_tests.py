@@ -39,14 +39,9 @@ def gates(failed: str, passed: str) -> list[Series]:
 
 
 def stage_buckets(counts: dict[str, str]) -> list[Series]:
-    bucket = STAGE_DURATION.selector()
+    buckets = STAGE_DURATION.series("bucket")
     return [
-        Series(
-            bucket.__class__(bucket.metric, bucket.matchers, "_bucket").where(
-                **IMPLEMENTATION, persona="backend-engineer", le=le
-            ),
-            values,
-        )
+        Series(buckets.where(**IMPLEMENTATION, persona="backend-engineer", le=le), values)
         for le, values in counts.items()
     ]
 

@@ -105,6 +105,15 @@ def test_rate_on_histogram_and_summary_uses_counter_series() -> None:
     assert str(rate(SIZES, "5m")) == "rate(size_bytes_count[5m])"
 
 
+def test_series_of_histogram_and_summary() -> None:
+    assert str(LATENCY.series("bucket").where(le="+Inf")) == 'latency_seconds_bucket{le="+Inf"}'
+    assert str(SIZES.series("count")) == "size_bytes_count"
+    for metric, part in ((SIZES, "bucket"), (GATES, "sum")):
+        with pytest.raises(DefinitionError) as excinfo:
+            metric.series(part)
+        assert code_of(excinfo) == "OBS111"
+
+
 def test_grouping_by_a_label_the_series_lacks_is_refused() -> None:
     with pytest.raises(DefinitionError) as excinfo:
         rate(GATES, "5m").sum(by="persona")

@@ -124,6 +124,16 @@ class Metric:
     def selector(self) -> promql.Selector:
         return promql.Selector(self)
 
+    def series(self, part: str) -> promql.Selector:
+        """A selector on one series of a histogram or summary: "bucket", "sum" or "count"."""
+        name = f"{self.name}_{part}"
+        if name not in series_names(self):
+            have = ", ".join(n.removeprefix(self.name + "_") for n in series_names(self)
+                             if n != self.name) or "none besides the metric itself"
+            raise DefinitionError("OBS111", f"{self.kind} {self.name} has no {part!r} series",
+                                  hint=f"its series: {have}")
+        return promql.Selector(self, (), f"_{part}")
+
     def __str__(self) -> str:
         return self.name
 
