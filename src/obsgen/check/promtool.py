@@ -15,10 +15,11 @@ from obsgen.diagnostics import Diagnostic, UsageError
 
 TESTED_VERSION = (2, 42, 0)
 SETUP_HINT = "run `make setup` (installs Debian's prometheus package), or set $PROMTOOL"
+# promtool 2.42 prints, per problem, "FILE: [LINE:COL: ][group "G", rule N, "NAME": ]MESSAGE",
+# and continues a YAML error ("yaml: unmarshal errors:") on indented lines below it.
 _CHECK_LINE = re.compile(
-    r'^(?P<file>.+?): (?P<line>\d+):(?P<col>\d+): group "(?P<group>.*?)", rule (?P<index>\d+), '
-    r'"(?P<rule>.*?)": (?P<message>.*)$')
-_FILE_LINE = re.compile(r"^(?P<file>\S+?\.ya?ml): (?P<message>.+)$")
+    r'^(?P<file>\S+?\.ya?ml): (?:(?P<line>\d+):(?P<col>\d+): )?'
+    r'(?:group "(?P<group>.*?)", rule (?P<index>\d+), "(?P<rule>.*?)": )?(?P<message>.+)$')
 _TEST_NAME = re.compile(r"^\s+name: (?P<name>.*),\s*$")
 _VERSION = re.compile(r"version (\d+)\.(\d+)\.(\d+)")
 
@@ -42,7 +43,7 @@ class CheckFinding:
 
 
 @dataclass(frozen=True)
-class TestFailure:
+class RuleTestFailure:
     file: str
     test_name: str | None
     detail: str
@@ -67,7 +68,7 @@ def _version(path: str) -> tuple[int, int, int]:
         raise UsageError(Diagnostic.of("OBS301", f"cannot run {path}: {exc}", None,
                                        SETUP_HINT)) from None
     found = _VERSION.search(out.stdout + out.stderr)
-    if not found:
+    if not found or not (out.stdout + out.stderr).lstrip().startswith("promtool"):
         raise UsageError(Diagnostic.of("OBS301", f"{path} does not look like promtool", None,
                                        SETUP_HINT))
     major, minor, patch = (int(g) for g in found.groups())
@@ -88,14 +89,19 @@ def _run(tool: Promtool, args: Sequence[str], cwd: Path) -> subprocess.Completed
 
 
 def parse_check_output(text: str) -> list[CheckFinding]:
-    findings = []
+    findings: list[CheckFinding] = []
     for raw in text.splitlines():
         line = raw.strip()
+        if not line or line.startswith(("Checking ", "SUCCESS", "FAILED")):
+            continue
         if m := _CHECK_LINE.match(line):
-            findings.append(CheckFinding(m["file"], m["message"], int(m["line"]), int(m["col"]),
-                                         m["group"], int(m["index"])))
-        elif m := _FILE_LINE.match(line):
-            findings.append(CheckFinding(m["file"], m["message"]))
+            findings.append(CheckFinding(
+                m["file"], m["message"], int(m["line"] or 0), int(m["col"] or 0), m["group"],
+                int(m["index"]) if m["index"] else None))
+        elif findings and raw.startswith((" ", "\t")):
+            last = findings[-1]
+            findings[-1] = CheckFinding(last.file, f"{last.message} {line}", last.line,
+                                        last.column, last.group, last.rule_index)
     return findings
 
 
@@ -111,22 +117,33 @@ def check_rules(tool: Promtool, files: Sequence[str], cwd: Path) -> list[CheckFi
     return findings
 
 
-def parse_test_output(file: str, text: str) -> list[TestFailure]:
-    """Split `promtool test rules` output for one file into one failure per test case."""
-    failures: list[TestFailure] = []
-    blocks = re.split(r"^\s*FAILED:\s*$", text, flags=re.MULTILINE)[1:]
-    for block in blocks:
-        lines = block.strip("\n").splitlines()
-        name = next((m["name"] for ln in lines if (m := _TEST_NAME.match(ln))), None)
-        detail = "\n".join(ln.rstrip() for ln in lines if ln.strip())
-        failures.append(TestFailure(file, name, detail))
+def parse_test_output(file: str, text: str) -> list[RuleTestFailure]:
+    """Split `promtool test rules` output for one file into one failure per test case:
+    promtool prints FAILED: once, then a `name: ...,` block per failing test."""
+    failures: list[RuleTestFailure] = []
+    for block in re.split(r"^\s*FAILED:\s*$", text, flags=re.MULTILINE)[1:]:
+        current: tuple[str | None, list[str]] = (None, [])
+        for raw in block.splitlines():
+            if not raw.strip():
+                continue
+            if m := _TEST_NAME.match(raw):
+                if current[1]:
+                    failures.append(_failure(file, *current))
+                current = (m["name"], [])
+            current[1].append(raw.rstrip())
+        if current[1]:
+            failures.append(_failure(file, *current))
     return failures
 
 
-def test_rules(tool: Promtool, file: str, cwd: Path) -> list[TestFailure]:
+def _failure(file: str, name: str | None, lines: list[str]) -> RuleTestFailure:
+    return RuleTestFailure(file, name, "\n".join(lines))
+
+
+def test_rules(tool: Promtool, file: str, cwd: Path) -> list[RuleTestFailure]:
     """`promtool test rules` on one file: one failure per failing test case."""
     result = _run(tool, ["test", "rules", file], cwd)
     if result.returncode == 0:
         return []
     output = result.stdout + result.stderr
-    return parse_test_output(file, output) or [TestFailure(file, None, output.strip())]
+    return parse_test_output(file, output) or [RuleTestFailure(file, None, output.strip())]
