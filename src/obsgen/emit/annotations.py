@@ -31,11 +31,11 @@ def alert_annotations(project: Project, alert: AlertRule) -> dict[str, str]:
 
 def expand(template: str, labels: Mapping[str, str]) -> str:
     """Expand label references as Prometheus does (a missing label is empty); refuse the rest."""
-    expanded = _LABEL_REF.sub(lambda m: labels.get(m.group(1), ""), template)
-    if "{{" in expanded:
-        action = expanded[expanded.index("{{"):].split("}}")[0] + "}}"
+    rest = _LABEL_REF.sub("", template)
+    if "{{" in rest:
+        action = rest[rest.index("{{"):].split("}}")[0] + "}}"
         raise TemplateError(f"cannot expand {action} offline")
-    return expanded
+    return _LABEL_REF.sub(lambda m: labels.get(m.group(1), ""), template)
 
 
 def expected_annotations(project: Project, alert: AlertRule, firing: Firing) -> dict[str, str]:

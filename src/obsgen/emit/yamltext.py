@@ -13,8 +13,12 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
+# PyYAML writes these unicode line breaks raw, and reads them back as spaces.
+_UNSAFE = ("\x85", "\u2028", "\u2029")
+
+
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    style = '"' if any(c in value for c in _UNSAFE) else "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

@@ -59,7 +59,8 @@ class AlertRule:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not METRIC_NAME.match(self.name):
             raise DefinitionError("OBS206", f"alert name {self.name!r} is not valid",
-                                  hint="alert names follow metric-name rules; use CamelCase")
+                                  hint="use CamelCase letters and digits: obsgen turns alert "
+                                  "names into runbook anchors and file names")
         object.__setattr__(self, "expr", _expr(self.expr, self.name))
         for key in ("summary", "description"):
             if not isinstance(getattr(self, key), str) or not getattr(self, key).strip():
