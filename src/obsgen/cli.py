@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from obsgen import build as building
+from obsgen import scaffold
 from obsgen.check import promtool
 from obsgen.check.project import check_project
 from obsgen.codes import CODES
@@ -59,10 +60,6 @@ def _finish(out: Output, diagnostics: Sequence[Diagnostic]) -> None:
     if ordered:
         out.status(summary(ordered))
     sys.exit(1 if has_errors(ordered) else 0)
-
-
-def _config(project_dir: Path) -> Config:
-    return load_config(project_dir)
 
 
 Verify = Callable[[Path], list[Diagnostic]]
@@ -123,6 +120,7 @@ def main() -> None:
 
     \b
     Typical use:
+      obsgen init             scaffold obsgen.toml and definitions/ here
       obsgen build            write build/ from definitions/
       obsgen check            build, then schema-check and promtool-check and -test it
       obsgen codes OBS102     explain a diagnostic code
@@ -142,7 +140,7 @@ def build(project_dir: Path, fmt: str, color: str) -> None:
     """
 
     def run(out: Output) -> None:
-        config = _config(project_dir)
+        config = load_config(project_dir)
         compiled = _compile(config, out)
         _finish(out, [*compiled.diagnostics, *_publish(config, out, compiled.artifacts)])
 
@@ -160,7 +158,7 @@ def check(project_dir: Path, fmt: str, color: str) -> None:
     """
 
     def run(out: Output) -> None:
-        config = _config(project_dir)
+        config = load_config(project_dir)
         tool = promtool.find_promtool()
         compiled = _compile(config, out)
         project = compiled.project
@@ -170,7 +168,8 @@ def check(project_dir: Path, fmt: str, color: str) -> None:
             found, stats = check_project(project, staging, compiled.artifacts, tool,
                                          shown_as=config.build)
             rejected = any(d.code in ("OBS303", "OBS305") for d in found)
-            out.status(f"promtool check rules: {stats.rules} rules in {stats.rule_files} files, "
+            files = "file" if stats.rule_files == 1 else "files"
+            out.status(f"promtool check rules: {stats.rules} rules in {stats.rule_files} {files}, "
                        f"{'FAILED' if rejected else 'clean'}; promtool test rules: "
                        f"{stats.test_cases - stats.failed_cases} of {stats.test_cases} cases "
                        "passed.")
@@ -179,6 +178,24 @@ def check(project_dir: Path, fmt: str, color: str) -> None:
         _finish(out, [*compiled.diagnostics, *_publish(config, out, compiled.artifacts, verify)])
 
     _guard(run, fmt, color)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path())
+def init(directory: Path) -> None:
+    """Scaffold a project in DIRECTORY (default: here): obsgen.toml and a definitions/ folder
+    with a small catalog, two alerts and their unit tests that build and check clean.
+
+    Nothing is overwritten: if any of those files exists, init stops and changes nothing.
+    """
+    try:
+        written = scaffold.create(directory)
+    except FileExistsError as exc:
+        click.echo(f"Error: {exc.filename} already exists; init changed nothing.", err=True)
+        sys.exit(2)
+    for path in written:
+        click.echo(f"created {display_path(str(path))}")
+    click.echo("Next: obsgen build, then obsgen check (needs promtool: make setup).")
 
 
 @main.command(context_settings=CONTEXT)

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from obsgen.check import promtool
 from obsgen.check.schemas import RULES_SCHEMA, TESTS_SCHEMA, validate_yaml
 from obsgen.diagnostics import Diagnostic, Location
@@ -41,11 +39,14 @@ def check_schemas(shown_as: Path, artifacts: dict[str, str]) -> list[Diagnostic]
 
 
 def _rule_location(project: Project, finding: promtool.CheckFinding) -> Location | None:
+    """The definition behind a finding: the rule promtool names, else the file's group."""
     for group in project.groups:
-        if rules_path(group).endswith(Path(finding.file).name) and group.name == finding.group:
-            if finding.rule_index and finding.rule_index <= len(group.rules):
-                return group.rules[finding.rule_index - 1].source
-            return group.source
+        if rules_path(group) != finding.file:
+            continue
+        index = finding.rule_index
+        if finding.group == group.name and index and index <= len(group.rules):
+            return group.rules[index - 1].source
+        return group.source
     return None
 
 
@@ -85,13 +86,6 @@ def _test_rules(project: Project, tool: promtool.Promtool, build_dir: Path, show
     return found, failed
 
 
-def _count(build_dir: Path, rel: str, key: str) -> int:
-    data = yaml.safe_load((build_dir / rel).read_text(encoding="utf-8")) or {}
-    if key == "rules":
-        return sum(len(g.get("rules") or []) for g in data.get("groups", []))
-    return len(data.get("tests", []))
-
-
 def check_project(project: Project, build_dir: Path, artifacts: dict[str, str],
                   tool: promtool.Promtool, shown_as: Path | None = None
                   ) -> tuple[list[Diagnostic], CheckStats]:
@@ -104,10 +98,10 @@ def check_project(project: Project, build_dir: Path, artifacts: dict[str, str],
     diagnostics += _check_rules(project, tool, build_dir, shown_as)
     test_diags, failed = _test_rules(project, tool, build_dir, shown_as)
     diagnostics += test_diags
-    rule_files = [p for p in artifacts if p.endswith(".rules.yml")]
-    test_files = [p for p in artifacts if p.endswith(".test.yml")]
     stats = CheckStats(
-        rule_files=len(rule_files), rules=sum(_count(build_dir, p, "rules") for p in rule_files),
-        test_files=len(test_files),
-        test_cases=sum(_count(build_dir, p, "tests") for p in test_files), failed_cases=failed)
+        rule_files=sum(1 for p in artifacts if p.endswith(".rules.yml")),
+        rules=sum(len(g.rules) for g in project.groups),
+        test_files=sum(1 for p in artifacts if p.endswith(".test.yml")),
+        test_cases=sum(1 for t in project.tests if project.group_of_test(t) is not None),
+        failed_cases=failed)
     return diagnostics, stats
