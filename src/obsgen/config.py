@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,19 @@ def find_project(start: Path) -> tuple[Path, dict[str, Any]]:
         f"run obsgen inside a project, pass --project DIR, or {CONFIG_HINT}"))
 
 
+def _check_package_name(name: str, where: Location) -> None:
+    """The definitions folder is imported as a package of that name, so the name must be an
+    identifier that shadows neither the standard library nor obsgen itself."""
+    if not name.isidentifier():
+        raise UsageError(Diagnostic.of(
+            "OBS003", f"definitions folder name {name!r} is not a Python identifier", where,
+            "rename the folder, e.g. with underscores instead of dashes"))
+    if name in sys.stdlib_module_names or name in ("obsgen", "yaml", "click"):
+        raise UsageError(Diagnostic.of(
+            "OBS003", f"definitions folder name {name!r} would shadow the module {name!r}", where,
+            'rename the folder, e.g. "definitions"'))
+
+
 def load_config(start: Path) -> Config:
     file, table = find_project(start)
     where = Location(str(file))
@@ -63,6 +77,7 @@ def load_config(start: Path) -> Config:
     if not definitions.is_dir():
         raise UsageError(Diagnostic.of("OBS003", f"definitions folder {definitions} not found",
                                        where, "create it, or point `definitions` at it"))
+    _check_package_name(definitions.name, where)
     severities = table.get("severities", list(DEFAULT_SEVERITIES))
     if not isinstance(severities, list) or not all(isinstance(s, str) for s in severities):
         raise UsageError(Diagnostic.of("OBS003", "severities must be a list of strings", where,

@@ -96,3 +96,17 @@ def test_help_everywhere() -> None:
     for args in (["-h"], ["build", "-h"], ["check", "--help"], ["codes", "-h"]):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+@pytest.mark.parametrize(("folder", "message"), [
+    ("my-defs", "not a Python identifier"),
+    ("json", "would shadow"),
+    ("obsgen", "would shadow"),
+])
+def test_definitions_folder_must_be_a_safe_package_name(tmp_path: Path, folder: str,
+                                                        message: str) -> None:
+    (tmp_path / folder).mkdir()
+    (tmp_path / "obsgen.toml").write_text(f'definitions = "{folder}"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "-C", str(tmp_path), "--color", "never"])
+    assert result.exit_code == 2
+    assert "OBS003" in result.output and message in result.output
