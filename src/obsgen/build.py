@@ -116,10 +116,3 @@ def write_error(config: Config, exc: OSError) -> Diagnostic:
     return Diagnostic.of("OBS501", f"cannot write {config.build}: {exc.strerror or exc}",
                          Location(str(config.build)), "check permissions and free space")
 
-
-def write(config: Config, artifacts: dict[str, str]) -> list[Diagnostic]:
-    try:
-        write_atomically(config.build, artifacts)
-    except OSError as exc:
-        return [write_error(config, exc)]
-    return []

@@ -110,3 +110,14 @@ def test_definitions_folder_must_be_a_safe_package_name(tmp_path: Path, folder: 
     result = CliRunner().invoke(main, ["build", "-C", str(tmp_path), "--color", "never"])
     assert result.exit_code == 2
     assert "OBS003" in result.output and message in result.output
+
+
+def test_unwritable_build_folder_is_reported(project: Path) -> None:
+    (project / "blocker").write_text("a file where a folder must go\n", encoding="utf-8")
+    with (project / "obsgen.toml").open("a", encoding="utf-8") as toml:
+        toml.write('build = "blocker/build"\n')
+    result = CliRunner().invoke(main, ["build", "-C", str(project), "--output-format",
+                                       "concise"])
+    assert result.exit_code == 1
+    assert "OBS501" in result.output and "blocker/build" in result.output
+    assert (project / "blocker").read_text(encoding="utf-8") == "a file where a folder must go\n"
