@@ -106,6 +106,16 @@ def _mutable_group(project: Project, build_dir: Path) -> str:
     raise AssertionError("no generated test file expects a labelled alert")
 
 
+def _mutated_copy(seed: tuple[Compiled, Path], to: Path) -> tuple[Path, str, str, str]:
+    """A copy of the seed build with one expected label changed in one test file:
+    (copy, that file relative to it, the mutated test's name, the new label value)."""
+    compiled, build_dir = seed
+    copy = _copy_build(build_dir, to)
+    rel = _mutable_group(_project(compiled), copy)
+    name, value = _mutate_one_expected_label(copy / rel)
+    return copy, rel, name, value
+
+
 # --- find_promtool ----------------------------------------------------------------------------
 
 def test_find_promtool_finds_debian_binary_and_version() -> None:
@@ -219,10 +229,7 @@ def test_test_rules_on_untouched_seed_tests_is_clean(
 
 def test_test_rules_reports_the_one_mutated_test_case(
         tool: Promtool, seed: tuple[Compiled, Path], tmp_path: Path) -> None:
-    compiled, build_dir = seed
-    copy = _copy_build(build_dir, tmp_path / "build")
-    rel = _mutable_group(_project(compiled), copy)
-    name, value = _mutate_one_expected_label(copy / rel)
+    copy, rel, name, value = _mutated_copy(seed, tmp_path / "build")
 
     failures = pt.test_rules(tool, rel, copy)
 
@@ -236,10 +243,7 @@ def test_test_rules_reports_the_one_mutated_test_case(
 
 def test_parse_test_output_on_captured_output(
         tool: Promtool, seed: tuple[Compiled, Path], tmp_path: Path) -> None:
-    compiled, build_dir = seed
-    copy = _copy_build(build_dir, tmp_path / "build")
-    rel = _mutable_group(_project(compiled), copy)
-    name, value = _mutate_one_expected_label(copy / rel)
+    copy, rel, name, value = _mutated_copy(seed, tmp_path / "build")
     raw = _run_promtool(tool, ["test", "rules", rel], copy)
     assert raw.returncode != 0
     output = raw.stdout + raw.stderr
@@ -278,11 +282,9 @@ def test_check_project_on_seed_build_is_clean(
 
 def test_check_project_maps_a_failing_test_to_its_definition(
         tool: Promtool, seed: tuple[Compiled, Path], tmp_path: Path) -> None:
-    compiled, build_dir = seed
+    compiled, _ = seed
     project = _project(compiled)
-    copy = _copy_build(build_dir, tmp_path / "build")
-    rel = _mutable_group(project, copy)
-    name, _ = _mutate_one_expected_label(copy / rel)
+    copy, rel, name, _ = _mutated_copy(seed, tmp_path / "build")
     artifacts = {**compiled.artifacts, rel: (copy / rel).read_text(encoding="utf-8")}
 
     diagnostics, stats = check_project(project, copy, artifacts, tool)
