@@ -1,7 +1,8 @@
 """The registry of diagnostic codes: one stable code, one severity, one line of doc each.
 
 Ranges: OBS0xx loading and project, OBS1xx metric catalog, OBS2xx rules and rule tests,
-OBS3xx promtool, OBS4xx schemas, OBS5xx build output.
+OBS3xx promtool, OBS4xx schemas, OBS5xx build output and deploy, OBS6xx dashboards,
+OBS7xx runbooks, OBS8xx Alloy, OBS9xx cross-checks, rule lint and `obsgen lint` inputs.
 """
 
 from __future__ import annotations
@@ -81,6 +82,23 @@ CODES: dict[str, Code] = _registry(
     Code("OBS402", E, "A rule test file does not match the promtool unit-test schema."),
     # build output
     Code("OBS501", E, "The build directory could not be written."),
+
+    # deploy (OBS51x-OBS53x)
+
+    # dashboards: model and emit (OBS60x-OBS62x)
+
+    # dashboards: schema validation and dashboard lint (OBS63x-OBS66x)
+
+    # runbooks and the docs site (OBS70x-OBS74x)
+
+    # Alloy syntax (OBS80x-OBS81x)
+
+    # Alloy components, validator and pipeline (OBS82x-OBS89x)
+
+    # cross-checks against the catalog and rule lint (OBS90x-OBS95x)
+
+    # obsgen lint inputs: file kinds, exposition catalogs, output (OBS96x-OBS99x)
+
 )
 
 

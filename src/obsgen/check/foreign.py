@@ -1,0 +1,33 @@
+"""Artifacts written by someone else, as `obsgen lint` hands them to each kind's linter.
+
+The contract every per-kind linter follows: `lint_<kind>(file, context) -> list[Diagnostic]`,
+pure (no printing, no exit), never raising on bad input. `context.files` holds every file of the
+run, so a linter can look across kinds (a Markdown runbook against the rule files' runbook
+URLs); `context.catalog` is the catalog given with `--catalog`, or None when the run has none,
+in which case only catalog-free checks run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from obsgen.model.catalog import Catalog
+
+Kind = Literal["rules", "dashboard", "alloy", "markdown"]
+
+
+@dataclass(frozen=True)
+class ForeignFile:
+    path: str  # as the user named it; diagnostics point here
+    text: str
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class LintContext:
+    files: tuple[ForeignFile, ...]
+    catalog: Catalog | None = None
+
+    def of_kind(self, kind: Kind) -> tuple[ForeignFile, ...]:
+        return tuple(f for f in self.files if f.kind == kind)
