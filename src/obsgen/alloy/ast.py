@@ -14,10 +14,13 @@ from typing import TypeAlias
 
 @dataclass(frozen=True, order=True)
 class Position:
-    """1-based line and column (in characters); 0 means "no position" (a hand-built node)."""
+    """1-based line and column (in characters); 0 means "no position" (a hand-built node).
+    `offset` is the 0-based character offset in the file (-1 when unknown); it orders comments
+    against tokens when printing and takes no part in comparisons."""
 
     line: int = 0
     column: int = 0
+    offset: int = field(default=-1, compare=False)
 
     @property
     def known(self) -> bool:
@@ -39,6 +42,13 @@ class Comment:
 
     text: str
     pos: Position = field(default=NO_POS, compare=False)
+
+
+@dataclass(frozen=True)
+class CommentGroup:
+    """Comments with no token between them and no blank line between them."""
+
+    comments: tuple[Comment, ...]
 
 
 # --- expressions --------------------------------------------------------------------------------
@@ -197,11 +207,12 @@ class Attribute:
 class Body:
     """A sequence of statements: a whole file, or the inside of a block.
 
-    `comments` holds every comment of the file, in source order, on the file's Body only (the
-    printer places them by position, as `alloy fmt` does); nested bodies leave it empty."""
+    `comments` holds every comment of the file in groups, in source order, on the file's Body
+    only (the printer places them by position, as `alloy fmt` does); nested bodies leave it
+    empty."""
 
     stmts: tuple[Stmt, ...] = ()
-    comments: tuple[Comment, ...] = field(default=(), compare=False)
+    comments: tuple[CommentGroup, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -224,4 +235,4 @@ class Block:
 
 
 Stmt: TypeAlias = Attribute | Block
-Node: TypeAlias = Expr | Stmt | Body | ObjectField | Comment
+Node: TypeAlias = Expr | Stmt | Body | ObjectField | Comment | CommentGroup

@@ -971,3 +971,78 @@ COMPONENTS: tuple[Component, ...] = (
 
 
 BY_NAME: dict[str, Component] = {c.name: c for c in COMPONENTS}
+
+# Every other component name Alloy has shipped (from its reference documentation): a block with
+# one of these names is a real component whose arguments we do not model, so its body is not
+# checked; a name in neither list is reported as unknown.
+OTHER_COMPONENTS = frozenset("""
+beyla.ebpf database_observability.mssql database_observability.mysql
+database_observability.postgres database_observability.sql_server
+discovery.aws discovery.azure discovery.consul discovery.consulagent discovery.digitalocean
+discovery.dns discovery.docker discovery.dockerswarm discovery.ec2 discovery.eureka
+discovery.file discovery.gce discovery.hetzner discovery.http discovery.ionos discovery.kubelet
+discovery.kubernetes discovery.kuma discovery.lightsail discovery.linode discovery.marathon
+discovery.nerve discovery.nomad discovery.openstack discovery.ovhcloud discovery.process
+discovery.puppetdb discovery.remote_relabel discovery.scaleway discovery.serverset
+discovery.triton discovery.uyuni faro.receiver
+grafanacloud.database_observability grafanacloud.database_observability.mysql
+grafanacloud.dbo11y infinity.source kafka.tenant_consumer kafka.tenant_producer
+kafka.tenant_prometheus_write local.file local.file_match
+loki.echo loki.enrich loki.enricher loki.relabel loki.rules.kubernetes loki.secretfilter
+loki.source.api loki.source.awsfirehose loki.source.azure_event_hubs loki.source.cloudflare
+loki.source.docker loki.source.file loki.source.gcplog loki.source.gelf loki.source.heroku
+loki.source.kafka loki.source.kubernetes loki.source.kubernetes_events loki.source.podlogs
+loki.source.string loki.source.syslog loki.source.windowsevent
+mimir.alerts.kubernetes mimir.rules.kubernetes
+otelcol.auth.azure otelcol.auth.bearer otelcol.auth.google otelcol.auth.headers
+otelcol.auth.oauth2 otelcol.auth.sigv4 otelcol.connector.count otelcol.connector.host_info
+otelcol.connector.servicegraph otelcol.connector.signaltometrics otelcol.connector.spanlogs
+otelcol.connector.spanmetrics otelcol.encoding.jsonlog otelcol.encoding.text
+otelcol.exporter.awss3 otelcol.exporter.azureblob otelcol.exporter.clickhouse
+otelcol.exporter.datadog otelcol.exporter.debug otelcol.exporter.elasticsearch
+otelcol.exporter.faro otelcol.exporter.file otelcol.exporter.googlecloud
+otelcol.exporter.googlecloudpubsub otelcol.exporter.kafka otelcol.exporter.loadbalancing
+otelcol.exporter.logging otelcol.exporter.loki otelcol.exporter.opensearch
+otelcol.exporter.prometheus otelcol.exporter.splunkhec otelcol.exporter.syslog
+otelcol.extension.jaeger_remote_sampling otelcol.processor.attributes
+otelcol.processor.cardinality_guardian otelcol.processor.cumulativetodelta
+otelcol.processor.deltatocumulative otelcol.processor.discovery otelcol.processor.filter
+otelcol.processor.groupbyattrs otelcol.processor.interval otelcol.processor.k8sattributes
+otelcol.processor.memory_limiter otelcol.processor.metric_start_time
+otelcol.processor.probabilistic_sampler otelcol.processor.redaction
+otelcol.processor.resourcedetection otelcol.processor.span otelcol.processor.sql_fingerprint
+otelcol.processor.tail_sampling otelcol.processor.transform otelcol.receiver.awscloudwatch
+otelcol.receiver.awsecscontainermetrics otelcol.receiver.awsfirehose otelcol.receiver.awss3
+otelcol.receiver.cloudflare otelcol.receiver.datadog otelcol.receiver.faro
+otelcol.receiver.file_stats otelcol.receiver.filelog otelcol.receiver.fluentforward
+otelcol.receiver.github otelcol.receiver.googlecloudpubsub otelcol.receiver.influxdb
+otelcol.receiver.jaeger otelcol.receiver.k8s_workloads otelcol.receiver.kafka
+otelcol.receiver.kubernetes_rollouts otelcol.receiver.loki otelcol.receiver.nginx
+otelcol.receiver.opencensus otelcol.receiver.prometheus otelcol.receiver.pyroscope
+otelcol.receiver.sdlc otelcol.receiver.solace otelcol.receiver.splunkhec
+otelcol.receiver.syslog otelcol.receiver.tcplog otelcol.receiver.vcenter
+otelcol.receiver.zipkin otelcol.storage.file
+prometheus.alertmanager.relay prometheus.echo prometheus.enrich prometheus.exporter.apache
+prometheus.exporter.azure prometheus.exporter.blackbox prometheus.exporter.cadvisor
+prometheus.exporter.catchpoint prometheus.exporter.cloudwatch prometheus.exporter.consul
+prometheus.exporter.databricks prometheus.exporter.dnsmasq prometheus.exporter.elasticsearch
+prometheus.exporter.gcp prometheus.exporter.github prometheus.exporter.ipmi
+prometheus.exporter.kafka prometheus.exporter.memcached prometheus.exporter.mongodb
+prometheus.exporter.mssql prometheus.exporter.mysql prometheus.exporter.nvidiagpu
+prometheus.exporter.oracledb prometheus.exporter.postgres prometheus.exporter.process
+prometheus.exporter.redis prometheus.exporter.smartctl prometheus.exporter.snmp
+prometheus.exporter.snowflake prometheus.exporter.squid prometheus.exporter.ssh
+prometheus.exporter.static prometheus.exporter.statsd prometheus.exporter.tailscale
+prometheus.exporter.windows prometheus.expose prometheus.mapping
+prometheus.operator.podmonitors prometheus.operator.probes prometheus.operator.scrapeconfigs
+prometheus.operator.servicemonitors prometheus.receive_http prometheus.remote.queue
+prometheus.static prometheus.write.queue
+pyroscope.ebpf pyroscope.enrich pyroscope.fsdump pyroscope.java pyroscope.profile.relabel
+pyroscope.receive_http pyroscope.relabel pyroscope.scrape pyroscope.write
+remote.aws.secrets_manager remote.http remote.kubernetes.configmap remote.kubernetes.secret
+remote.s3 remote.vault
+""".split())  # noqa: SIM905 - a word list reads best here
+
+# Configuration blocks that are not components: no label (service blocks, at most one each, top
+# level only) or a label but a fixed schema (declare, argument, export, import.*, foreach).
+SERVICE_BLOCKS = ("http", "logging", "tracing", "livedebugging", "remotecfg", "otel")
