@@ -1,0 +1,452 @@
+"""The Alloy printer: `ast.Body` -> the canonical text `alloy fmt` writes.
+
+A rewrite of grafana/alloy `syntax/printer`: a walker sends tokens and whitespace *intents*
+(blank, vertical tab, newline, formfeed, indent, unindent) to a printer that places the file's
+comments by position, keeps one blank line where the source had one or more, and writes cells
+that `tabwriter.align` lines up (the `=` of one-line attributes in a run) before
+`tabwriter.trim` drops trailing blanks. Hand-built nodes (no positions) print on one line each,
+blocks separated by a blank line, as Alloy prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from obsgen.alloy import ast
+from obsgen.alloy.literals import quote
+from obsgen.alloy.parser import parse
+from obsgen.alloy.tabwriter import ESCAPE, align, trim
+
+
+def format_text(text: str, filename: str = "<input>") -> str:
+    """`alloy fmt`: parse `text` (raising `AlloySyntaxError`) and print it canonically."""
+    return format_body(parse(text, filename))
+
+
+def format_body(body: ast.Body) -> str:
+    """The canonical text of a file body, ending in one newline (as `alloy fmt` writes it)."""
+    return format_node(body) + "\n"
+
+
+def format_node(node: ast.Body | ast.Stmt | ast.Expr) -> str:
+    """The canonical text of a body, statement or expression, without a final newline."""
+    printer = _Printer(node.comments if isinstance(node, ast.Body) else ())
+    walker = _Walker(printer)
+    if isinstance(node, ast.Body):
+        walker.stmts(node.stmts)
+    elif isinstance(node, ast.Attribute | ast.Block):
+        walker.stmt(node)
+    else:
+        walker.expr(node)
+    printer.finish()
+    return trim(align("".join(printer.output)))
+
+
+# --- whitespace intents -------------------------------------------------------------------------
+
+IGNORE, BLANK, VTAB, NEWLINE, FORMFEED, INDENT, UNINDENT = "", " ", "\v", "\n", "\f", ">", "<"
+_WHITESPACE_CAPACITY = 16
+_MAX_NEWLINES = 2
+_END = 1 << 62  # a position after everything: the final flush writes trailing comments
+
+
+@dataclass
+class _Cursor:
+    """A position in source space (estimated from what was written when not given)."""
+
+    line: int = 1
+    column: int = 1
+    offset: int = 0
+
+    def copy(self) -> _Cursor:
+        return _Cursor(self.line, self.column, self.offset)
+
+
+class _Printer:
+    """Writes tokens, pending whitespace and comments; `output` is input for the aligner."""
+
+    def __init__(self, groups: tuple[ast.CommentGroup, ...]) -> None:
+        self.output: list[str] = []
+        self._indent = 0
+        self._last_kind = ""  # kind of the last token written ("" after whitespace)
+        self._whitespace: list[str] = []
+        self._groups = [g for g in groups if g.comments]
+        self._group_index = 0
+        self._pos = _Cursor()
+        self._last = _Cursor(0, 0, 0)  # position after the last text written; line 0: none
+        self._out_column = 1
+
+    # --- the walker's interface ---------------------------------------------------------------
+
+    def space(self, *intents: str) -> None:
+        for intent in intents:
+            if intent == IGNORE:
+                continue
+            if len(self._whitespace) == _WHITESPACE_CAPACITY:
+                self._write_whitespace(len(self._whitespace))
+            self._whitespace.append(intent)
+            self._last_kind = ""
+
+    def at(self, pos: ast.Position) -> None:
+        """The next token is at `pos` in the source (ignored for hand-built nodes)."""
+        if pos.known:
+            self._pos = _Cursor(pos.line, pos.column, max(pos.offset, 0))
+
+    def token(self, text: str, kind: str = "") -> None:
+        """An operator or delimiter; `kind` defaults to its text."""
+        if self._may_combine(text[0]):
+            self._whitespace = [BLANK]
+        self._write_text(text, kind or text)
+
+    def word(self, text: str, kind: str) -> None:
+        """An identifier or literal (kind IDENT, STRING, NUMBER, FLOAT, BOOL, NULL)."""
+        self._write_text(text, kind)
+
+    def finish(self) -> None:
+        self._flush(_Cursor(_END, _END, _END), "EOF")
+
+    # --- text -----------------------------------------------------------------------------------
+
+    def _may_combine(self, first: str) -> bool:
+        # Keep `1 .` and `/ *` from re-scanning as a float or a comment.
+        return (self._last_kind == "NUMBER" and first == ".") or (
+            self._last_kind == "/" and first == "*")
+
+    def _write_text(self, text: str, kind: str) -> None:
+        self._last_kind = kind
+        following = self._pos.copy()
+        self._flush(following, kind)
+        self._write_string(following, text, escaped=False)
+
+    def _write_string(self, pos: _Cursor, text: str, escaped: bool) -> None:
+        if self._out_column == 1:
+            self._write_indent()
+        self._pos = pos.copy()
+        self.output.append(f"{ESCAPE}{text}{ESCAPE}" if escaped else text)
+        newlines = text.count("\n") + text.count("\f")
+        self._pos.offset += len(text)
+        if newlines:
+            last_break = max(text.rfind("\n"), text.rfind("\f"))
+            self._pos.line += newlines
+            self._pos.column = self._out_column = len(text) - last_break
+        else:
+            self._pos.column += len(text)
+            self._out_column += len(text)
+        self._last = self._pos.copy()
+
+    def _write_indent(self) -> None:
+        self.output.append("\t" * self._indent)
+        self._pos.offset += self._indent
+        self._pos.column += self._indent
+        self._out_column += self._indent
+
+    def _write_byte(self, ch: str, count: int) -> None:
+        if self._out_column == 1:
+            self._write_indent()
+        self.output.append(ch * count)
+        self._pos.offset += count
+        if ch in "\n\f":
+            self._pos.line += count
+            self._pos.column = self._out_column = 1
+        else:
+            self._pos.column += count
+            self._out_column += count
+
+    def _write_whitespace(self, count: int) -> None:
+        for intent in self._whitespace[:count]:
+            if intent == INDENT:
+                self._indent += 1
+            elif intent == UNINDENT:
+                self._indent -= 1
+            elif intent != IGNORE:
+                self._write_byte(intent, 1)
+        del self._whitespace[:count]
+
+    # --- comments -------------------------------------------------------------------------------
+
+    def _comment_before(self, following: _Cursor) -> bool:
+        if self._group_index >= len(self._groups):
+            return False
+        return self._groups[self._group_index].comments[0].pos.offset <= following.offset
+
+    def _flush(self, following: _Cursor, kind: str) -> None:
+        """Write the comments that come before the next token, then the pending whitespace."""
+        if self._comment_before(following):
+            self._inject_comments(following, kind)
+        elif kind != "EOF":
+            self._write_whitespace(len(self._whitespace))
+
+    def _inject_comments(self, following: _Cursor, kind: str) -> None:
+        last: ast.Comment | None = None
+        while self._comment_before(following):
+            for comment in self._groups[self._group_index].comments:
+                self._comment_prefix(following, comment)
+                self._write_string(_Cursor(comment.pos.line, comment.pos.column,
+                                           comment.pos.offset), comment.text, escaped=True)
+                last = comment
+            self._group_index += 1
+        if last is not None:
+            self._comment_suffix(following, kind, last)
+
+    def _comment_prefix(self, following: _Cursor, comment: ast.Comment) -> None:
+        if not self.output:
+            return
+        if comment.pos.line == self._last.line:
+            # After a token on the same line: a tab (aligns trailing comments), or a space
+            # when the next token follows the comment on this line too.
+            self._write_byte(" " if comment.pos.line == following.line else "\t", 1)
+            return
+        self._keep_leading_indents()
+        newlines = comment.pos.line - self._last.line if self._last.line > 0 else 0
+        if newlines > 0:
+            self._write_byte("\f", min(newlines, _MAX_NEWLINES))
+
+    def _keep_leading_indents(self) -> None:
+        """Apply the indent changes pending before the first other whitespace, which is dropped
+        (the comment brings its own line breaks)."""
+        count = 0
+        for i, intent in enumerate(self._whitespace):
+            if intent in (INDENT, UNINDENT):
+                continue
+            if intent in (BLANK, VTAB, NEWLINE, FORMFEED):
+                self._whitespace[i] = IGNORE
+            count = i
+            break
+        self._write_whitespace(count)
+
+    def _comment_suffix(self, following: _Cursor, kind: str, last: ast.Comment) -> None:
+        if kind == "EOF":
+            return
+        if last.text.startswith("/*") and following.line == last.pos.line + last.text.count("\n"):
+            self._write_byte(" ", 1)
+        newlines = following.line - self._last.line
+        dropped_formfeed = False
+        for i, intent in enumerate(self._whitespace):
+            if intent in (INDENT, UNINDENT):
+                continue
+            dropped_formfeed = dropped_formfeed or intent == FORMFEED
+            self._whitespace[i] = IGNORE
+        self._write_whitespace(len(self._whitespace))
+        if newlines > 0:
+            self._write_byte("\f" if dropped_formfeed else "\n", min(newlines, _MAX_NEWLINES))
+
+
+# --- the walker ---------------------------------------------------------------------------------
+
+
+class _Walker:
+    """Sends the tokens of each node, with Alloy's layout decisions, to the printer."""
+
+    def __init__(self, printer: _Printer) -> None:
+        self.p = printer
+
+    def stmts(self, stmts: tuple[ast.Stmt, ...]) -> None:
+        for i, stmt in enumerate(stmts):
+            if i > 0 and (isinstance(stmt, ast.Block)
+                          or start_line(stmt) - end_line(stmts[i - 1]) > 1):
+                self.p.space(FORMFEED)  # a blank line before a block, or where there was one
+            self.stmt(stmt)
+            # A statement over several lines ends the run of aligned `=`.
+            self.p.space(FORMFEED if node_lines(stmt) > 1 else NEWLINE)
+
+    def stmt(self, stmt: ast.Stmt) -> None:
+        if isinstance(stmt, ast.Attribute):
+            self.p.at(stmt.pos)
+            self.p.word(stmt.name, "IDENT")
+            self.p.space(VTAB)
+            self.p.token("=")
+            self.p.space(BLANK)
+            self.expr(stmt.value)
+        else:
+            self.block(stmt)
+
+    def block(self, block: ast.Block) -> None:
+        self.p.at(block.pos)
+        self.p.word(block.full_name, "IDENT")
+        if block.label:
+            self.p.space(BLANK)
+            self.p.at(block.label_pos)
+            self.p.word(quote(block.label), "STRING")
+        self.p.space(BLANK)
+        self.p.at(block.lcurly)
+        self.p.token("{")
+        self.p.space(INDENT)
+        if block.body.stmts:
+            self.p.space(FORMFEED)
+            self.stmts(block.body.stmts)
+        else:
+            self.p.space(BLANK)
+        self.p.space(UNINDENT)
+        self.p.at(block.end)
+        self.p.token("}")
+
+    def expr(self, expr: ast.Expr) -> None:
+        if isinstance(expr, ast.Identifier):
+            self.p.at(expr.pos)
+            self.p.word(expr.name, "IDENT")
+        elif isinstance(expr, ast.StringLiteral | ast.NumberLiteral | ast.BoolLiteral
+                        | ast.NullLiteral):
+            self.p.at(expr.pos)
+            self.p.word(*spell_literal(expr))
+        elif isinstance(expr, ast.Array):
+            self.array(expr)
+        elif isinstance(expr, ast.Object):
+            self.object(expr)
+        elif isinstance(expr, ast.Call):
+            self.call(expr)
+        else:
+            self.operation(expr)
+
+    def operation(self, expr: ast.Access | ast.Index | ast.Unary | ast.Binary | ast.Paren) -> None:
+        p = self.p
+        if isinstance(expr, ast.Access):
+            self.expr(expr.value)
+            p.token(".")
+            p.word(expr.name, "IDENT")
+        elif isinstance(expr, ast.Index):
+            self.expr(expr.value)
+            p.at(expr.lbrack)
+            p.token("[")
+            self.expr(expr.index)
+            p.at(expr.end)
+            p.token("]")
+        elif isinstance(expr, ast.Unary):
+            p.at(expr.pos)
+            p.token(expr.op)
+            self.expr(expr.operand)
+        elif isinstance(expr, ast.Binary):
+            self.expr(expr.left)
+            p.space(BLANK)
+            p.at(expr.op_pos)
+            p.token(expr.op)
+            p.space(BLANK)
+            self.expr(expr.right)
+        else:
+            p.token("(")
+            self.expr(expr.inner)
+            p.token(")")
+
+    def array(self, array: ast.Array) -> None:
+        p = self.p
+        p.at(array.pos)
+        p.token("[")
+        previous = array.pos.line
+        for i, element in enumerate(array.elements):
+            on_new_line = previous != start_line(element)
+            if on_new_line:
+                p.space(INDENT, FORMFEED)  # indent first, so comments before it are indented
+            elif i > 0:
+                p.space(BLANK)
+            previous = end_line(element)
+            self.expr(element)
+            if i + 1 < len(array.elements):
+                p.token(",")
+            if on_new_line:
+                p.space(UNINDENT)
+        if array.elements and previous != array.end.line:
+            p.token(",")
+            p.space(INDENT, FORMFEED, UNINDENT)
+        p.at(array.end)
+        p.token("]")
+
+    def object(self, obj: ast.Object) -> None:
+        p = self.p
+        p.at(obj.pos)
+        p.token("{")
+        p.space(INDENT)
+        previous = obj.pos.line
+        for i, item in enumerate(obj.fields):
+            if previous != item.pos.line:
+                # `=` stays aligned with the previous field if that one fit on one line.
+                one_line = i > 0 and node_lines(obj.fields[i - 1].value) == 1
+                p.space(NEWLINE if one_line else FORMFEED)
+            elif i > 0:
+                p.space(BLANK)
+            previous = item.pos.line
+            p.at(item.pos)
+            p.word(quote(item.key) if item.quoted else item.key,
+                   "STRING" if item.quoted else "IDENT")
+            p.space(VTAB)
+            p.token("=")
+            p.space(BLANK)
+            self.expr(item.value)
+            if i + 1 < len(obj.fields):
+                p.token(",")
+        if obj.fields and previous != obj.end.line:
+            p.token(",")
+            p.space(FORMFEED)
+        p.space(UNINDENT)
+        p.at(obj.end)
+        p.token("}")
+
+    def call(self, call: ast.Call) -> None:
+        p = self.p
+        self.expr(call.func)
+        p.token("(")
+        previous = call.lparen.line
+        for i, arg in enumerate(call.args):
+            on_new_line = previous != start_line(arg)
+            if on_new_line:
+                p.space(FORMFEED, INDENT)
+            self.expr(arg)
+            previous = end_line(arg)
+            if i + 1 < len(call.args):
+                p.token(",")
+                p.space(BLANK)
+            if on_new_line:
+                p.space(UNINDENT)
+        if previous != call.end.line:
+            p.token(",")
+            p.space(FORMFEED)
+        p.token(")")
+
+
+# --- literal spelling and node extents ----------------------------------------------------------
+
+
+def spell_literal(lit: ast.Literal) -> tuple[str, str]:
+    """(source text, token kind) of a literal: its own spelling if parsed, else Alloy's."""
+    if isinstance(lit, ast.StringLiteral):
+        return (lit.text if lit.text is not None else quote(lit.value)), "STRING"
+    if isinstance(lit, ast.NumberLiteral):
+        if lit.text is not None:
+            is_float = any(c in lit.text for c in ".eE")
+            return lit.text, "FLOAT" if is_float else "NUMBER"
+        if isinstance(lit.value, bool) or not isinstance(lit.value, int | float):
+            raise TypeError(f"not a number: {lit.value!r}")
+        text = repr(lit.value)
+        return text, "FLOAT" if isinstance(lit.value, float) else "NUMBER"
+    if isinstance(lit, ast.BoolLiteral):
+        return ("true" if lit.value else "false"), "BOOL"
+    return "null", "NULL"
+
+
+def start_line(node: ast.Stmt | ast.Expr) -> int:
+    """The line where a node starts (0 for a hand-built node)."""
+    if isinstance(node, ast.Access | ast.Index | ast.Binary):
+        inner = node.left if isinstance(node, ast.Binary) else node.value
+        return start_line(inner) if not node.pos.known else node.pos.line
+    if isinstance(node, ast.Call):
+        return start_line(node.func) if not node.pos.known else node.pos.line
+    return node.pos.line
+
+
+def end_line(node: ast.Stmt | ast.Expr) -> int:
+    """The line of a node's last character (0 for a hand-built node)."""
+    if isinstance(node, ast.Attribute):
+        return end_line(node.value)
+    if isinstance(node, ast.Block | ast.Array | ast.Object | ast.Index | ast.Call | ast.Paren):
+        return node.end.line
+    if isinstance(node, ast.StringLiteral):
+        return node.pos.line + (node.text or "").count("\n") if node.pos.known else 0
+    if isinstance(node, ast.Access):
+        return node.name_pos.line
+    if isinstance(node, ast.Unary):
+        return end_line(node.operand)
+    if isinstance(node, ast.Binary):
+        return end_line(node.right)
+    return node.pos.line
+
+
+def node_lines(node: ast.Stmt | ast.Expr) -> int:
+    return end_line(node) - start_line(node) + 1
