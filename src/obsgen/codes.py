@@ -92,6 +92,8 @@ CODES: dict[str, Code] = _registry(
     # runbooks and the docs site (OBS70x-OBS74x)
 
     # Alloy syntax (OBS80x-OBS81x)
+    Code("OBS801", E, "An Alloy file is not valid Alloy syntax (error at line:column)."),
+    Code("OBS802", W, "An Alloy file is not in canonical `alloy fmt` layout."),
 
     # Alloy components, validator and pipeline (OBS82x-OBS89x)
 
