@@ -20,10 +20,12 @@ from obsgen.model.promql import (
 )
 from obsgen.model.rules import AlertRule, RecordingRule, RuleGroup
 from obsgen.model.ruletests import ExpectAlert, ExpectSamples, Firing, RuleTest, Series
+from obsgen.model.runbooks import Command, CommonIssue, RootCause, Runbook, RunbookGuide, Step
 
 __all__ = [
-    "AlertRule", "Counter", "DefinitionError", "ExpectAlert", "ExpectSamples", "Expr", "Firing",
-    "Gauge", "Histogram", "Info", "Label", "Match", "RecordingRule", "RuleGroup", "RuleTest",
-    "ScrapeJob", "Series", "Summary", "absent", "histogram_quantile", "increase", "irate", "not_",
-    "not_regex", "predict_linear", "rate", "regex", "topk", "up",
+    "AlertRule", "Command", "CommonIssue", "Counter", "DefinitionError", "ExpectAlert",
+    "ExpectSamples", "Expr", "Firing", "Gauge", "Histogram", "Info", "Label", "Match",
+    "RecordingRule", "RootCause", "RuleGroup", "RuleTest", "Runbook", "RunbookGuide",
+    "ScrapeJob", "Series", "Step", "Summary", "absent", "histogram_quantile", "increase",
+    "irate", "not_", "not_regex", "predict_linear", "rate", "regex", "topk", "up",
 ]

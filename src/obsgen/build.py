@@ -10,10 +10,11 @@ from pathlib import Path
 
 from obsgen.check.catalog import check_catalog
 from obsgen.check.rules import check_rules
+from obsgen.check.runbooks import check_runbooks
 from obsgen.check.ruletests import check_rule_tests
 from obsgen.config import Config
 from obsgen.diagnostics import Diagnostic, Location, has_errors, sorted_unique
-from obsgen.emit import prometheus
+from obsgen.emit import mkdocs, prometheus, runbooks
 from obsgen.load import load_project
 from obsgen.model.project import Project
 
@@ -31,11 +32,13 @@ class Compiled:
 
 def validate(project: Project) -> list[Diagnostic]:
     """Checks on the model itself, run before anything is emitted."""
-    return [*check_catalog(project), *check_rules(project), *check_rule_tests(project)]
+    return [*check_catalog(project), *check_rules(project), *check_rule_tests(project),
+            *check_runbooks(project)]
 
 
 def emit(project: Project) -> dict[str, str]:
-    return dict(sorted(prometheus.artifacts(project).items()))
+    return dict(sorted({**prometheus.artifacts(project), **runbooks.artifacts(project),
+                        **mkdocs.artifacts(project)}.items()))
 
 
 def compile_project(config: Config) -> Compiled:
@@ -56,6 +59,8 @@ def changed_paths(build_dir: Path, artifacts: dict[str, str]) -> list[str]:
     if build_dir.is_dir():
         existing = {f.relative_to(build_dir).as_posix()
                     for f in build_dir.rglob("*") if f.is_file()}
+        # The docs site is derived from the runbooks by `obsgen docs`, not an artifact.
+        existing = {p for p in existing if not p.startswith(f"{mkdocs.SITE_DIR}/")}
         changed += sorted(existing - set(artifacts))
     return sorted(changed)
 

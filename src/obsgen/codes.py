@@ -90,6 +90,19 @@ CODES: dict[str, Code] = _registry(
     # dashboards: schema validation and dashboard lint (OBS63x-OBS66x)
 
     # runbooks and the docs site (OBS70x-OBS74x)
+    Code("OBS701", E, "A runbook (or the runbook guide) was given a value of the wrong shape."),
+    Code("OBS702", E, "An alert in a rule group has no runbook."),
+    Code("OBS703", E, "A runbook belongs to an alert that is in no rule group."),
+    Code("OBS704", E, "A runbook names a related alert that is in no rule group."),
+    Code("OBS705", E, "Two runbooks are attached to one alert, or two runbook guides exist."),
+    Code("OBS706", E, "A runbook query is not valid PromQL."),
+    Code("OBS707", E, "Two alerts on one runbook page get the same heading anchor."),
+    Code("OBS708", E, "A Markdown link points at a page that does not exist."),
+    Code("OBS709", E, "A Markdown link points at an anchor that is not on its page."),
+    Code("OBS710", W, "A runbook has no investigation step."),
+    Code("OBS711", E, "mkdocs --strict rejected the runbook site."),
+    Code("OBS712", E, "mkdocs or mkdocs-material is not installed."),
+    Code("OBS713", E, "A runbook_url/runbook annotation points at a heading that is not there."),
 
     # Alloy syntax (OBS80x-OBS81x)
     Code("OBS801", E, "An Alloy file is not valid Alloy syntax (error at line:column)."),

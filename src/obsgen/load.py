@@ -19,8 +19,10 @@ from obsgen.model.pipeline import ScrapeJob
 from obsgen.model.project import Project
 from obsgen.model.rules import AlertRule, RecordingRule, RuleGroup
 from obsgen.model.ruletests import RuleTest
+from obsgen.model.runbooks import Runbook, RunbookGuide
 
-COLLECTED = (Metric, ScrapeJob, RuleGroup, RuleTest, AlertRule, RecordingRule)
+COLLECTED = (Metric, ScrapeJob, RuleGroup, RuleTest, AlertRule, RecordingRule, Runbook,
+             RunbookGuide)
 T = TypeVar("T")
 
 
@@ -163,5 +165,6 @@ def load_project(config: Config) -> tuple[Project | None, list[Diagnostic]]:
     by_kind = _collect(modules)
     project = Project(config=config, metrics=tuple(by_kind[Metric]),
                       jobs=tuple(by_kind[ScrapeJob]), groups=tuple(by_kind[RuleGroup]),
-                      tests=tuple(by_kind[RuleTest]))
+                      tests=tuple(by_kind[RuleTest]), runbooks=tuple(by_kind[Runbook]),
+                      guides=tuple(by_kind[RunbookGuide]))
     return project, _orphans(by_kind)

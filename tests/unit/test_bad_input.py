@@ -349,6 +349,9 @@ TOKENS_BY_PERSONA = AlertRule(  {MARK}
 )
 
 BROKEN_PROMQL = RuleGroup("broken-promql", file="broken-promql", rules=[TOKENS_BY_PERSONA])
+
+from obsgen import Runbook  # every grouped alert needs a runbook (OBS702)
+TOKENS_BY_PERSONA_RUNBOOK = Runbook(TOKENS_BY_PERSONA, description="Fix the parentheses.")
 """)
     found = build_rejected(project, obsgen, "OBS213", "alerts.py", line_of(text))
     assert "TokensByPersona" in found["message"]
@@ -371,6 +374,9 @@ SORTED_BUDGETS = AlertRule(  {MARK}
 )
 
 BROKEN_PROMQL = RuleGroup("broken-promql", file="broken-promql", rules=[SORTED_BUDGETS])
+
+from obsgen import Runbook  # every grouped alert needs a runbook (OBS702)
+SORTED_BUDGETS_RUNBOOK = Runbook(SORTED_BUDGETS, description="Use a 2.42 function.")
 """)
     result = obsgen("check", *JSON, cwd=project.root)
     found = assert_one_error(result, "OBS303", "alerts.py", line_of(text))

@@ -9,6 +9,7 @@ from obsgen.config import Config
 from obsgen.model.metrics import Metric
 from obsgen.model.pipeline import ScrapeJob
 from obsgen.model.rules import Rule, RuleGroup
+from obsgen.model.runbooks import Runbook, RunbookGuide
 from obsgen.model.ruletests import RuleTest
 
 
@@ -19,6 +20,8 @@ class Project:
     jobs: tuple[ScrapeJob, ...]
     groups: tuple[RuleGroup, ...]
     tests: tuple[RuleTest, ...]
+    runbooks: tuple[Runbook, ...] = ()
+    guides: tuple[RunbookGuide, ...] = ()  # at most one; OBS7xx reports the others
 
     @cached_property
     def _group_by_rule(self) -> dict[int, RuleGroup]:

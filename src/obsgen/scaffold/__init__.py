@@ -12,6 +12,7 @@ FILES = {
     "metrics.py.txt": "definitions/metrics.py",
     "alerts.py.txt": "definitions/alerts.py",
     "alert_tests.py.txt": "definitions/alert_tests.py",
+    "runbooks.py.txt": "definitions/runbooks.py",
 }
 
 

@@ -1,0 +1,114 @@
+"""Links and anchors of Markdown pages, resolved the way mkdocs resolves them.
+
+Pages are rendered with Python-Markdown and the extensions mkdocs always enables (toc, tables,
+fenced_code), so the ids found here are exactly the ids of the published site: an anchor that
+resolves here resolves there.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import markdown
+
+EXTENSIONS = ["toc", "tables", "fenced_code"]
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    ids: frozenset[str]
+    links: tuple[str, ...]
+    headings: tuple[Heading, ...]
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        if tag == "a" and values.get("name"):
+            self.ids.add(str(values["name"]))
+        if tag == "a" and values.get("href") is not None:
+            self.links.append(str(values["href"]))
+
+
+def _flatten(tokens: list[dict[str, Any]]) -> list[Heading]:
+    out = []
+    for token in tokens:
+        out.append(Heading(int(token["level"]), str(token["id"]), str(token["name"])))
+        out.extend(_flatten(token.get("children", [])))
+    return out
+
+
+def render(text: str) -> Rendered:
+    """The ids, link targets and headings (in page order) of one Markdown page."""
+    md = markdown.Markdown(extensions=EXTENSIONS)
+    collector = _Collector()
+    collector.feed(md.convert(text))
+    tokens = getattr(md, "toc_tokens", [])
+    return Rendered(frozenset(collector.ids), tuple(collector.links), tuple(_flatten(tokens)))
+
+
+def links(text: str) -> tuple[str, ...]:
+    return render(text).links
+
+
+@dataclass(frozen=True)
+class Broken:
+    code: str  # OBS708 (no such page) or OBS709 (no such anchor)
+    message: str
+    hint: str
+
+
+def _external(href: str) -> bool:
+    parts = urlsplit(href)
+    return bool(parts.scheme) or href.startswith("//")
+
+
+def resolve(href: str, page: str, pages: Mapping[str, frozenset[str]]) -> Broken | None:
+    """Check one link written on `page` (a path inside the docs folder) against `pages` (every
+    page's path and its ids); None when it resolves, or is external."""
+    if not href or _external(href):
+        return None
+    parts = urlsplit(href)
+    if parts.path.startswith("/"):
+        return Broken("OBS708", f"link {href!r} is absolute", "use a path relative to this "
+                      "page (like other.md#anchor): the site may be published under a sub-path")
+    target = page
+    if parts.path:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
+        if target not in pages:
+            known = ", ".join(sorted(pages)) or "none"
+            hint = (f"link to the Markdown file ({target.rstrip('/')}.md), not the URL"
+                    if f"{target.rstrip('/')}.md" in pages else f"pages here: {known}")
+            return Broken("OBS708", f"link {href!r} points at {target}, which is not a page",
+                          hint)
+    fragment = unquote(parts.fragment)
+    if fragment and fragment not in pages[target]:
+        return Broken("OBS709", f"link {href!r}: {target} has no anchor #{fragment}",
+                      _anchor_hint(fragment, pages[target]))
+    return None
+
+
+def _anchor_hint(fragment: str, ids: frozenset[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(fragment, sorted(ids), n=1)
+    return f"did you mean #{close[0]}?" if close else "link to a heading that exists on that page"

@@ -1,0 +1,159 @@
+"""Runbooks: what on-call does when an alert fires, attached to the alert object itself.
+
+A `Runbook` belongs to one `AlertRule` (by object, so a renamed alert cannot orphan it); its
+investigation steps may carry a PromQL query, written with the catalog helpers or raw, which
+is checked like any rule expression. `RunbookGuide` holds the project-wide sections. Every
+text field is Markdown; obsgen checks its links and anchors before the docs site is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from obsgen.diagnostics import DefinitionError, Location
+from obsgen.model.promql import Expr, Operand, as_expr
+from obsgen.model.rules import AlertRule
+from obsgen.model.source import caller_location
+
+
+def _text(value: Any, what: str, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise DefinitionError("OBS701", f"{what} must be a string of Markdown, got {value!r}",
+                              hint="write the text as a (triple-quoted) string")
+    if required and not value.strip():
+        raise DefinitionError("OBS701", f"{what} is empty",
+                              hint="say in a sentence or two what on-call needs to know")
+    return value.strip()
+
+
+def _items(value: Iterable[Any] | None, kind: type | tuple[type, ...], what: str
+           ) -> tuple[Any, ...]:
+    items = tuple(value) if value is not None and not isinstance(value, str) else None
+    if items is None or not all(isinstance(i, kind) for i in items):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise DefinitionError("OBS701", f"{what} must be a list of {names}, got {value!r}",
+                              hint=f"write {what}=[...]")
+    return items
+
+
+@dataclass(frozen=True)
+class Step:
+    """One investigation step: what to do, and optionally the query to run and a command."""
+
+    text: str
+    query: Operand | None = None
+    command: str = ""
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", _text(self.text, "a step's text", required=True))
+        if self.query is not None:
+            object.__setattr__(self, "query", as_expr(self.query))
+        object.__setattr__(self, "command", _text(self.command, "a step's command"))
+
+    @property
+    def promql(self) -> Expr | None:
+        assert self.query is None or isinstance(self.query, Expr)
+        return self.query
+
+
+@dataclass(frozen=True)
+class RootCause:
+    """One row of a root-cause table."""
+
+    cause: str
+    confirm: str
+    fix: str
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        for key in ("cause", "confirm", "fix"):
+            object.__setattr__(self, key, _text(getattr(self, key), f"root cause {key}",
+                                                required=True))
+
+
+@dataclass(frozen=True, eq=False)
+class Runbook:
+    """The runbook of one alert; it lands under the alert's heading on its group's page."""
+
+    alert: AlertRule
+    description: str
+    impact: str = ""
+    investigation: tuple[Step, ...] = ()
+    root_causes: tuple[RootCause, ...] = ()
+    quick_fix: str = ""
+    long_term: str = ""
+    prevention: tuple[str, ...] = ()
+    related: tuple[AlertRule, ...] = ()
+    escalation: str = ""
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.alert, AlertRule):
+            raise DefinitionError("OBS701", f"a runbook's alert must be an AlertRule object, "
+                                  f"got {self.alert!r}", hint="pass the alert itself: "
+                                  "Runbook(TOKEN_BUDGET_EXCEEDED, ...), not its name")
+        name = self.alert.name
+        object.__setattr__(self, "description", _text(self.description,
+                                                      f"description of {name}'s runbook", True))
+        for key in ("impact", "quick_fix", "long_term", "escalation"):
+            object.__setattr__(self, key, _text(getattr(self, key), f"{key} of {name}'s runbook"))
+        object.__setattr__(self, "investigation", _items(self.investigation, Step,
+                                                         "investigation"))
+        object.__setattr__(self, "root_causes", _items(self.root_causes, RootCause,
+                                                       "root_causes"))
+        prevention = _items(self.prevention, str, "prevention")
+        object.__setattr__(self, "prevention", tuple(p.strip() for p in prevention))
+        object.__setattr__(self, "related", _items(self.related, AlertRule, "related"))
+
+@dataclass(frozen=True)
+class Command:
+    """A diagnostic command of the project-wide guide."""
+
+    purpose: str
+    command: str
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "purpose", _text(self.purpose, "a command's purpose", True))
+        object.__setattr__(self, "command", _text(self.command, "a command", True))
+
+
+@dataclass(frozen=True)
+class CommonIssue:
+    """One row of the guide's common-issues table."""
+
+    symptom: str
+    cause: str
+    fix: str
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        for key in ("symptom", "cause", "fix"):
+            object.__setattr__(self, key, _text(getattr(self, key), f"common issue {key}", True))
+
+
+@dataclass(frozen=True, eq=False)
+class RunbookGuide:
+    """The project-wide sections, shown on the runbooks' index page below the overview."""
+
+    title: str = "Runbooks"
+    introduction: str = ""
+    troubleshooting: tuple[str, ...] = ()
+    commands: tuple[Command, ...] = ()
+    common_issues: tuple[CommonIssue, ...] = ()
+    escalation_path: tuple[str, ...] = ()
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", _text(self.title, "the guide's title", True))
+        object.__setattr__(self, "introduction", _text(self.introduction, "introduction"))
+        object.__setattr__(self, "troubleshooting", tuple(
+            t.strip() for t in _items(self.troubleshooting, str, "troubleshooting")))
+        object.__setattr__(self, "commands", _items(self.commands, Command, "commands"))
+        object.__setattr__(self, "common_issues", _items(self.common_issues, CommonIssue,
+                                                         "common_issues"))
+        object.__setattr__(self, "escalation_path", tuple(
+            e.strip() for e in _items(self.escalation_path, str, "escalation_path")))
