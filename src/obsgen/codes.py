@@ -109,6 +109,27 @@ CODES: dict[str, Code] = _registry(
     Code("OBS802", W, "An Alloy file is not in canonical `alloy fmt` layout."),
 
     # Alloy components, validator and pipeline (OBS82x-OBS89x)
+    Code("OBS820", E, "An Alloy block names a component that does not exist."),
+    Code("OBS821", E, "An Alloy block has an argument or block its component does not accept."),
+    Code("OBS822", E, "An Alloy block lacks a required argument or block."),
+    Code("OBS823", E, "An Alloy argument has a value of the wrong type."),
+    Code("OBS824", E, "An Alloy expression references a component or export that does not exist."),
+    Code("OBS825", E, "Two Alloy blocks share one name and label."),
+    Code("OBS826", E, "Alloy components reference each other in a cycle."),
+    Code("OBS827", W, "An Alloy config uses a deprecated function or argument."),
+    Code("OBS828", W, "A credential is written into an Alloy config as a literal."),
+    Code("OBS829", W, "An Alloy listener binds to every interface (0.0.0.0)."),
+    Code("OBS830", E, "An Alloy component block lacks its label, or has one it must not."),
+    Code("OBS831", E, "An Alloy block that may appear once appears more than once."),
+    Code("OBS832", E, "An Alloy argument's value is outside its allowed set or syntax."),
+    Code("OBS833", Severity.INFO, "The Alloy config was checked by obsgen's built-in validator."),
+    Code("OBS834", E, "The alloy binary rejected or reformatted the emitted config."),
+    Code("OBS840", E, "A pipeline URL is not a valid http(s) URL."),
+    Code("OBS841", E, "A pipeline credential is not an environment variable reference."),
+    Code("OBS842", E, "A pipeline forwards to a component that is not part of it."),
+    Code("OBS843", E, "Two pipeline components share one Alloy label."),
+    Code("OBS844", E, "A pipeline scrapes a job that is not the catalog's."),
+    Code("OBS845", E, "A pipeline listen address is not host:port."),
 
     # cross-checks against the catalog and rule lint (OBS90x-OBS95x)
 

@@ -15,14 +15,14 @@ from typing import Any, TypeVar
 from obsgen.config import Config
 from obsgen.diagnostics import DefinitionError, Diagnostic, Location, sorted_unique
 from obsgen.model.metrics import Metric
-from obsgen.model.pipeline import ScrapeJob
+from obsgen.model.pipeline import Pipeline, ScrapeJob
 from obsgen.model.project import Project
 from obsgen.model.rules import AlertRule, RecordingRule, RuleGroup
 from obsgen.model.ruletests import RuleTest
 from obsgen.model.runbooks import Runbook, RunbookGuide
 
 COLLECTED = (Metric, ScrapeJob, RuleGroup, RuleTest, AlertRule, RecordingRule, Runbook,
-             RunbookGuide)
+             RunbookGuide, Pipeline)
 T = TypeVar("T")
 
 
@@ -166,5 +166,6 @@ def load_project(config: Config) -> tuple[Project | None, list[Diagnostic]]:
     project = Project(config=config, metrics=tuple(by_kind[Metric]),
                       jobs=tuple(by_kind[ScrapeJob]), groups=tuple(by_kind[RuleGroup]),
                       tests=tuple(by_kind[RuleTest]), runbooks=tuple(by_kind[Runbook]),
-                      guides=tuple(by_kind[RunbookGuide]))
+                      guides=tuple(by_kind[RunbookGuide]),
+                      pipelines=tuple(by_kind[Pipeline]))
     return project, _orphans(by_kind)

@@ -49,6 +49,7 @@ class Block:
     required: bool = False
     enum: bool = False
     recursive: bool = False
+    unchecked: bool = False  # a body whose members are not modelled (or checked elsewhere)
 
     @property
     def repeatable(self) -> bool:
@@ -106,6 +107,7 @@ GO_TYPES: dict[str, ValueType] = {
     "auth.Handler": AUTH_HANDLER, "Handler": AUTH_HANDLER,
     "alloy_relabel.Rules": RELABEL_RULES,
     "extension.ExtensionHandler": EXTENSION,
+    "any": ValueType("any"),
 }
 
 # Closed value sets, by Go type (Alloy's relabel actions).
@@ -1046,3 +1048,42 @@ remote.s3 remote.vault
 # Configuration blocks that are not components: no label (service blocks, at most one each, top
 # level only) or a label but a fixed schema (declare, argument, export, import.*, foreach).
 SERVICE_BLOCKS = ("http", "logging", "tracing", "livedebugging", "remotecfg", "otel")
+
+# Blocks of the configuration language itself, with the schema Alloy checks for them (from the
+# reference docs: config-blocks/ and the `declare`, `foreach` and `import.*` pages). `http`,
+# `tracing` and `remotecfg` bodies are not modelled.
+CONFIG_BLOCKS: dict[str, Component] = {c.name: c for c in (
+    Component("logging", "", (
+        Attr("level", "string"), Attr("format", "string"), Attr("write_to", "[]loki.LogsReceiver"),
+    )),
+    Component("livedebugging", "", (Attr("enabled", "bool"),)),
+    Component("argument", "", (
+        Attr("optional", "bool"), Attr("comment", "string"), Attr("default", "any"),
+    )),
+    Component("export", "", (Attr("value", "any", required=True),)),
+    Component("foreach", "", (
+        Attr("collection", "any", required=True), Attr("var", "string", required=True),
+        Attr("enable_metrics", "bool"), Attr("id", "string"),
+        Block("template", "template", (), required=True, unchecked=True),
+    )),
+    Component("import.file", "", (
+        Attr("filename", "string", required=True), Attr("detector", "string"),
+        Attr("poll_frequency", "time.Duration"),
+    )),
+    Component("import.string", "", (Attr("content", "any", required=True),)),
+    Component("import.git", "", (
+        Attr("repository", "string", required=True), Attr("revision", "string"),
+        Attr("pull_frequency", "time.Duration"), Attr("path", "string"),
+        Block("basic_auth", "*BasicAuth", BASIC_AUTH),
+        Block("ssh_key", "*SSHKey", (
+            Attr("username", "string"), Attr("key", "alloytypes.Secret"),
+            Attr("key_file", "string"), Attr("passphrase", "alloytypes.Secret"),
+        )),
+    )),
+    Component("import.http", "", (
+        Attr("url", "string", required=True), Attr("method", "string"),
+        Attr("headers", "map[string]string"), Attr("poll_frequency", "time.Duration"),
+        Attr("poll_timeout", "time.Duration"),
+        Block("client", "HTTPClientConfig", (), unchecked=True),
+    )),
+)}

@@ -1,13 +1,31 @@
 """The telemetry pipeline. The scrape job is declared once, in the catalog, and referenced by
-object from alerts (`up(job)`) and, later, from the Alloy pipeline."""
+object from alerts (`up(job)`) and from the Alloy pipeline.
+
+A pipeline is a set of Alloy components linked by `forward_to`: metrics are scraped and
+remote-written to Grafana Cloud Prometheus, OTLP traces are received, batched and exported to
+Grafana Cloud Tempo, and the systemd journal is read, its log level extracted and written to
+Grafana Cloud Loki. Credentials are only ever `Env("NAME")` references, written into the
+config as `sys.env("NAME")`: no field of this model can hold a secret value.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal, Union
+from urllib.parse import urlsplit
 
 from obsgen.diagnostics import DefinitionError, Location
 from obsgen.model.names import check_duration
 from obsgen.model.source import caller_location
+
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ALLOY_LABEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Go's time.ParseDuration, which Alloy uses for every duration argument.
+GO_DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
+HOST_PORT = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$")
+DEFAULT_LEVEL_REGEX = r'(?i)\blevel"?\s*[=:]\s*"?(?P<level>[a-z]+)'
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,3 +54,291 @@ class ScrapeJob:
     def __str__(self) -> str:
         return self.name
 
+
+@dataclass(frozen=True)
+class Env:
+    """An environment variable that Alloy reads at run time: `sys.env("NAME")`."""
+
+    name: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not ENV_NAME.match(self.name):
+            raise DefinitionError(
+                "OBS841", "Env() takes the NAME of an environment variable "
+                          "([A-Za-z_][A-Za-z0-9_]*), not its value",
+                hint='e.g. Env("GRAFANA_CLOUD_API_KEY"); export the secret in the environment '
+                     "Alloy runs in")
+
+
+# --- argument checks, shared by the components below ------------------------------------------
+
+
+def _credential(value: object, what: str) -> Env:
+    if isinstance(value, Env):
+        return value
+    # Never echo the value: it may be the secret itself, and diagnostics land in CI logs.
+    raise DefinitionError("OBS841", f"{what} must be an environment reference, not a "
+                          f"{type(value).__name__}",
+                          hint='write Env("NAME") and export NAME where Alloy runs; a secret '
+                               "never belongs in definitions or build/")
+
+
+def _label(value: object, what: str) -> str:
+    if not isinstance(value, str) or not ALLOY_LABEL.match(value):
+        raise DefinitionError("OBS843", f"{what} label {value!r} is not an Alloy identifier",
+                              hint="labels match [A-Za-z_][A-Za-z0-9_]*, e.g. \"grafana_cloud\"")
+    return value
+
+
+def _url(value: object, what: str) -> str:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DefinitionError("OBS840", f"{what} {value!r} is not an http(s) URL",
+                              hint="e.g. https://prometheus-prod-36-prod-us-west-0.grafana.net"
+                                   "/api/prom/push")
+    if parts.username or parts.password:
+        raise DefinitionError("OBS841", f"{what} carries credentials in the URL",
+                              hint='drop user:password@ from the URL; pass username=Env(...) and '
+                                   "password=Env(...)")
+    return value  # type: ignore[return-value]
+
+
+def _host_port(value: object, what: str) -> str:
+    match = HOST_PORT.match(value) if isinstance(value, str) else None
+    if match is None or not 0 < int(match.group(2)) < 65536:
+        raise DefinitionError("OBS845", f"{what} {value!r} is not host:port",
+                              hint='e.g. "127.0.0.1:4317" or "tempo-prod-15-prod-us-west-0'
+                                   '.grafana.net:443" (no scheme)')
+    return value  # type: ignore[return-value]
+
+
+def _duration(value: object, what: str) -> str:
+    if not isinstance(value, str) or not GO_DURATION.match(value):
+        raise DefinitionError("OBS201", f"{what} {value!r} is not a duration Alloy accepts",
+                              hint="a number and a unit with no space: 500ms, 15s, 5m, 1h30m "
+                                   "(units ns us ms s m h)")
+    return value
+
+
+def _targets(value: object, kinds: tuple[type, ...], what: str) -> tuple[object, ...]:
+    items = tuple(value) if isinstance(value, list | tuple) else (value,)
+    if not items or not all(isinstance(i, kinds) for i in items):
+        names = " or ".join(k.__name__ for k in kinds)
+        raise DefinitionError("OBS004", f"{what} forward_to takes {names} objects",
+                              hint="forward_to=<the component object that receives the data>")
+    return items
+
+
+# --- metrics -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class RemoteWrite:
+    """`prometheus.remote_write` to Grafana Cloud Prometheus (or any remote-write endpoint)
+    with basic auth: username (the stack's instance id) and password (an access-policy token)
+    from the environment."""
+
+    label: str
+    url: str
+    username: Env
+    password: Env
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        _label(self.label, "remote write")
+        _url(self.url, f"remote write {self.label!r} url")
+        _credential(self.username, f"remote write {self.label!r} username")
+        _credential(self.password, f"remote write {self.label!r} password")
+
+
+@dataclass(frozen=True, eq=False)
+class Scrape:
+    """`prometheus.scrape` of one catalog job; the job's name is the `job` label that
+    `up{job=...}` in the alerts selects, so it is taken from the catalog's ScrapeJob."""
+
+    job: ScrapeJob | str
+    forward_to: Sequence[RemoteWrite] | RemoteWrite
+    label: str = ""
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.job, ScrapeJob | str) or not str(self.job):
+            raise DefinitionError("OBS004", "Scrape(job=...) takes the catalog's ScrapeJob",
+                                  hint="import the catalog's job: Scrape(HYPERTOOL_JOB, ...)")
+        label = self.label or re.sub(r"\W", "_", str(self.job))
+        object.__setattr__(self, "label", _label(label, "scrape"))
+        object.__setattr__(self, "forward_to",
+                           _targets(self.forward_to, (RemoteWrite,), f"scrape {label!r}"))
+
+    @property
+    def job_name(self) -> str:
+        return str(self.job)
+
+
+# --- traces ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class OtlpExporter:
+    """`otelcol.exporter.otlp` (gRPC, `host:port`) or `otelcol.exporter.otlphttp` (a URL) to
+    Grafana Cloud Tempo, authenticated by an `otelcol.auth.basic` of the same label."""
+
+    label: str
+    endpoint: str
+    username: Env
+    password: Env
+    protocol: Literal["grpc", "http"] = "grpc"
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        _label(self.label, "OTLP exporter")
+        what = f"OTLP exporter {self.label!r} endpoint"
+        if self.protocol == "grpc":
+            _host_port(self.endpoint, what)
+        elif self.protocol == "http":
+            _url(self.endpoint, what)
+        else:
+            raise DefinitionError("OBS004", f"OTLP exporter protocol {self.protocol!r} is "
+                                  "neither 'grpc' nor 'http'", hint='protocol="grpc"')
+        _credential(self.username, f"OTLP exporter {self.label!r} username")
+        _credential(self.password, f"OTLP exporter {self.label!r} password")
+
+
+@dataclass(frozen=True, eq=False)
+class Batch:
+    """`otelcol.processor.batch`: groups spans before export."""
+
+    label: str
+    forward_to: Sequence[OtlpExporter] | OtlpExporter
+    timeout: str = "5s"
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        _label(self.label, "batch")
+        _duration(self.timeout, f"batch {self.label!r} timeout")
+        object.__setattr__(self, "forward_to",
+                           _targets(self.forward_to, (OtlpExporter,), f"batch {self.label!r}"))
+
+
+@dataclass(frozen=True, eq=False)
+class OtlpReceiver:
+    """`otelcol.receiver.otlp` for traces, on gRPC and/or HTTP; bound to 127.0.0.1 unless told
+    otherwise, so that only local processes can send."""
+
+    label: str
+    forward_to: Sequence[Batch | OtlpExporter] | Batch | OtlpExporter
+    grpc: str | None = "127.0.0.1:4317"
+    http: str | None = "127.0.0.1:4318"
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        _label(self.label, "OTLP receiver")
+        for what, address in (("grpc", self.grpc), ("http", self.http)):
+            if address is not None:
+                _host_port(address, f"OTLP receiver {self.label!r} {what} address")
+        if self.grpc is None and self.http is None:
+            raise DefinitionError("OBS845", f"OTLP receiver {self.label!r} listens nowhere",
+                                  hint='keep grpc="127.0.0.1:4317" or http="127.0.0.1:4318"')
+        object.__setattr__(self, "forward_to", _targets(
+            self.forward_to, (Batch, OtlpExporter), f"OTLP receiver {self.label!r}"))
+
+
+# --- logs --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class LokiWrite:
+    """`loki.write` to Grafana Cloud Loki with basic auth from the environment."""
+
+    label: str
+    url: str
+    username: Env
+    password: Env
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        _label(self.label, "Loki write")
+        _url(self.url, f"Loki write {self.label!r} url")
+        _credential(self.username, f"Loki write {self.label!r} username")
+        _credential(self.password, f"Loki write {self.label!r} password")
+
+
+@dataclass(frozen=True, eq=False)
+class LogProcess:
+    """`loki.process` that extracts the log level (`level=info`, `"level":"info"`) with a
+    regular expression naming a `level` group, and makes it the `level` label."""
+
+    label: str
+    forward_to: Sequence[LokiWrite] | LokiWrite
+    level_regex: str = DEFAULT_LEVEL_REGEX
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        _label(self.label, "log process")
+        try:
+            compiled = re.compile(self.level_regex)
+        except (re.error, TypeError) as exc:
+            raise DefinitionError("OBS004", f"level_regex of {self.label!r} is not a regular "
+                                  f"expression: {exc}",
+                                  hint=f"e.g. {DEFAULT_LEVEL_REGEX!r}") from None
+        if "level" not in compiled.groupindex:
+            raise DefinitionError("OBS004", f"level_regex of {self.label!r} has no "
+                                  "(?P<level>...) group", hint=f"e.g. {DEFAULT_LEVEL_REGEX!r}")
+        object.__setattr__(self, "forward_to",
+                           _targets(self.forward_to, (LokiWrite,), f"log process {self.label!r}"))
+
+
+@dataclass(frozen=True, eq=False)
+class JournalSource:
+    """`loki.source.journal`: the systemd journal, entries no older than `max_age`."""
+
+    label: str
+    forward_to: Sequence[LogProcess | LokiWrite] | LogProcess | LokiWrite
+    max_age: str = "12h"
+    labels: tuple[tuple[str, str], ...] = (("job", "systemd-journal"),)
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        _label(self.label, "journal source")
+        _duration(self.max_age, f"journal source {self.label!r} max_age")
+        labels = tuple(sorted(dict(self.labels).items()))
+        object.__setattr__(self, "labels", labels)
+        object.__setattr__(self, "forward_to", _targets(
+            self.forward_to, (LogProcess, LokiWrite), f"journal source {self.label!r}"))
+
+
+PipelineComponent = Union[  # noqa: UP007 - a runtime alias for isinstance
+    Scrape, RemoteWrite, OtlpReceiver, Batch, OtlpExporter, JournalSource, LogProcess, LokiWrite]
+COMPONENT_TYPES = (Scrape, RemoteWrite, OtlpReceiver, Batch, OtlpExporter, JournalSource,
+                   LogProcess, LokiWrite)
+
+
+@dataclass(frozen=True, eq=False)
+class Pipeline:
+    """The components of one Alloy config, emitted to `build/alloy/<name>.alloy`."""
+
+    components: tuple[PipelineComponent, ...]
+    name: str = "config"
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        items = tuple(self.components) if isinstance(self.components, list | tuple) else ()
+        if not items or not all(isinstance(c, COMPONENT_TYPES) for c in items):
+            raise DefinitionError("OBS004", "Pipeline(components=[...]) takes pipeline "
+                                  "components (Scrape, RemoteWrite, OtlpReceiver, Batch, "
+                                  "OtlpExporter, JournalSource, LogProcess, LokiWrite)",
+                                  hint="list every component of the pipeline once")
+        object.__setattr__(self, "components", items)
+        if not isinstance(self.name, str) or not re.match(r"^[a-z0-9][a-z0-9_-]*$", self.name):
+            raise DefinitionError("OBS004", f"pipeline name {self.name!r} is not a file name",
+                                  hint='e.g. name="config" (emits build/alloy/config.alloy)')
+
+    @property
+    def path(self) -> str:
+        return f"alloy/{self.name}.alloy"
+
+
+def forwards(component: PipelineComponent) -> tuple[PipelineComponent, ...]:
+    """The components `component` sends its data to (constructors normalise `forward_to` to a
+    tuple)."""
+    return tuple(getattr(component, "forward_to", ()))

@@ -7,7 +7,7 @@ from functools import cached_property
 
 from obsgen.config import Config
 from obsgen.model.metrics import Metric
-from obsgen.model.pipeline import ScrapeJob
+from obsgen.model.pipeline import Pipeline, ScrapeJob
 from obsgen.model.rules import Rule, RuleGroup
 from obsgen.model.runbooks import Runbook, RunbookGuide
 from obsgen.model.ruletests import RuleTest
@@ -22,6 +22,7 @@ class Project:
     tests: tuple[RuleTest, ...]
     runbooks: tuple[Runbook, ...] = ()
     guides: tuple[RunbookGuide, ...] = ()  # at most one; OBS7xx reports the others
+    pipelines: tuple[Pipeline, ...] = ()
 
     @cached_property
     def _group_by_rule(self) -> dict[int, RuleGroup]:

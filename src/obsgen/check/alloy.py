@@ -1,0 +1,619 @@
+"""Semantic checks of Alloy configs over their syntax tree, without the Alloy binary.
+
+What `alloy validate` reports for the components in obsgen.alloy.components (unknown component,
+unknown or missing argument or block, wrong literal type, reference to a component or export that
+does not exist, duplicate labels, cycles), plus obsgen's own lint: deprecated functions and
+arguments, credentials written as literals, listeners on every interface.
+
+Several files given together form one config, as in an Alloy config directory: they share one
+scope. `lint_alloy` is the `obsgen lint` entry point (contract in obsgen.check.foreign).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from obsgen.alloy import ast
+from obsgen.alloy.components import (
+    BY_NAME,
+    CLOSED_VALUES,
+    CONFIG_BLOCKS,
+    DEPRECATED_FUNCTIONS,
+    GO_TYPES,
+    OTHER_COMPONENTS,
+    SECRET_NAMES,
+    SERVICE_BLOCKS,
+    STDLIB,
+    Attr,
+    Block,
+    Component,
+    Members,
+    ValueType,
+)
+from obsgen.alloy.parser import AlloySyntaxError, parse
+from obsgen.check.foreign import ForeignFile, LintContext
+from obsgen.diagnostics import Diagnostic, Location
+
+GO_DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$|^0$")
+ANY_INTERFACE = re.compile(r"^(0\.0\.0\.0|\[::\]|::)?:\d+$|^(0\.0\.0\.0|\[::\]):\d+$")
+LISTENER_NAMES = re.compile(r"^(endpoint|listen_address|\w+_listen_address)$")
+SYNTAX_CODE = "OBS801"  # the Alloy syntax helper's code for a parse error
+
+
+@dataclass(frozen=True)
+class AlloyFile:
+    path: str
+    body: ast.Body
+
+
+def lint_alloy(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
+    """`obsgen lint` on one foreign .alloy file: a syntax error becomes diagnostics at its
+    line:col, else the semantic checks run. Never raises on bad input."""
+    try:
+        body = parse(file.text, file.path)
+    except AlloySyntaxError as exc:
+        return [Diagnostic.of(SYNTAX_CODE, issue.message,
+                              Location(file.path, issue.line, issue.column),
+                              "fix the Alloy syntax at this position")
+                for issue in exc.errors]
+    return validate([AlloyFile(file.path, body)])
+
+
+def validate_text(text: str, path: str) -> list[Diagnostic]:
+    """Parse and validate one config (our own emitted output, or a test's input)."""
+    return lint_alloy(ForeignFile(path, text, "alloy"), LintContext(()))
+
+
+def validate(files: Sequence[AlloyFile]) -> list[Diagnostic]:
+    """Validate the files of one config; findings in source order per file."""
+    checker = _Checker()
+    root = _Scope("root", None)
+    stmts = [(f.path, s) for f in files for s in f.body.stmts]
+    checker.body(stmts, root)
+    checker.references()
+    return sorted(checker.found, key=Diagnostic.sort_key)
+
+
+# --- scopes --------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Node:
+    """A component instance (or config block with a label) that expressions may reference."""
+
+    ident: str
+    path: str
+    block: ast.Block
+    component: Component | None
+    scope: _Scope
+    refs: list[_Node] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class _Scope:
+    """A root config, a `declare` module, or a `foreach` template: the components it defines,
+    the custom component names (`declare` labels, `import` namespaces) and local identifiers."""
+
+    kind: str  # "root", "module" or "foreach"
+    parent: _Scope | None
+    nodes: dict[str, _Node] = field(default_factory=dict)
+    custom: dict[str, ast.Block] = field(default_factory=dict)  # declare blocks by label
+    namespaces: set[str] = field(default_factory=set)
+    locals: set[str] = field(default_factory=set)
+    pending: list[tuple[str, ast.Block]] = field(default_factory=list)
+
+    def chain(self) -> Iterator[_Scope]:
+        scope: _Scope | None = self
+        while scope is not None:
+            yield scope
+            scope = scope.parent
+
+    def knows_component(self, name: str) -> bool:
+        first = name.split(".")[0]
+        return any(name in s.custom or first in s.namespaces for s in self.chain())
+
+    def declared(self, name: str) -> ast.Block | None:
+        return next((s.custom[name] for s in self.chain() if name in s.custom), None)
+
+    def visible(self) -> Iterator[_Scope]:
+        """Scopes whose components a reference may name: a foreach template sees its parents;
+        a module sees only itself."""
+        for scope in self.chain():
+            yield scope
+            if scope.kind == "module":
+                return
+
+    def lookup(self, parts: list[str]) -> tuple[_Node, int] | None:
+        for scope in self.visible():
+            for size in range(len(parts), 1, -1):
+                node = scope.nodes.get(".".join(parts[:size]))
+                if node is not None:
+                    return node, size
+        return None
+
+    def is_local(self, name: str) -> bool:
+        return any(name in s.locals for s in self.visible())
+
+
+def _pos(path: str, position: ast.Position) -> Location:
+    return Location(path, position.line, position.column)
+
+
+def _start(expr: ast.Expr | ast.ObjectField) -> ast.Position:
+    """Where an expression starts (a Binary's `pos` is already its left operand's start)."""
+    return expr.pos
+
+
+# --- the checker ---------------------------------------------------------------------------------
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.found: list[Diagnostic] = []
+        self.nodes: list[_Node] = []
+        self.exprs: list[tuple[str, ast.Expr, _Scope, _Node | None, ValueType | None]] = []
+
+    def add(self, code: str, message: str, where: Location, hint: str | None = None) -> None:
+        self.found.append(Diagnostic.of(code, message, where, hint))
+
+    # -- statements --
+
+    def body(self, stmts: list[tuple[str, ast.Stmt]], scope: _Scope) -> None:
+        """One scope's statements: declarations first (a block may use a `declare` written
+        after it), then every block."""
+        for _, stmt in stmts:
+            if isinstance(stmt, ast.Block) and stmt.full_name == "declare" and stmt.label:
+                scope.custom.setdefault(stmt.label, stmt)
+            if isinstance(stmt, ast.Block) and stmt.name[0] == "import" and stmt.label:
+                scope.namespaces.add(stmt.label)
+        seen: dict[str, tuple[str, ast.Block]] = {}
+        for path, stmt in stmts:
+            if isinstance(stmt, ast.Block):
+                self._duplicate(path, stmt, seen)
+                self.block(path, stmt, scope)
+
+    def _duplicate(self, path: str, block: ast.Block, seen: dict[str, tuple[str, ast.Block]]
+                   ) -> None:
+        key = block.full_name + (f".{block.label}" if block.label else "")
+        if block.label is None and block.full_name not in SERVICE_BLOCKS:
+            return
+        if key in seen:
+            first_path, first = seen[key]
+            self.add("OBS825", f"block {key} already declared at "
+                     f"{first_path}:{first.pos.line}:{first.pos.column}", _pos(path, block.pos),
+                     "give each block its own label, or remove the copy")
+        else:
+            seen[key] = (path, block)
+
+    def block(self, path: str, block: ast.Block, scope: _Scope) -> None:
+        name = block.full_name
+        if name in SERVICE_BLOCKS:
+            self._service(path, block, scope)
+        elif name == "declare":
+            self._declare(path, block, scope)
+        elif name in ("argument", "export"):
+            self._module_block(path, block, scope)
+        elif name == "foreach" or name.startswith("import."):
+            self._labelled_config(path, block, scope)
+        else:
+            self._component(path, block, scope)
+
+    def _service(self, path: str, block: ast.Block, scope: _Scope) -> None:
+        if scope.kind != "root":
+            where = "module" if scope.kind == "module" else "foreach"
+            self.add("OBS821", f"{block.full_name} not allowed in {where}",
+                     _pos(path, block.pos), "service blocks belong at the top of the root config")
+            return
+        schema = CONFIG_BLOCKS.get(block.full_name)
+        if schema is not None:
+            self.members(path, block, schema.arguments, scope, None, [])
+        else:
+            self._expressions(path, block.body, scope, None)
+
+    def _declare(self, path: str, block: ast.Block, scope: _Scope) -> None:
+        if block.label is None:
+            self.add("OBS830", "declare block must have a label", _pos(path, block.pos),
+                     'declare "name" { ... }')
+            return
+        module = _Scope("module", scope)
+        self.body([(path, s) for s in block.body.stmts], module)
+
+    def _module_block(self, path: str, block: ast.Block, scope: _Scope) -> None:
+        name = block.full_name
+        if scope.kind != "module":
+            self.add("OBS821", f"{name} blocks only allowed inside a module",
+                     _pos(path, block.pos), "argument and export belong inside a declare block")
+            return
+        if block.label is None:
+            self.add("OBS830", f"{name} block must have a label", _pos(path, block.pos),
+                     f'{name} "name" {{ ... }}')
+        elif name == "argument":
+            scope.nodes[f"argument.{block.label}"] = _Node(
+                f"argument.{block.label}", path, block, None, scope)
+        self.members(path, block, CONFIG_BLOCKS[name].arguments, scope, None, [])
+
+    def _labelled_config(self, path: str, block: ast.Block, scope: _Scope) -> None:
+        name = block.full_name
+        schema = CONFIG_BLOCKS.get(name)
+        if schema is None:
+            self._component(path, block, scope)
+            return
+        if block.label is None:
+            self.add("OBS830", f"{name} block must have a label", _pos(path, block.pos),
+                     f'{name} "name" {{ ... }}')
+        self.members(path, block, schema.arguments, scope, None, [])
+        if name == "foreach":
+            self._template(path, block, scope)
+
+    def _template(self, path: str, block: ast.Block, scope: _Scope) -> None:
+        inner = _Scope("foreach", scope)
+        for stmt in block.body.stmts:
+            if (isinstance(stmt, ast.Attribute) and stmt.name == "var"
+                    and isinstance(stmt.value, ast.StringLiteral)):
+                inner.locals.add(stmt.value.value)
+        for stmt in block.body.stmts:
+            if isinstance(stmt, ast.Block) and stmt.full_name == "template":
+                self.body([(path, s) for s in stmt.body.stmts], inner)
+
+    def _component(self, path: str, block: ast.Block, scope: _Scope) -> None:
+        name = block.full_name
+        declared = scope.declared(name)
+        component = BY_NAME.get(name) or (_custom(name, declared) if declared else None)
+        if component is None and name not in OTHER_COMPONENTS and not scope.knows_component(name):
+            self.add("OBS820", f'cannot find the definition of component name "{name}"',
+                     _pos(path, block.pos), "check the component name against Alloy's reference")
+            return
+        if block.label is None:
+            self.add("OBS830", f'component "{name}" must have a label', _pos(path, block.pos),
+                     f'{name} "name" {{ ... }}')
+            return
+        ident = f"{name}.{block.label}"
+        node = _Node(ident, path, block, component, scope)
+        scope.nodes.setdefault(ident, node)
+        self.nodes.append(node)
+        if component is not None:
+            self.members(path, block, component.arguments, scope, node, [])
+        else:
+            self._expressions(path, block.body, scope, node)
+
+    # -- bodies against a schema --
+
+    def members(self, path: str, block: ast.Block, members: Members, scope: _Scope,
+                node: _Node | None, stack: list[Block]) -> None:
+        by_name = {m.name: m for m in members}
+        present: dict[str, int] = {}
+        for stmt in block.body.stmts:
+            if isinstance(stmt, ast.Attribute):
+                self._attribute(path, stmt, by_name.get(stmt.name), scope, node)
+                present[stmt.name] = present.get(stmt.name, 0) + 1
+            else:
+                member = self._inner_block(path, stmt, by_name, scope, node, stack)
+                if member is not None:
+                    count = present.get(member.name, 0) + 1
+                    present[member.name] = count
+                    if count == 2 and not member.repeatable:
+                        self.add("OBS831", f'block "{stmt.full_name}" may only be specified '
+                                 "once", _pos(path, stmt.pos), "merge the two blocks into one")
+        for required in members:
+            if required.required and required.name not in present:
+                kind = "attribute" if isinstance(required, Attr) else "block"
+                self.add("OBS822", f'missing required {kind} "{required.name}"',
+                         _pos(path, block.pos), f"add `{required.name}` to this block")
+
+    def _attribute(self, path: str, stmt: ast.Attribute, member: Attr | Block | None,
+                   scope: _Scope, node: _Node | None) -> None:
+        if not isinstance(member, Attr):
+            self.add("OBS821", f'unrecognized attribute name "{stmt.name}"',
+                     _pos(path, stmt.pos), "check the argument name against the component's "
+                     "reference; it may be a block, or belong to another block")
+            self._collect(path, stmt.value, scope, node, None)
+            return
+        if member.deprecated:
+            self.add("OBS827", f'argument "{stmt.name}" is deprecated', _pos(path, stmt.pos),
+                     f"use {member.deprecated} instead")
+        expected = GO_TYPES.get(member.go_type.lstrip("*"))
+        self._lint_value(path, stmt.name, stmt.value)
+        if expected is not None:
+            self._type(path, stmt.value, expected, member.go_type.lstrip("*"))
+        self._collect(path, stmt.value, scope, node, expected)
+
+    def _inner_block(self, path: str, stmt: ast.Block, by_name: dict[str, Attr | Block],
+                     scope: _Scope, node: _Node | None, stack: list[Block]) -> Block | None:
+        first, rest = stmt.name[0], ".".join(stmt.name[1:])
+        member = by_name.get(stmt.full_name) or by_name.get(first)
+        if isinstance(member, Block) and member.enum and member.name == first and rest:
+            options = member.members
+            if member.recursive:
+                options = next((b.members for b in reversed(stack) if b.name == member.name
+                                and not b.recursive), ())
+            choice = next((m for m in options if m.name == rest and isinstance(m, Block)), None)
+            if choice is None:
+                self._unknown_block(path, stmt)
+                return member
+            self._descend(path, stmt, choice, scope, node, [*stack, member])
+            return member
+        if not isinstance(member, Block) or member.name != stmt.full_name:
+            self._unknown_block(path, stmt)
+            self._expressions(path, stmt.body, scope, node)
+            return None
+        self._descend(path, stmt, member, scope, node, [*stack, member])
+        return member
+
+    def _descend(self, path: str, stmt: ast.Block, member: Block, scope: _Scope,
+                 node: _Node | None, stack: list[Block]) -> None:
+        if member.unchecked:
+            if member.name != "template":
+                self._expressions(path, stmt.body, scope, node)
+            return
+        self.members(path, stmt, member.members, scope, node, stack)
+
+    def _unknown_block(self, path: str, stmt: ast.Block) -> None:
+        self.add("OBS821", f'unrecognized block name "{stmt.full_name}"', _pos(path, stmt.pos),
+                 "check the block name against the component's reference")
+
+    def _expressions(self, path: str, body: ast.Body, scope: _Scope, node: _Node | None
+                     ) -> None:
+        """An unmodelled body: its values are still linted and its references resolved."""
+        for stmt in body.stmts:
+            if isinstance(stmt, ast.Attribute):
+                self._lint_value(path, stmt.name, stmt.value)
+                self._collect(path, stmt.value, scope, node, None)
+            else:
+                self._expressions(path, stmt.body, scope, node)
+
+    def _collect(self, path: str, expr: ast.Expr, scope: _Scope, node: _Node | None,
+                 expected: ValueType | None) -> None:
+        self.exprs.append((path, expr, scope, node, expected))
+
+    # -- values --
+
+    def _type(self, path: str, expr: ast.Expr, expected: ValueType, go_type: str) -> None:
+        got = _literal_kind(expr)
+        if got is None or expected.kind == "any" or isinstance(expr, ast.NullLiteral):
+            return
+        want = _KIND_NAMES[expected.kind]
+        if want != got and not (want == "string" and expected.kind == "secret" and got == "string"):
+            self.add("OBS823", f"expected {want}, got {got}", _pos(path, _start(expr)),
+                     f"this argument takes a {_describe(expected)}")
+            return
+        if isinstance(expr, ast.Array) and expected.element is not None:
+            for element in expr.elements:
+                self._type(path, element, expected.element, "")
+        elif isinstance(expr, ast.Object) and expected.element is not None:
+            for item in expr.fields:
+                self._type(path, item.value, expected.element, "")
+        elif isinstance(expr, ast.StringLiteral):
+            self._string_value(path, expr, expected, go_type)
+
+    def _string_value(self, path: str, expr: ast.StringLiteral, expected: ValueType,
+                      go_type: str) -> None:
+        if expected.form == "duration" and not GO_DURATION.match(expr.value):
+            self.add("OBS832", f"{expr.value!r} is not a valid duration",
+                     _pos(path, expr.pos), "a number and a unit: 500ms, 15s, 5m, 1h30m")
+        allowed = CLOSED_VALUES.get(go_type)
+        if allowed and expr.value not in allowed:
+            self.add("OBS832", f"unknown action {expr.value}", _pos(path, expr.pos),
+                     f"one of: {', '.join(allowed)}")
+
+    def _lint_value(self, path: str, name: str, value: ast.Expr) -> None:
+        if not isinstance(value, ast.StringLiteral) or not value.value:
+            return
+        if _is_secret_name(name):
+            self.add("OBS828", f'"{name}" is given as a string literal', _pos(path, value.pos),
+                     f'read it from the environment: {name} = sys.env("NAME")')
+        elif LISTENER_NAMES.match(name) and ANY_INTERFACE.match(value.value):
+            self.add("OBS829", f'"{name}" = "{value.value}" listens on every interface',
+                     _pos(path, value.pos),
+                     "bind to 127.0.0.1 unless other hosts must reach this listener; if they "
+                     "must, restrict it with a firewall")
+
+    # -- references, after every scope is known --
+
+    def references(self) -> None:
+        for path, expr, scope, node, expected in self.exprs:
+            self._walk(path, expr, scope, node, expected)
+        self._cycles()
+
+    def _walk(self, path: str, expr: ast.Expr, scope: _Scope, node: _Node | None,
+              expected: ValueType | None) -> None:
+        parts = _traversal(expr)
+        if parts is not None:
+            self._reference(path, expr, parts, scope, node, expected)
+            return
+        if isinstance(expr, ast.Call):
+            self._call(path, expr, scope, node)
+            return
+        if isinstance(expr, ast.Array):
+            element = expected.element if expected and expected.kind == "list" else None
+            for e in expr.elements:
+                self._walk(path, e, scope, node, element)
+            return
+        for child in _children(expr):
+            self._walk(path, child, scope, node, None)
+
+    def _call(self, path: str, call: ast.Call, scope: _Scope, node: _Node | None) -> None:
+        if isinstance(call.func, ast.Identifier) and call.func.name in DEPRECATED_FUNCTIONS:
+            name = call.func.name
+            self.add("OBS827", f"{name}() is deprecated", _pos(path, call.func.pos),
+                     f"use {DEPRECATED_FUNCTIONS[name]}() instead")
+        elif _traversal(call.func) is None:
+            self._walk(path, call.func, scope, node, None)
+        for arg in call.args:
+            self._walk(path, arg, scope, node, None)
+
+    def _reference(self, path: str, expr: ast.Expr, parts: list[str], scope: _Scope,
+                   node: _Node | None, expected: ValueType | None) -> None:
+        root = parts[0]
+        if len(parts) < 2 or root in STDLIB or scope.is_local(root):
+            return
+        found = scope.lookup(parts)
+        dotted = ".".join(parts)
+        if found is None:
+            self.add("OBS824", f'component "{dotted}" does not exist or is out of scope',
+                     _pos(path, _start(expr)), "define the component, or fix the reference")
+            return
+        target, size = found
+        if node is not None and target.scope is node.scope:
+            node.refs.append(target)
+        if target.component is None or size == len(parts) or target.ident.startswith("argument."):
+            return
+        exports = {e.name: e for e in target.component.exports}
+        export = exports.get(parts[size])
+        if export is None:
+            names = ", ".join(exports) or "nothing"
+            self.add("OBS824", f'component "{target.ident}" has no export "{parts[size]}"',
+                     _pos(path, _start(expr)), f"{target.component.name} exports {names}")
+        elif expected is not None and size + 1 == len(parts):
+            self._capsule(path, expr, GO_TYPES.get(export.go_type.lstrip("*")), expected)
+
+    def _capsule(self, path: str, expr: ast.Expr, got: ValueType | None, expected: ValueType
+                 ) -> None:
+        if got is None or expected.kind == "any":
+            return
+        if expected.kind == "capsule" and got.kind == "capsule" and got != expected:
+            self.add("OBS823", f"expected {expected.capsule}, got {got.capsule}",
+                     _pos(path, _start(expr)), "forward to a component that accepts this data")
+        elif expected.kind == "list" and got.kind == "capsule":
+            self.add("OBS823", "expected array, got capsule", _pos(path, _start(expr)),
+                     "wrap the reference in a list: [ ... ]")
+
+    def _cycles(self) -> None:
+        index = {id(n): n for n in self.nodes}
+        edges = {key: {id(t) for t in n.refs} for key, n in index.items()}
+        for key, node in index.items():
+            if key in edges[key]:
+                self.add("OBS826", "cannot reference self", _pos(node.path, node.block.pos),
+                         "a component cannot consume its own exports")
+        for group in _strongly_connected(edges):
+            if len(group) < 2:
+                continue
+            members = ", ".join(sorted(index[key].ident for key in group))
+            for key in group:
+                node = index[key]
+                self.add("OBS826", f"cycle detected: {members}", _pos(node.path, node.block.pos),
+                         "break the loop: one of these components must not feed the others")
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _custom(name: str, declare: ast.Block) -> Component:
+    """The schema of a `declare`d component: its `argument` blocks (required unless
+    `optional = true`) and its `export` blocks."""
+    arguments, exports = [], []
+    for stmt in declare.body.stmts:
+        if not isinstance(stmt, ast.Block) or stmt.label is None:
+            continue
+        if stmt.full_name == "argument":
+            optional = any(isinstance(a, ast.Attribute) and a.name == "optional"
+                           and isinstance(a.value, ast.BoolLiteral) and a.value.value
+                           for a in stmt.body.stmts)
+            arguments.append(Attr(stmt.label, "any", required=not optional))
+        elif stmt.full_name == "export":
+            exports.append(Attr(stmt.label, "any"))
+    return Component(name, "", tuple(arguments), tuple(exports))
+
+_KIND_NAMES = {"string": "string", "secret": "string", "number": "number", "bool": "bool",
+               "list": "array", "map": "object", "capsule": "capsule", "any": "any"}
+
+
+def _describe(expected: ValueType) -> str:
+    if expected.kind == "capsule":
+        return expected.capsule
+    if expected.element is not None:
+        return f"{_KIND_NAMES[expected.kind]} of {_describe(expected.element)}"
+    return expected.form or _KIND_NAMES[expected.kind]
+
+
+def _literal_kind(expr: ast.Expr) -> str | None:
+    if isinstance(expr, ast.StringLiteral):
+        return "string"
+    if isinstance(expr, ast.NumberLiteral):
+        return "number"
+    if isinstance(expr, ast.BoolLiteral):
+        return "bool"
+    if isinstance(expr, ast.Array):
+        return "array"
+    if isinstance(expr, ast.Object):
+        return "object"
+    return None
+
+
+def _is_secret_name(name: str) -> bool:
+    if name.endswith("_file") or name.endswith("_path"):
+        return False
+    return name in SECRET_NAMES or name.endswith(("_password", "_token", "_secret", "_api_key"))
+
+
+def _traversal(expr: ast.Expr) -> list[str] | None:
+    """`a.b.c` as ["a", "b", "c"]; None for anything that is not a plain name chain."""
+    if isinstance(expr, ast.Identifier):
+        return [expr.name]
+    if isinstance(expr, ast.Access):
+        inner = _traversal(expr.value)
+        return None if inner is None else [*inner, expr.name]
+    return None
+
+
+def _children(expr: ast.Expr) -> tuple[ast.Expr, ...]:
+    if isinstance(expr, ast.Access):
+        return (expr.value,)
+    if isinstance(expr, ast.Index):
+        return (expr.value, expr.index)
+    if isinstance(expr, ast.Object):
+        return tuple(f.value for f in expr.fields)
+    if isinstance(expr, ast.Unary):
+        return (expr.operand,)
+    if isinstance(expr, ast.Binary):
+        return (expr.left, expr.right)
+    if isinstance(expr, ast.Paren):
+        return (expr.inner,)
+    return ()
+
+
+def _strongly_connected(edges: dict[int, set[int]]) -> list[list[int]]:
+    """Tarjan's algorithm, iteratively (configs may be long chains)."""
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[int] = []
+    result: list[list[int]] = []
+    for start in edges:
+        if start in index:
+            continue
+        work = [(start, iter(sorted(edges[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            vertex, successors = work[-1]
+            advanced = False
+            for succ in successors:
+                if succ not in edges:
+                    continue
+                if succ not in index:
+                    index[succ] = low[succ] = len(index)
+                    stack.append(succ)
+                    on_stack.add(succ)
+                    work.append((succ, iter(sorted(edges[succ]))))
+                    advanced = True
+                    break
+                if succ in on_stack:
+                    low[vertex] = min(low[vertex], index[succ])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[vertex])
+            if low[vertex] == index[vertex]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == vertex:
+                        break
+                result.append(group)
+    return result
