@@ -30,7 +30,11 @@ def decode_string(text: str) -> str:
             out += ch.encode("utf-8", "surrogateescape")
             i += 1
             continue
-        i = _decode_escape(body, i + 1, out)
+        try:
+            i = _decode_escape(body, i + 1, out)
+        except ValueError:  # malformed: the lexer has reported it; keep the text as written
+            out += b"\\"
+            i += 1
     return out.decode("utf-8", "surrogateescape")
 
 
@@ -44,11 +48,9 @@ def _decode_escape(body: str, i: int, out: bytearray) -> int:
         out.append(int(body[i:i + 3], 8) & 0xFF)
         return i + 3
     width = _HEX_WIDTH.get(letter)
-    if width is None:  # unreachable after lexing; keep the text rather than fail
-        out += ("\\" + letter).encode("utf-8", "surrogateescape")
-        return i + 1
-    digits = body[i + 1:i + 1 + width]
-    value = int(digits, 16)
+    if width is None:
+        raise ValueError(f"unknown escape \\{letter}")
+    value = int(body[i + 1:i + 1 + width], 16)
     if letter == "x":
         out.append(value)
     else:
@@ -84,6 +86,13 @@ def _quote_char(ch: str) -> str:
 
 def decode_number(text: str, is_float: bool) -> int | float:
     """NUMBER as Go's ParseInt/ParseUint(base 0) then ParseFloat; FLOAT as ParseFloat."""
+    try:
+        return _decode_number(text, is_float)
+    except ValueError:  # `1e`: the lexer has reported it
+        return 0.0
+
+
+def _decode_number(text: str, is_float: bool) -> int | float:
     if is_float:
         return float(text)
     if len(text) > 1 and text.startswith("0"):
