@@ -1,7 +1,20 @@
 """obsgen: observability as code. Definitions import what they need from here."""
 
 from obsgen.diagnostics import DefinitionError
+from obsgen.model.dashboards import Dashboard, Folder, Link, Row, Variable
 from obsgen.model.metrics import Counter, Gauge, Histogram, Info, Label, Summary
+from obsgen.model.panels import (
+    BarChart,
+    BarGauge,
+    GaugePanel,
+    Heatmap,
+    RowPanel,
+    Stat,
+    StateTimeline,
+    Table,
+    Text,
+    TimeSeries,
+)
 from obsgen.model.pipeline import ScrapeJob
 from obsgen.model.promql import (
     Expr,
@@ -23,6 +36,8 @@ from obsgen.model.ruletests import ExpectAlert, ExpectSamples, Firing, RuleTest,
 from obsgen.model.runbooks import Command, CommonIssue, RootCause, Runbook, RunbookGuide, Step
 
 __all__ = [
+    "BarChart", "BarGauge", "Dashboard", "Folder", "GaugePanel", "Heatmap", "Link", "Row",
+    "RowPanel", "Stat", "StateTimeline", "Table", "Text", "TimeSeries", "Variable",
     "AlertRule", "Command", "CommonIssue", "Counter", "DefinitionError", "ExpectAlert",
     "ExpectSamples", "Expr", "Firing", "Gauge", "Histogram", "Info", "Label", "Match",
     "RecordingRule", "RootCause", "RuleGroup", "RuleTest", "Runbook", "RunbookGuide",

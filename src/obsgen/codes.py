@@ -86,6 +86,15 @@ CODES: dict[str, Code] = _registry(
     # deploy (OBS51x-OBS53x)
 
     # dashboards: model and emit (OBS60x-OBS62x)
+    Code("OBS601", E, "A dashboard or folder uid is not a valid Grafana uid."),
+    Code("OBS602", E, "Two dashboards share one uid."),
+    Code("OBS603", E, "A panel is not a kind obsgen emits (a supported grafanalib panel)."),
+    Code("OBS604", E, "A panel option holds a value that cannot be written as JSON."),
+    Code("OBS605", E, "A dashboard query uses a variable the dashboard does not define."),
+    Code("OBS606", E, "A dashboard variable has an unusable name, settings, or is defined twice."),
+    Code("OBS607", E, "A panel target is not a query (helper expression, PromQL or Target)."),
+    Code("OBS608", E, "A panel names a datasource instead of the dashboard's `$datasource`."),
+    Code("OBS609", E, "A dashboard setting is invalid (time, refresh, link, grid, thresholds)."),
 
     # dashboards: schema validation and dashboard lint (OBS63x-OBS66x)
 

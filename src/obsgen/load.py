@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from obsgen.config import Config
 from obsgen.diagnostics import DefinitionError, Diagnostic, Location, sorted_unique
+from obsgen.model.dashboards import Dashboard
 from obsgen.model.metrics import Metric
 from obsgen.model.pipeline import Pipeline, ScrapeJob
 from obsgen.model.project import Project
@@ -22,7 +23,7 @@ from obsgen.model.ruletests import RuleTest
 from obsgen.model.runbooks import Runbook, RunbookGuide
 
 COLLECTED = (Metric, ScrapeJob, RuleGroup, RuleTest, AlertRule, RecordingRule, Runbook,
-             RunbookGuide, Pipeline)
+             RunbookGuide, Pipeline, Dashboard)
 T = TypeVar("T")
 
 
@@ -166,6 +167,7 @@ def load_project(config: Config) -> tuple[Project | None, list[Diagnostic]]:
     project = Project(config=config, metrics=tuple(by_kind[Metric]),
                       jobs=tuple(by_kind[ScrapeJob]), groups=tuple(by_kind[RuleGroup]),
                       tests=tuple(by_kind[RuleTest]), runbooks=tuple(by_kind[Runbook]),
+                      dashboards=tuple(by_kind[Dashboard]),
                       guides=tuple(by_kind[RunbookGuide]),
                       pipelines=tuple(by_kind[Pipeline]))
     return project, _orphans(by_kind)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from obsgen.config import Config
+from obsgen.model.dashboards import Dashboard
 from obsgen.model.metrics import Metric
 from obsgen.model.pipeline import Pipeline, ScrapeJob
 from obsgen.model.rules import Rule, RuleGroup
@@ -20,6 +21,7 @@ class Project:
     jobs: tuple[ScrapeJob, ...]
     groups: tuple[RuleGroup, ...]
     tests: tuple[RuleTest, ...]
+    dashboards: tuple[Dashboard, ...] = ()
     runbooks: tuple[Runbook, ...] = ()
     guides: tuple[RunbookGuide, ...] = ()  # at most one; OBS7xx reports the others
     pipelines: tuple[Pipeline, ...] = ()

@@ -1,0 +1,264 @@
+"""Dashboard JSON: the current Grafana dashboard schema (schemaVersion 42), deterministic.
+
+Layout, ids, variables, targets and the datasource are obsgen's; each panel's own options come
+from grafanalib and are canonicalised by emit/grafana_panels.py.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from grafanalib import core
+
+from obsgen.diagnostics import DefinitionError, Diagnostic, Location
+from obsgen.emit.grafana_panels import Json, bucket_unit, canonical, to_plain, unit_of
+from obsgen.model.dashboards import DATASOURCE_VARIABLE, Dashboard, Link, Panel, Row, Variable
+from obsgen.model.project import Project
+from obsgen.model.promql import _Ops
+
+SCHEMA_VERSION = 42  # the default of Grafana's dashboard schema obsgen is validated against
+DATASOURCE: Json = {"type": "prometheus", "uid": f"${{{DATASOURCE_VARIABLE}}}"}
+GRID_WIDTH = 24
+FORMATS = ("time_series", "table", "heatmap")
+TABLE_KINDS = ("table", "barchart")  # their plain queries are instant tables
+BUILT_IN_ANNOTATIONS: Json = {
+    "builtIn": 1, "datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": True,
+    "hide": True, "iconColor": "rgba(0, 211, 255, 1)", "name": "Annotations & Alerts",
+    "type": "dashboard",
+}
+
+
+def dashboard_path(d: Dashboard) -> str:
+    """Where the dashboard lands, relative to the build folder."""
+    return f"grafana/{d.folder.uid}/{d.uid}.json"
+
+
+def render(d: Dashboard) -> str:
+    return json.dumps(dashboard_json(d), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def artifacts(project: Project) -> dict[str, str]:
+    return {dashboard_path(d): render(d) for d in project.dashboards}
+
+
+def problems(project: Project) -> list[Diagnostic]:
+    """What would stop the dashboards from being emitted: duplicate uids (reported at both
+    definitions) and anything a panel cannot be canonicalised with."""
+    found = list(_duplicate_uids(project.dashboards))
+    for d in project.dashboards:
+        try:
+            dashboard_json(d)
+        except DefinitionError as exc:
+            found.append(Diagnostic.of(exc.code, exc.message, exc.location or d.source,
+                                       exc.hint))
+    return found
+
+
+def _duplicate_uids(dashboards: tuple[Dashboard, ...]) -> Iterator[Diagnostic]:
+    by_uid: dict[str, list[Dashboard]] = defaultdict(list)
+    for d in dashboards:
+        by_uid[d.uid].append(d)
+    for uid, same in by_uid.items():
+        for d in same if len(same) > 1 else ():
+            others = ", ".join(f"{Path(o.source.path).name}:{o.source.line}"
+                               for o in same if o is not d)
+            yield Diagnostic.of("OBS602", f"dashboard uid {uid!r} is also used at {others}",
+                                d.source, "uids identify dashboards in Grafana; give each its own")
+
+
+def dashboard_json(d: Dashboard) -> Json:
+    out: Json = {
+        "annotations": {"list": [dict(BUILT_IN_ANNOTATIONS)]},
+        "editable": d.editable,
+        "fiscalYearStartMonth": 0,
+        "graphTooltip": d.graph_tooltip,
+        "links": [_link(link) for link in d.links],
+        "panels": _layout(d),
+        "refresh": d.refresh,
+        "schemaVersion": SCHEMA_VERSION,
+        "tags": list(d.tags),
+        "templating": {"list": [_datasource_variable(), *map(_variable, d.variables)]},
+        "time": {"from": d.time_from, "to": d.time_to},
+        "timepicker": {},
+        "timezone": d.timezone,
+        "title": d.title,
+        "uid": d.uid,
+    }
+    if d.description:
+        out["description"] = d.description
+    return out
+
+
+# Variables and links ------------------------------------------------------------------------
+
+def _datasource_variable() -> Json:
+    return {"hide": 0, "includeAll": False, "label": "Data source", "multi": False,
+            "name": DATASOURCE_VARIABLE, "options": [], "query": "prometheus", "refresh": 1,
+            "regex": "", "type": "datasource"}
+
+
+def _variable(v: Variable) -> Json:
+    out: Json = {"datasource": dict(DATASOURCE), "definition": v.query, "hide": 0,
+                 "includeAll": v.include_all, "multi": v.multi, "name": v.name, "options": [],
+                 "query": v.query, "refresh": v.refresh, "regex": "", "sort": v.sort,
+                 "type": "query"}
+    if v.label:
+        out["label"] = v.label
+    if v.description:
+        out["description"] = v.description
+    if v.all_value is not None:
+        out["allValue"] = v.all_value
+    if v.include_all:
+        out["current"] = ({"selected": True, "text": ["All"], "value": ["$__all"]} if v.multi
+                          else {"selected": True, "text": "All", "value": "$__all"})
+    return out
+
+
+def _link(link: Link) -> Json:
+    out: Json = {"asDropdown": link.as_dropdown, "icon": link.icon,
+                 "includeVars": link.include_vars, "keepTime": link.keep_time,
+                 "tags": list(link.tags), "targetBlank": link.target_blank,
+                 "title": link.title, "tooltip": link.tooltip, "type": link.type}
+    if link.url:
+        out["url"] = link.url
+    return out
+
+
+# Layout -------------------------------------------------------------------------------------
+
+def _size(panel: Panel, width: int, height: int) -> tuple[int, int]:
+    pos = panel.gridPos
+    if isinstance(pos, core.GridPos):
+        return pos.w, pos.h
+    if isinstance(pos, dict) and {"w", "h"} <= pos.keys():
+        return int(pos["w"]), int(pos["h"])
+    return width, height
+
+
+def _widths(count: int) -> list[int]:
+    base, extra = divmod(GRID_WIDTH, max(count, 1))
+    return [base + (1 if i < extra else 0) for i in range(count)]
+
+
+def _layout(d: Dashboard) -> list[Json]:
+    """Rows top to bottom, each row's panels left to right, wrapping at the grid's width;
+    ids count up in that order, so they only change when the layout does."""
+    panels: list[Json] = []
+    y, next_id = 0, 1
+    for row in d.rows:
+        holder = panels
+        if row.title:
+            inside: list[Json] = []
+            header: Json = {"collapsed": row.collapsed, "gridPos": {"h": 1, "w": GRID_WIDTH, "x": 0,
+                                                               "y": y},
+                      "id": next_id, "panels": inside, "title": row.title, "type": "row"}
+            panels.append(header)
+            next_id, y = next_id + 1, y + 1
+            if row.collapsed:
+                holder = inside
+        y, next_id = _place_row(row, holder, y, next_id)
+        if row.collapsed and row.title:
+            y = panels[-1]["gridPos"]["y"] + 1
+    return panels
+
+
+def _place_row(row: Row, holder: list[Json], y: int, next_id: int) -> tuple[int, int]:
+    x, tallest = 0, 0
+    for panel, width in zip(row.panels, _widths(len(row.panels)), strict=True):
+        w, h = _size(panel, width, row.height)
+        where = getattr(panel, "source", row.source)
+        if not (1 <= w <= GRID_WIDTH and h >= 1):
+            raise DefinitionError("OBS609", f"panel {panel.title!r}: gridPos {w}x{h} does not "
+                                  "fit the 24-column grid", hint="w is 1-24, h at least 1",
+                                  location=where)
+        if x + w > GRID_WIDTH:
+            x, y, tallest = 0, y + tallest, 0
+        body = panel_json(panel, where)
+        body["id"], body["gridPos"] = next_id, {"h": h, "w": w, "x": x, "y": y}
+        holder.append(body)
+        x, tallest, next_id = x + w, max(tallest, h), next_id + 1
+    return y + tallest, next_id
+
+
+# Panels and targets -------------------------------------------------------------------------
+
+def panel_json(panel: Panel, where: Location) -> Json:
+    try:
+        raw = to_plain(panel.to_json_data(), "panel", where)
+    except DefinitionError:
+        raise
+    except Exception as exc:  # grafanalib's serialiser failing on a value it cannot handle
+        raise DefinitionError("OBS604", f"panel {panel.title!r} cannot be serialised: {exc}",
+                              hint="check the panel's options", location=where) from None
+    _check_datasource(raw.get("datasource"), where)
+    texts = [str(t) for t in _query_texts(panel)]
+    unit = (bucket_unit(texts) if raw.get("type") == "heatmap"
+            else unit_of(texts[0]) if texts else "short")
+    body = canonical(raw, unit, where)
+    if body["type"] != "text":
+        body["datasource"] = dict(DATASOURCE)
+        body["targets"] = _targets(panel, raw, where)
+    return body
+
+
+def _check_datasource(value: Any, where: Location) -> None:
+    if value in (None, "", "$datasource", "${datasource}", DATASOURCE):
+        return
+    raise DefinitionError("OBS608", f"panel datasource {value!r} is not the dashboard's "
+                          "$datasource variable", hint="drop dataSource=...; every panel "
+                          "queries ${datasource}, chosen on the dashboard", location=where)
+
+
+def _query_texts(panel: Panel) -> Iterator[str]:
+    for target in panel.targets or ():
+        expr = target.expr if isinstance(target, core.Target) else target
+        if isinstance(expr, _Ops | str):
+            yield str(expr)
+
+
+def _targets(panel: Panel, raw: Json, where: Location) -> list[Json]:
+    kind = raw["type"]
+    plain_format = ("heatmap" if kind == "heatmap" and raw.get("dataFormat") == "tsbuckets"
+                    else "table" if kind in TABLE_KINDS else "time_series")
+    found = []
+    for index, target in enumerate(panel.targets or ()):
+        ref = string.ascii_uppercase[index % 26] * (index // 26 + 1)
+        found.append(_target(target, ref, plain_format, where))
+    return found
+
+
+def _target(target: Any, ref: str, plain_format: str, where: Location) -> Json:
+    if isinstance(target, _Ops | str):
+        instant = plain_format == "table"
+        return _query(str(target), ref, plain_format, instant, "__auto")
+    if isinstance(target, core.Target):
+        if not isinstance(target.expr, _Ops | str) or not str(target.expr).strip():
+            raise DefinitionError("OBS607", f"target {target.refId or ref}: expr "
+                                  f"{target.expr!r:.60} is not a query", hint="expr= takes a "
+                                  "helper expression or a PromQL string", location=where)
+        fmt = plain_format if target.format == "time_series" else target.format
+        if fmt not in FORMATS:
+            raise DefinitionError("OBS607", f"target format {target.format!r} is not one of "
+                                  f"{', '.join(FORMATS)}", hint="Prometheus targets return "
+                                  "time series, tables or heatmap buckets", location=where)
+        out = _query(str(target.expr), target.refId or ref, fmt, target.instant,
+                     target.legendFormat or "__auto")
+        if target.interval:
+            out["interval"] = target.interval
+        if target.hide:
+            out["hide"] = True
+        return out
+    raise DefinitionError("OBS607", f"panel target {target!r:.60} is not a query",
+                          hint="targets take helper expressions (rate(...)), PromQL strings or "
+                          "grafanalib Target(expr=..., legendFormat=...)", location=where)
+
+
+def _query(expr: str, ref: str, fmt: str, instant: bool, legend: str) -> Json:
+    return {"datasource": dict(DATASOURCE), "editorMode": "code", "expr": expr,
+            "format": fmt, "instant": instant, "legendFormat": legend, "range": not instant,
+            "refId": ref}

@@ -1,0 +1,368 @@
+"""Dashboards: folders, variables, rows of grafanalib panels, and the dashboard that holds them.
+
+Panels are grafanalib objects (see model/panels.py for the ones that remember their line).
+obsgen adds a `$datasource` variable, catalog-typed queries (model/promql.py) and automatic grid
+layout; emit/grafana.py turns all of it into current-schema JSON.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from grafanalib import core
+
+from obsgen.diagnostics import DefinitionError, Location
+from obsgen.model.metrics import Metric
+from obsgen.model.panels import REPLACED, SUPPORTED, panel_location
+from obsgen.model.promql import Match, Selector, _Ops
+from obsgen.model.source import caller_location
+
+DATASOURCE_VARIABLE = "datasource"
+UID = re.compile(r"^[a-zA-Z0-9_-]{1,40}$")
+VARIABLE_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+# $name, ${name}, ${name:format}, [[name]]; names starting with __ are Grafana's own macros.
+VARIABLE_USE = re.compile(r"\$\{([a-zA-Z_]\w*)(?::[^}]*)?\}|\$([a-zA-Z_]\w*)|\[\[([a-zA-Z_]\w*)")
+RELATIVE_TIME = re.compile(r"^now(-\d+[smhdwMy])?(/[smhdwMy])?$")
+REFRESH = re.compile(r"^(\d+(ms|s|m|h|d|w|y))?$")
+
+
+def slug(text: str) -> str:
+    """A Grafana uid made from a title: lower case, runs of other characters become '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40]
+
+
+def _uid(value: object, what: str) -> str:
+    if not isinstance(value, str) or not UID.match(value):
+        raise DefinitionError("OBS601", f"{what} uid {value!r} is not a valid Grafana uid",
+                              hint="1 to 40 characters from [a-zA-Z0-9_-], e.g. 'persona-overview'")
+    return value
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise DefinitionError("OBS004", f"{what} must be a non-empty string, got {value!r}",
+                              hint="give it a human-readable text")
+    return value
+
+
+def _strings(values: Iterable[str] | str, what: str) -> tuple[str, ...]:
+    items = (values,) if isinstance(values, str) else tuple(values)
+    for item in items:
+        if not isinstance(item, str):
+            raise DefinitionError("OBS004", f"{what} must be strings, got {item!r}",
+                                  hint="quote the value")
+    return items
+
+
+def variables_used(text: str) -> tuple[str, ...]:
+    """Template variables a text refers to, without Grafana's own `$__...` macros."""
+    names = (next(g for g in m.groups() if g) for m in VARIABLE_USE.finditer(text))
+    return tuple(dict.fromkeys(n for n in names if not n.startswith("__")))
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A Grafana folder; its uid defaults to a slug of the title, so it stays stable."""
+
+    title: str
+    uid: str | None = None
+
+    def __post_init__(self) -> None:
+        _text(self.title, "folder title")
+        object.__setattr__(self, "uid", _uid(self.uid or slug(self.title), "folder"))
+
+    @property
+    def key(self) -> str:
+        return self.uid or slug(self.title)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A dashboard link: to a URL (`url=`), or to the dashboards carrying `tags`."""
+
+    title: str
+    url: str = ""
+    tags: tuple[str, ...] = ()
+    tooltip: str = ""
+    icon: str = "external link"
+    as_dropdown: bool = False
+    target_blank: bool = False
+    include_vars: bool = True
+    keep_time: bool = True
+
+    def __post_init__(self) -> None:
+        _text(self.title, "link title")
+        object.__setattr__(self, "tags", _strings(self.tags, "link tags"))
+        if bool(self.url) == bool(self.tags):
+            raise DefinitionError("OBS609", f"link {self.title!r} needs either url= or tags=",
+                                  hint='Link("Runbooks", url="https://...") or '
+                                  'Link("Related", tags=["hypertool"])')
+
+    @property
+    def type(self) -> str:
+        return "link" if self.url else "dashboards"
+
+
+@dataclass(frozen=True, eq=False)
+class Variable:
+    """A query variable; `Variable.from_label` builds the usual `label_values(...)` one.
+
+    In a query, `metric.where(label=variable)` renders `label=~"$name"`, which matches one value,
+    several (multi) or all of them (include_all).
+    """
+
+    name: str
+    query: str
+    label: str = ""
+    multi: bool = False
+    include_all: bool = False
+    all_value: str | None = None
+    sort: int = 1  # alphabetical, ascending
+    refresh: int = 2  # on time-range change
+    description: str = ""
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not VARIABLE_NAME.match(self.name) or (
+                self.name.startswith("__") or self.name == DATASOURCE_VARIABLE):
+            raise DefinitionError("OBS606", f"variable name {self.name!r} is not usable",
+                                  hint="a name like 'workflow': [a-zA-Z_][a-zA-Z0-9_]*, not "
+                                  "starting with '__', and not 'datasource' (obsgen's own)")
+        _text(self.query, f"query of variable {self.name!r}")
+        if self.sort not in range(9) or self.refresh not in (0, 1, 2):
+            raise DefinitionError("OBS606", f"variable {self.name!r}: sort must be 0-8 and "
+                                  "refresh 0, 1 or 2", hint="see Grafana's VariableSort/Refresh")
+
+    @classmethod
+    def from_label(cls, source: Metric | Selector, label: str, *, name: str | None = None,
+                   title: str = "", multi: bool = False, include_all: bool = False,
+                   all_value: str | None = None, description: str = "") -> Variable:
+        """`label_values(<series>, <label>)` over a catalog metric or a selector on one; the
+        label must be declared on the metric."""
+        selector = source if isinstance(source, Selector) else Selector(source)
+        if not isinstance(selector, Selector) or not isinstance(selector.metric, Metric):
+            raise DefinitionError("OBS004", f"from_label() needs a catalog metric, got {source!r}",
+                                  hint='Variable.from_label(QUALITY_GATE, "workflow")')
+        selector.metric.label(label)
+        kind = selector.metric.kind
+        if kind in ("histogram", "summary") and not selector.suffix:
+            selector = Selector(selector.metric, selector.matchers, "_count")
+        query = f"label_values({selector.expr().text}, {label})"
+        return cls(name or label, query, label=title, multi=multi, include_all=include_all,
+                   all_value=all_value, description=description, source=caller_location())
+
+    def as_match(self) -> Match:
+        return Match("=~", f"${self.name}")
+
+    def __str__(self) -> str:
+        return f"${self.name}"
+
+
+Panel = Any  # a grafanalib panel object; checked by `check_panel`
+
+
+def check_panel(panel: Panel, fallback: Location) -> None:
+    """Refuse what obsgen cannot emit as a current-schema panel."""
+    where = panel_location(panel, fallback)
+    if isinstance(panel, tuple(REPLACED)):
+        modern = next(v for k, v in REPLACED.items() if isinstance(panel, k))
+        raise DefinitionError("OBS603", f"{type(panel).__name__} is a legacy Grafana panel kind",
+                              hint=f"use {modern} (from obsgen) instead", location=where)
+    if isinstance(panel, core.RowPanel) or not isinstance(panel, tuple(SUPPORTED.values())):
+        kinds = ", ".join(sorted(c.__name__ for c in SUPPORTED.values()))
+        raise DefinitionError("OBS603", f"{panel!r:.80} is not a panel kind obsgen emits",
+                              hint=f"use one of grafanalib's {kinds} (RowPanel only between "
+                              "rows)", location=where)
+
+
+@dataclass(frozen=True, eq=False)
+class Row:
+    """A row of panels, laid out left to right in equal widths (a panel's own
+    `gridPos=GridPos(h, w, 0, 0)` keeps its size); a row without title has no header."""
+
+    title: str
+    panels: Sequence[Panel] = ()
+    height: int = 8
+    collapsed: bool = False
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.title, str):
+            raise DefinitionError("OBS004", f"row title must be a string, got {self.title!r}",
+                                  hint='Row("Latency", [...])')
+        panels = tuple(self.panels) if isinstance(self.panels, list | tuple) else None
+        if panels is None:
+            raise DefinitionError("OBS004", f"row {self.title!r}: panels must be a list",
+                                  hint='Row("Latency", [TimeSeries(...), Stat(...)])')
+        for panel in panels:
+            check_panel(panel, self.source)
+        if not isinstance(self.height, int) or not 1 <= self.height <= 64:
+            raise DefinitionError("OBS609", f"row {self.title!r}: height {self.height!r} is not "
+                                  "a grid height", hint="a whole number of grid units, 1-64")
+        object.__setattr__(self, "panels", panels)
+
+
+def rows_of(items: Sequence[Row | Panel], fallback: Location) -> tuple[Row, ...]:
+    """Rows from a flat list where a grafanalib RowPanel starts a new titled row."""
+    rows: list[Row] = []
+    current: list[Panel] = []
+    title, where, collapsed = "", fallback, False
+    for item in items:
+        if isinstance(item, Row):
+            if current or title:
+                rows.append(Row(title, current, collapsed=collapsed, source=where))
+            rows.append(item)
+            current, title, collapsed = [], "", False
+        elif isinstance(item, core.RowPanel):
+            if current or title:
+                rows.append(Row(title, current, collapsed=collapsed, source=where))
+            current, title = [], item.title or ""
+            where, collapsed = panel_location(item, fallback), item.collapsed
+        else:
+            check_panel(item, fallback)
+            current.append(item)
+    if current or title:
+        rows.append(Row(title, current, collapsed=collapsed, source=where))
+    return tuple(rows)
+
+
+def target_text(target: object) -> str | None:
+    """The PromQL text of a panel target, or None when the target is not a query."""
+    if isinstance(target, _Ops | str):
+        return str(target)
+    if isinstance(target, core.Target):
+        return str(target.expr) if isinstance(target.expr, _Ops | str) else None
+    if isinstance(target, dict) and isinstance(target.get("expr"), _Ops | str):
+        return str(target["expr"])
+    return None
+
+
+def _finite(value: object, path: str) -> Iterator[str]:
+    """Paths under `value` that JSON cannot hold (grafanalib objects are expanded)."""
+    if hasattr(value, "to_json_data"):
+        yield from _finite(value.to_json_data(), path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str | int | float | bool):
+                yield f"{path} key {key!r}"
+            yield from _finite(item, f"{path}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _finite(item, f"{path}[{index}]")
+    elif isinstance(value, float) and not math.isfinite(value):
+        yield f"{path} = {value!r}"
+    elif not isinstance(value, str | int | float | bool | _Ops) and value is not None:
+        yield f"{path} = {value!r:.60}"
+
+
+def check_serialisable(panel: Panel, where: Location) -> None:
+    try:
+        bad = next(_finite(panel, "panel"), None)
+    except Exception as exc:  # grafanalib's own to_json_data failing on a bad option
+        bad = f"panel ({type(exc).__name__}: {exc})"
+    if bad is not None:
+        raise DefinitionError("OBS604", f"{panel.title or type(panel).__name__!r}: {bad} "
+                              "cannot be written as JSON", hint="panel options take strings, "
+                              "numbers, booleans, lists and dicts of them", location=where)
+
+
+@dataclass(frozen=True, eq=False)
+class Dashboard:
+    """A dashboard, emitted as `build/grafana/<folder.uid>/<uid>.json`.
+
+    `rows` is a list of `Row`s, or a flat list of panels where a grafanalib `RowPanel` starts
+    a new titled row. Every query runs on the `$datasource` variable obsgen adds.
+    """
+
+    uid: str
+    title: str
+    folder: Folder
+    rows: Sequence[Row | Panel] = ()
+    tags: tuple[str, ...] = ()
+    variables: tuple[Variable, ...] = ()
+    description: str = ""
+    time_from: str = "now-6h"
+    time_to: str = "now"
+    refresh: str = "1m"
+    timezone: str = "browser"
+    links: tuple[Link, ...] = ()
+    graph_tooltip: int = 1  # shared crosshair
+    editable: bool = True
+    source: Location = field(default_factory=caller_location, repr=False)
+
+    def __post_init__(self) -> None:
+        _uid(self.uid, f"dashboard {self.title!r}")
+        _text(self.title, "dashboard title")
+        if not isinstance(self.folder, Folder):
+            raise DefinitionError("OBS004", f"dashboard {self.uid!r}: folder must be a Folder, "
+                                  f"got {self.folder!r}", hint='folder=Folder("Hypertool")')
+        object.__setattr__(self, "tags", _strings(self.tags, "dashboard tags"))
+        object.__setattr__(self, "variables", tuple(self.variables))
+        object.__setattr__(self, "links", tuple(self.links))
+        object.__setattr__(self, "rows", rows_of(tuple(self.rows), self.source))
+        self._check_settings()
+        for row in self.rows:
+            for panel in row.panels:
+                check_serialisable(panel, panel_location(panel, row.source))
+        self._check_variables()
+
+    def _check_settings(self) -> None:
+        for value, what in ((self.time_from, "time_from"), (self.time_to, "time_to")):
+            if not isinstance(value, str) or not RELATIVE_TIME.match(value):
+                raise DefinitionError("OBS609", f"dashboard {self.uid!r}: {what} {value!r} is "
+                                      "not a relative time", hint="e.g. now-6h, now-7d, now")
+        if not isinstance(self.refresh, str) or not REFRESH.match(self.refresh):
+            raise DefinitionError("OBS609", f"dashboard {self.uid!r}: refresh {self.refresh!r} "
+                                  "is not an interval", hint='e.g. "30s", "1m"; "" for off')
+        if self.graph_tooltip not in (0, 1, 2):
+            raise DefinitionError("OBS609", f"graph_tooltip must be 0, 1 or 2, got "
+                                  f"{self.graph_tooltip!r}", hint="1 shares the crosshair")
+        kinds: tuple[tuple[tuple[object, ...], type], ...] = (
+            (self.variables, Variable), (self.links, Link))
+        for items, kind in kinds:
+            bad = [v for v in items if not isinstance(v, kind)]
+            if bad:
+                raise DefinitionError("OBS004", f"dashboard {self.uid!r}: {bad[0]!r} is not a "
+                                      f"{kind.__name__}", hint=f"use obsgen's {kind.__name__}")
+
+    def _check_variables(self) -> None:
+        defined = {DATASOURCE_VARIABLE}
+        for variable in self.variables:
+            if variable.name in defined:
+                raise DefinitionError("OBS606", f"variable {variable.name!r} is defined twice "
+                                      f"on dashboard {self.uid!r}", hint="keep one definition",
+                                      location=variable.source)
+            self._require(variables_used(variable.query), defined, variable.source,
+                          f"variable {variable.name!r}")
+            defined.add(variable.name)
+        for text, where in self.queries():
+            self._require(variables_used(text), defined, where, "query")
+
+    def _require(self, used: Iterable[str], defined: set[str], where: Location, what: str
+                 ) -> None:
+        missing = [name for name in used if name not in defined]
+        if missing:
+            have = ", ".join(sorted(defined))
+            raise DefinitionError(
+                "OBS605", f"{what} uses ${missing[0]}, which dashboard {self.uid!r} does not "
+                "define (before this point)", hint=f"add it to variables=[...]; defined: {have}",
+                location=where)
+
+    def panels(self) -> Iterator[tuple[Panel, Location]]:
+        for row in self.rows:
+            for panel in row.panels:
+                yield panel, panel_location(panel, row.source)
+
+    def queries(self) -> tuple[tuple[str, Location], ...]:
+        """Every panel target's PromQL as emitted, with the panel's definition line."""
+        found = []
+        for panel, where in self.panels():
+            for target in getattr(panel, "targets", None) or ():
+                text = target_text(target)
+                if text is not None:
+                    found.append((text, where))
+        return tuple(found)
