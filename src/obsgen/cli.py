@@ -208,3 +208,8 @@ def codes(code: str | None) -> None:
                                  param_hint="CODE")
     for entry in selected:
         click.echo(f"{entry.code}  {entry.severity.value:<7}  {entry.summary}")
+
+
+from obsgen.deploy.commands import deploy  # noqa: E402 (the deploy group lives in its package)
+
+main.add_command(deploy)

@@ -1,0 +1,122 @@
+"""`obsgen deploy grafana` and `obsgen deploy rules`: options, credentials from the
+environment, and the exit status (0 done, 1 something failed or was refused, 2 usage)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from obsgen.config import load_config
+from obsgen.deploy import built
+from obsgen.deploy.grafana import GrafanaOptions, deploy_grafana
+from obsgen.deploy.http import RetryPolicy, Session
+from obsgen.deploy.output import Progress, show
+from obsgen.diagnostics import Diagnostic, UsageError
+from obsgen.report import FORMATS, render, use_color
+
+F = TypeVar("F", bound=Callable[..., Any])
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+TOKEN_HINT = ("export GRAFANA_TOKEN=<service-account token> (Grafana: Administration > Users "
+              "and access > Service accounts, role Editor); it is read only from the "
+              "environment, never from a flag")
+
+
+def options(func: F) -> F:
+    """Options both deploy commands take."""
+    for option in reversed((
+        click.option("-C", "--project", "project_dir", default=Path(), show_default=True,
+                     type=click.Path(file_okay=False, path_type=Path),
+                     help="Project folder (holds obsgen.toml); its build/ is deployed."),
+        click.option("--dry-run", is_flag=True,
+                     help="Print what would change (with diffs) and change nothing."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0,
+                     show_default=True, help="Seconds to wait for one HTTP answer."),
+        click.option("--retries", type=click.IntRange(min=0, max=20), default=5,
+                     show_default=True,
+                     help="Retries of one request on 429/5xx/timeouts, with backoff."),
+        click.option("--output-format", "fmt", type=click.Choice(FORMATS), default="full",
+                     show_default=True, help="json: the plan/result as one JSON object."),
+        click.option("--color", type=click.Choice(["auto", "always", "never"]),
+                     default="auto", show_default=True),
+    )):
+        func = option(func)
+    return func
+
+
+def usage(code: str, message: str, hint: str) -> UsageError:
+    return UsageError(Diagnostic.of(code, message, None, hint))
+
+
+def guard(run: Callable[[], int], fmt: str, color: str) -> None:
+    try:
+        status = run()
+    except UsageError as exc:
+        text = render([exc.diagnostic], fmt, use_color(color))
+        click.echo(text, nl=False, err=fmt != "json")
+        sys.exit(2)
+    sys.exit(status)
+
+
+def check_url(url: str | None, option: str, env: str) -> str:
+    if not url:
+        raise usage("OBS511", f"no target URL: pass {option} or set {env}",
+                    f"e.g. {option} https://<stack>.grafana.net")
+    if not url.startswith(("http://", "https://")):
+        raise usage("OBS511", f"{option} {url!r} is not an http(s) URL",
+                    f"e.g. {option} https://<stack>.grafana.net")
+    return url.rstrip("/")
+
+
+def policy(timeout: float, retries: int) -> RetryPolicy:
+    return RetryPolicy(attempts=retries + 1, timeout=timeout)
+
+
+@click.group(context_settings=CONTEXT)
+def deploy() -> None:
+    """Deploy what `obsgen build` wrote: dashboards into Grafana, rules into Prometheus or a
+    Mimir / Grafana Cloud ruler. Safe to rerun: only what differs is changed."""
+
+
+@deploy.command(context_settings=CONTEXT)
+@options
+@click.option("--url", envvar="GRAFANA_URL", help="Grafana base URL [env: GRAFANA_URL].")
+@click.option("--prune", is_flag=True,
+              help="Delete dashboards tagged `obsgen` in obsgen's folders that are no longer "
+                   "defined. Nothing without the tag is ever deleted.")
+@click.option("--force", is_flag=True,
+              help="Overwrite dashboards changed in Grafana since the last deploy (drift) or "
+                   "not deployed by obsgen.")
+@click.option("--message", default="Deployed by obsgen", show_default=True,
+              help="Version-history message of every dashboard saved.")
+def grafana(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt: str,
+            color: str, url: str | None, prune: bool, force: bool, message: str) -> None:
+    """Create the folders and upsert the dashboards of build/grafana/ through Grafana's HTTP
+    API. The token is read from GRAFANA_TOKEN (a service-account token).
+
+    Unchanged dashboards are not posted again. Every dashboard written carries the tags
+    `obsgen` and `obsgen-sha256:<fingerprint>`; one edited in Grafana since is reported as
+    drift and left alone unless --force.
+    """
+
+    def run() -> int:
+        token = os.environ.get("GRAFANA_TOKEN", "").strip()
+        base = check_url(url, "--url", "GRAFANA_URL")
+        if not token:
+            raise usage("OBS511", "GRAFANA_TOKEN is not set", TOKEN_HINT)
+        config = load_config(project_dir)
+        dashboards = built.read_dashboards(config.build, built.project_definitions(config))
+        progress = Progress(fmt, use_color(color))
+        session = Session(base, {"Authorization": f"Bearer {token}",
+                                 "Accept": "application/json"},
+                          policy=policy(timeout, retries), notify=progress.note)
+        with session:
+            report = deploy_grafana(session, dashboards, GrafanaOptions(
+                base, dry_run, prune, force, message), progress.action)
+        return show(report, fmt, use_color(color))
+
+    guard(run, fmt, color)
