@@ -84,6 +84,22 @@ CODES: dict[str, Code] = _registry(
     Code("OBS501", E, "The build directory could not be written."),
 
     # deploy (OBS51x-OBS53x)
+    Code("OBS511", E, "A deploy credential or target is missing (GRAFANA_TOKEN, --url, ...)."),
+    Code("OBS512", E, "The deploy target could not be reached (DNS, TLS, refused, timeout)."),
+    Code("OBS513", E, "The deploy target rejected the credentials (HTTP 401)."),
+    Code("OBS514", E, "The deploy credentials lack a permission (HTTP 403)."),
+    Code("OBS515", E, "Grafana rejected a dashboard or folder; its message is shown."),
+    Code("OBS516", E, "A dashboard was changed in Grafana since obsgen deployed it (drift)."),
+    Code("OBS517", E, "A dashboard with this uid exists in Grafana but was not written by obsgen."),
+    Code("OBS518", E, "The deploy target kept failing after every retry."),
+    Code("OBS519", E, "Built artifacts to deploy are missing or unreadable; run `obsgen build`."),
+    Code("OBS521", E, "promtool rejected the rule files; nothing was deployed."),
+    Code("OBS522", E, "The rules directory could not be written."),
+    Code("OBS523", E, "Prometheus failed to reload the new rules; the old ones were restored."),
+    Code("OBS524", E, "A deployed rule group did not load or is unhealthy; old rules restored."),
+    Code("OBS525", E, "Restoring the previous rules failed; the rules directory needs attention."),
+    Code("OBS526", W, "A deployed rule was not evaluated before the verify timeout."),
+    Code("OBS527", E, "The ruler rejected a rule group; its message is shown."),
 
     # dashboards: model and emit (OBS60x-OBS62x)
     Code("OBS601", E, "A dashboard or folder uid is not a valid Grafana uid."),
