@@ -15,7 +15,19 @@ from obsgen.model.panels import (
     Text,
     TimeSeries,
 )
-from obsgen.model.pipeline import ScrapeJob
+from obsgen.model.pipeline import (
+    Batch,
+    Env,
+    JournalSource,
+    LogProcess,
+    LokiWrite,
+    OtlpExporter,
+    OtlpReceiver,
+    Pipeline,
+    RemoteWrite,
+    Scrape,
+    ScrapeJob,
+)
 from obsgen.model.promql import (
     Expr,
     Match,
@@ -43,4 +55,6 @@ __all__ = [
     "RecordingRule", "RootCause", "RuleGroup", "RuleTest", "Runbook", "RunbookGuide",
     "ScrapeJob", "Series", "Step", "Summary", "absent", "histogram_quantile", "increase",
     "irate", "not_", "not_regex", "predict_linear", "rate", "regex", "topk", "up",
+    "Batch", "Env", "JournalSource", "LogProcess", "LokiWrite", "OtlpExporter", "OtlpReceiver",
+    "Pipeline", "RemoteWrite", "Scrape",
 ]

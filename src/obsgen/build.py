@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from obsgen.check.catalog import check_catalog
+from obsgen.check.pipeline import check_pipelines
 from obsgen.check.rules import check_rules
 from obsgen.check.runbooks import check_runbooks
 from obsgen.check.ruletests import check_rule_tests
 from obsgen.config import Config
 from obsgen.diagnostics import Diagnostic, Location, has_errors, sorted_unique
-from obsgen.emit import grafana, mkdocs, prometheus, runbooks
+from obsgen.emit import alloy, grafana, mkdocs, prometheus, runbooks
 from obsgen.load import load_project
 from obsgen.model.project import Project
 
@@ -33,12 +34,13 @@ class Compiled:
 def validate(project: Project) -> list[Diagnostic]:
     """Checks on the model itself, run before anything is emitted."""
     return [*check_catalog(project), *check_rules(project), *check_rule_tests(project),
-            *check_runbooks(project), *grafana.problems(project)]
+            *check_runbooks(project), *grafana.problems(project), *check_pipelines(project)]
 
 
 def emit(project: Project) -> dict[str, str]:
     return dict(sorted({**prometheus.artifacts(project), **runbooks.artifacts(project),
-                        **mkdocs.artifacts(project), **grafana.artifacts(project)}.items()))
+                        **mkdocs.artifacts(project), **grafana.artifacts(project),
+                        **alloy.artifacts(project)}.items()))
 
 
 def compile_project(config: Config) -> Compiled:

@@ -13,6 +13,7 @@ import click
 from obsgen import build as building
 from obsgen import scaffold
 from obsgen.check import promtool
+from obsgen.check.alloy_output import check_alloy_output, find_alloy
 from obsgen.check.project import check_project
 from obsgen.codes import CODES
 from obsgen.config import Config, load_config
@@ -173,7 +174,11 @@ def check(project_dir: Path, fmt: str, color: str) -> None:
                        f"{'FAILED' if rejected else 'clean'}; promtool test rules: "
                        f"{stats.test_cases - stats.failed_cases} of {stats.test_cases} cases "
                        "passed.")
-            return found
+            alloy = check_alloy_output(project, staging, compiled.artifacts, config.build,
+                                       find_alloy())
+            if alloy.summary:
+                out.status(alloy.summary)
+            return [*found, *alloy.diagnostics]
 
         _finish(out, [*compiled.diagnostics, *_publish(config, out, compiled.artifacts, verify)])
 
