@@ -11,11 +11,15 @@ from typing import Any, TypeVar
 
 import click
 
+from obsgen.check import promtool
 from obsgen.config import load_config
 from obsgen.deploy import built
 from obsgen.deploy.grafana import GrafanaOptions, deploy_grafana
 from obsgen.deploy.http import RetryPolicy, Session
 from obsgen.deploy.output import Progress, show
+from obsgen.deploy.plan import Report
+from obsgen.deploy.ruler import RulerOptions, deploy_ruler
+from obsgen.deploy.rules import PrometheusOptions, deploy_prometheus
 from obsgen.diagnostics import Diagnostic, UsageError
 from obsgen.report import FORMATS, render, use_color
 
@@ -120,3 +124,83 @@ def grafana(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt:
         return show(report, fmt, use_color(color))
 
     guard(run, fmt, color)
+
+
+@deploy.command(context_settings=CONTEXT)
+@options
+@click.option("--prometheus-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder the Prometheus server loads rule files from (rule_files glob).")
+@click.option("--prometheus-url", envvar="PROMETHEUS_URL",
+              help="That server, for POST /-/reload and /api/v1/rules [env: PROMETHEUS_URL].")
+@click.option("--verify-timeout", type=click.FloatRange(min=0), default=30.0,
+              show_default=True,
+              help="Seconds to wait for every deployed rule to be evaluated healthy.")
+@click.option("--ruler-url", envvar="RULER_URL",
+              help="A Mimir / Cortex / Grafana Cloud ruler, with its Prometheus prefix, e.g. "
+                   "https://prometheus-prod-01-eu-west-0.grafana.net/api/prom or "
+                   "http://mimir:8080/prometheus [env: RULER_URL]. Tenant from MIMIR_TENANT, "
+                   "basic auth from MIMIR_API_USER / MIMIR_API_KEY.")
+@click.option("--namespace-prefix", default="obsgen-", show_default=True,
+              help="Ruler namespaces are <prefix><rule file>; obsgen owns every namespace "
+                   "with this prefix and deletes groups in them that are no longer built.")
+def rules(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt: str,
+          color: str, prometheus_dir: Path | None, prometheus_url: str | None,
+          verify_timeout: float, ruler_url: str | None, namespace_prefix: str) -> None:
+    """Deploy build/prometheus/*.rules.yml to a Prometheus (--prometheus-dir and
+    --prometheus-url) or to a Mimir / Grafana Cloud ruler (--ruler-url).
+
+    \b
+    Prometheus: promtool check rules first; files written atomically; POST /-/reload; every
+    group confirmed loaded and healthy through /api/v1/rules; on any failure the previous
+    files are restored and Prometheus reloaded again.
+    Ruler: one namespace per rule file; groups created or updated one by one; groups no
+    longer built are deleted, only in namespaces obsgen owns (see --namespace-prefix).
+    """
+
+    def run() -> int:
+        config = load_config(project_dir)
+        progress = Progress(fmt, use_color(color))
+        if ruler_url and (prometheus_dir or prometheus_url):
+            raise usage("OBS511", "choose one target: --ruler-url, or --prometheus-dir with "
+                        "--prometheus-url", "pass the options of one target only")
+        if ruler_url:
+            return _to_ruler(config.build, check_url(ruler_url, "--ruler-url", "RULER_URL"),
+                             namespace_prefix, dry_run, policy(timeout, retries), progress,
+                             fmt, color)
+        if not prometheus_dir:
+            raise usage("OBS511", "no target: pass --prometheus-dir DIR --prometheus-url URL, "
+                        "or --ruler-url URL", "see `obsgen deploy rules --help`")
+        url = check_url(prometheus_url, "--prometheus-url", "PROMETHEUS_URL")
+        tool = promtool.find_promtool()
+        files = built.read_rule_files(config.build)
+        with Session(url, policy=policy(timeout, retries), notify=progress.note) as session:
+            report = deploy_prometheus(session, files, PrometheusOptions(
+                prometheus_dir, url, dry_run, verify_timeout), tool, progress.action)
+        return show(report, fmt, use_color(color))
+
+    guard(run, fmt, color)
+
+
+def ruler_credentials() -> tuple[dict[str, str], tuple[str, str] | None]:
+    """X-Scope-OrgID from MIMIR_TENANT; basic auth from MIMIR_API_USER and MIMIR_API_KEY."""
+    headers = {"Accept": "application/yaml, application/json"}
+    tenant = os.environ.get("MIMIR_TENANT", "").strip()
+    if tenant:
+        headers["X-Scope-OrgID"] = tenant
+    user = os.environ.get("MIMIR_API_USER", "").strip()
+    key = os.environ.get("MIMIR_API_KEY", "").strip()
+    if bool(user) != bool(key):
+        raise usage("OBS511", "set both MIMIR_API_USER and MIMIR_API_KEY, or neither",
+                    "Grafana Cloud: the user is the Prometheus instance's user id, the key an "
+                    "access-policy token with rules:write")
+    return headers, (user, key) if user else None
+
+
+def _to_ruler(build: Path, url: str, prefix: str, dry_run: bool, retry: RetryPolicy,
+              progress: Progress, fmt: str, color: str) -> int:
+    files = built.read_rule_files(build)
+    headers, auth = ruler_credentials()
+    with Session(url, headers, auth, retry, notify=progress.note) as session:
+        report: Report = deploy_ruler(session, files, RulerOptions(url, dry_run, prefix),
+                                      progress.action)
+    return show(report, fmt, use_color(color))

@@ -176,7 +176,7 @@ def _classify(dashboard: BuiltDashboard, remote: Remote | None) -> str:
 def _plan_dashboard(run: _Run, dashboard: BuiltDashboard) -> tuple[Action, Remote | None]:
     remote = _fetch(run, dashboard)
     kind = _classify(dashboard, remote)
-    diff = "" if kind == "unchanged" else _diff(dashboard, remote)
+    diff = "" if kind in ("unchanged", "create") else _diff(dashboard, remote)
     detail = f"Grafana version {remote.version}" if remote and kind != "unchanged" else ""
     return Action("dashboard", dashboard.uid, kind, dashboard.title, dashboard.source, diff,
                   detail=detail), remote

@@ -36,7 +36,8 @@ class Progress:
         return self.fmt not in PEOPLE
 
     def action(self, action: Action) -> None:
-        if self.quiet or action.outcome == "planned":
+        # Only a terminal gets live lines: elsewhere the final list on stdout says it all.
+        if self.quiet or action.outcome == "planned" or not self.console.is_terminal:
             return
         style = _STYLE.get(action.action, "")
         line = escape(describe(action))

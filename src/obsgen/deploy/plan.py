@@ -75,6 +75,7 @@ def unified_diff(before: str, after: str, before_name: str, after_name: str) -> 
 def describe(action: Action) -> str:
     """One line for a person: `update  dashboard svc-overview "Service overview"  (done)`."""
     title = f' "{action.title}"' if action.title and action.title != action.key else ""
-    outcome = "" if action.outcome == "planned" else f"  ({action.outcome})"
+    quiet = action.outcome == "planned" or action.action == "unchanged"
+    outcome = "" if quiet else f"  ({action.outcome})"
     detail = f": {action.detail}" if action.detail else ""
     return f"{action.action:<9} {action.kind} {action.key}{title}{outcome}{detail}"
