@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from obsgen.diagnostics import Diagnostic, Location, has_errors, sorted_unique
 from obsgen.emit import alloy, grafana, mkdocs, prometheus, runbooks
 from obsgen.load import load_project
 from obsgen.model.project import Project
+from obsgen.noqa import without_noqa
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,14 @@ def emit(project: Project) -> dict[str, str]:
                         **alloy.artifacts(project)}.items()))
 
 
-def compile_project(config: Config) -> Compiled:
+def compile_project(config: Config, keep: Callable[[list[Diagnostic]], list[Diagnostic]]
+                    = without_noqa) -> Compiled:
+    """Load, validate and emit; `keep` filters the findings before they decide whether the
+    build goes on (`# obsgen: noqa` comments, and --select/--ignore from the CLI)."""
     project, diagnostics = load_project(config)
     if project is None:
         return Compiled(None, {}, diagnostics)
-    diagnostics = sorted_unique([*diagnostics, *validate(project)])
+    diagnostics = keep(sorted_unique([*diagnostics, *validate(project)]))
     if has_errors(diagnostics):
         return Compiled(project, {}, diagnostics)
     return Compiled(project, emit(project), diagnostics)

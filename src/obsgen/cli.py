@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from obsgen import build as building
-from obsgen import scaffold
+from obsgen import ruledocs, scaffold
 from obsgen.check import promtool
 from obsgen.check.alloy_output import check_alloy_output, find_alloy
+from obsgen.check.lint import lint_paths
 from obsgen.check.project import check_project
 from obsgen.codes import CODES
 from obsgen.config import Config, load_config
 from obsgen.diagnostics import Diagnostic, UsageError, has_errors, sorted_unique
+from obsgen.noqa import without_noqa
 from obsgen.report import FORMATS, display_path, render, summary, use_color
+from obsgen.selection import Selection, parse_selection
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -28,6 +31,11 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 class Output:
     fmt: str
     color: bool
+    selection: Selection = field(default_factory=Selection)
+
+    def keep(self, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+        """What `# obsgen: noqa` comments and --select/--ignore leave to report."""
+        return self.selection.apply(without_noqa(diagnostics))
 
     def emit(self, diagnostics: Sequence[Diagnostic]) -> None:
         text = render(diagnostics, self.fmt, self.color)
@@ -39,16 +47,28 @@ class Output:
             click.echo(message, err=True, color=self.color)
 
 
-def common(func: F) -> F:
-    """Options every command takes."""
+def output_options(func: F) -> F:
+    """How diagnostics are shown and which are: every command that reports takes these."""
+    func = click.option("--ignore", multiple=True, metavar="CODES",
+                        help="Leave out these codes or prefixes (comma list, repeatable): "
+                             "--ignore OBS960,OBS1.")(func)
+    func = click.option("--select", multiple=True, metavar="CODES",
+                        help="Report only these codes or prefixes (comma list, repeatable); "
+                             "the most specific of --select/--ignore wins.")(func)
     func = click.option("--color", type=click.Choice(["auto", "always", "never"]),
                         default="auto", show_default=True,
                         help="Colour the output; `auto` colours a terminal unless NO_COLOR is "
                              "set.")(func)
-    func = click.option("--output-format", "fmt", type=click.Choice(FORMATS), default="full",
+    return click.option("--output-format", "fmt", type=click.Choice(FORMATS), default="full",
                         show_default=True,
                         help="full: with source line and hint; concise: one line each; json: "
-                             "machine-readable; github: workflow annotations.")(func)
+                             "machine-readable; github: workflow annotations; sarif: SARIF "
+                             "2.1.0 for code scanning.")(func)
+
+
+def common(func: F) -> F:
+    """Options every project command takes."""
+    func = output_options(func)
     return click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False,
                         path_type=Path), default=Path(), show_default=True,
                         help="Project folder (holds obsgen.toml or [tool.obsgen] in "
@@ -56,7 +76,7 @@ def common(func: F) -> F:
 
 
 def _finish(out: Output, diagnostics: Sequence[Diagnostic]) -> None:
-    ordered = sorted_unique(diagnostics)
+    ordered = out.keep(sorted_unique(diagnostics))
     out.emit(ordered)
     if ordered:
         out.status(summary(ordered))
@@ -71,7 +91,7 @@ def _kept(out: Output, config: Config, what: str) -> None:
 
 
 def _compile(config: Config, out: Output) -> building.Compiled:
-    compiled = building.compile_project(config)
+    compiled = building.compile_project(config, out.keep)
     if not compiled.ok:
         _kept(out, config, "Build")
         _finish(out, compiled.diagnostics)
@@ -104,9 +124,11 @@ def _publish(config: Config, out: Output, artifacts: dict[str, str],
     return found
 
 
-def _guard(run: Callable[[Output], None], fmt: str, color: str) -> None:
+def _guard(run: Callable[[Output], None], fmt: str, color: str,
+           select: Sequence[str] = (), ignore: Sequence[str] = ()) -> None:
     out = Output(fmt, use_color(color))
     try:
+        out = Output(fmt, out.color, parse_selection(select, ignore))
         run(out)
     except UsageError as exc:
         out.emit([exc.diagnostic])
@@ -132,7 +154,8 @@ def main() -> None:
 
 @main.command(context_settings=CONTEXT)
 @common
-def build(project_dir: Path, fmt: str, color: str) -> None:
+def build(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
+          ignore: tuple[str, ...]) -> None:
     """Load the definitions, validate them against the catalog, and write build/.
 
     Artifacts are written to a temporary folder and swapped in, so a failed build leaves the
@@ -145,12 +168,13 @@ def build(project_dir: Path, fmt: str, color: str) -> None:
         compiled = _compile(config, out)
         _finish(out, [*compiled.diagnostics, *_publish(config, out, compiled.artifacts)])
 
-    _guard(run, fmt, color)
+    _guard(run, fmt, color, select, ignore)
 
 
 @main.command(context_settings=CONTEXT)
 @common
-def check(project_dir: Path, fmt: str, color: str) -> None:
+def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
+          ignore: tuple[str, ...]) -> None:
     """Build, then check every artifact: JSON Schema, `promtool check rules`, and every rule
     unit test with `promtool test rules`.
 
@@ -178,11 +202,11 @@ def check(project_dir: Path, fmt: str, color: str) -> None:
                                        find_alloy())
             if alloy.summary:
                 out.status(alloy.summary)
-            return [*found, *alloy.diagnostics]
+            return out.keep([*found, *alloy.diagnostics])
 
         _finish(out, [*compiled.diagnostics, *_publish(config, out, compiled.artifacts, verify)])
 
-    _guard(run, fmt, color)
+    _guard(run, fmt, color, select, ignore)
 
 
 @main.command(context_settings=CONTEXT)
@@ -206,15 +230,91 @@ def init(directory: Path) -> None:
 @main.command(context_settings=CONTEXT)
 @click.argument("code", required=False)
 def codes(code: str | None) -> None:
-    """List every diagnostic code with its severity and meaning, or explain one CODE."""
-    selected = [CODES[code.upper()]] if code and code.upper() in CODES else list(CODES.values())
-    if code and code.upper() not in CODES:
-        raise click.BadParameter(f"unknown code {code!r}; run `obsgen codes` for the list",
+    """List every diagnostic code with its severity and meaning, or explain one CODE.
+
+    The same as `obsgen rules` and `obsgen rule CODE`.
+    """
+    click.echo(_explained(code) if code else ruledocs.listing(), nl=False)
+
+
+def _explained(code: str) -> str:
+    if code.upper() not in CODES:
+        raise click.BadParameter(f"unknown code {code!r}; run `obsgen rules` for the list",
                                  param_hint="CODE")
-    for entry in selected:
-        click.echo(f"{entry.code}  {entry.severity.value:<7}  {entry.summary}")
+    return ruledocs.explain(code)
 
 
-from obsgen.deploy.commands import deploy  # noqa: E402 (the deploy group lives in its package)
+@main.command("rule", context_settings=CONTEXT)
+@click.argument("code")
+def rule_command(code: str) -> None:
+    """Explain one rule: its code, severity, area, meaning, and how to silence it.
 
-main.add_command(deploy)
+    \b
+    Example:
+      obsgen rule OBS110
+    """
+    click.echo(_explained(code), nl=False)
+
+
+@main.command("rules", context_settings=CONTEXT)
+@click.argument("prefix", required=False, default="")
+def rules_command(prefix: str) -> None:
+    """List every rule (diagnostic code) with its severity and meaning, by area; PREFIX keeps
+    the codes that start with it.
+
+    \b
+    Examples:
+      obsgen rules            every rule
+      obsgen rules OBS9       cross-checks, rule lint and `obsgen lint` inputs
+    """
+    text = ruledocs.listing(prefix)
+    if not text:
+        raise click.BadParameter(f"no code starts with {prefix!r}", param_hint="PREFIX")
+    click.echo(text, nl=False)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--catalog", type=click.Path(path_type=Path), metavar="FILE|DIR",
+              help="Check every query against this catalog: a Prometheus exposition-format "
+                   "scrape saved to a file, or an obsgen project folder. Without it, only "
+                   "catalog-free checks run.")
+@output_options
+def lint(paths: tuple[Path, ...], catalog: Path | None, fmt: str, color: str,
+         select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+    """Lint artifacts written by anyone: Prometheus rule files (plain or a PrometheusRule's
+    spec.groups), Grafana dashboard JSON, Alloy configs and Markdown runbooks.
+
+    PATHS are files or folders; folders are searched recursively for *.yml, *.yaml, *.json,
+    *.alloy and *.md (hidden folders, .git and virtual environments are skipped, and so is a
+    YAML or JSON file in a folder that is not a rule file or dashboard).
+
+    \b
+    Examples:
+      obsgen lint rules/ dashboards/                  catalog-free checks only
+      curl -s http://my-app:9464/metrics > metrics.txt
+      obsgen lint --catalog metrics.txt rules/ dashboards/
+                                                      every query against what the app exports
+      obsgen lint --catalog ../platform alerts.yml    against an obsgen project's catalog
+      obsgen lint --ignore OBS960 --output-format sarif . > obsgen.sarif
+
+    \b
+    Silence one finding with a comment on its line: `# obsgen: noqa OBS110` (YAML, Python),
+    `// obsgen: noqa OBS110` (Alloy), `<!-- obsgen: noqa OBS110 -->` (Markdown).
+    `obsgen rules` lists every code; `obsgen rule OBS110` explains one.
+
+    Exit status: 0 clean (warnings allowed), 1 errors found, 2 usage problem (a path that
+    does not exist, an unknown code in --select/--ignore, no project at --catalog DIR).
+    """
+
+    def run(out: Output) -> None:
+        result = lint_paths(paths, catalog)
+        if result.unchecked:
+            out.status(f"No linter for {', '.join(result.unchecked)} files in this obsgen yet: "
+                       "they were read, not checked.")
+        counts = ", ".join(f"{n} {kind}" for kind, n in result.counts().items())
+        files = "file" if len(result.files) == 1 else "files"
+        out.status(f"Linted {len(result.files)} {files}" + (f" ({counts})." if counts else "."))
+        _finish(out, result.diagnostics)
+
+    _guard(run, fmt, color, select, ignore)

@@ -159,6 +159,14 @@ CODES: dict[str, Code] = _registry(
     # cross-checks against the catalog and rule lint (OBS90x-OBS95x)
 
     # obsgen lint inputs: file kinds, exposition catalogs, output (OBS96x-OBS99x)
+    Code("OBS960", W, "A file named to `obsgen lint` is of no kind obsgen lints; it was skipped."),
+    Code("OBS961", E, "A file is not UTF-8 text."),
+    Code("OBS962", E, "A file is empty."),
+    Code("OBS963", E, "A YAML file is not a rule file, or a JSON file not a dashboard."),
+    Code("OBS964", E, "A metrics exposition (`--catalog FILE`) has a syntax error."),
+    Code("OBS965", E, "A file or folder could not be read."),
+    Code("OBS966", E, "A path given on the command line does not exist."),
+    Code("OBS967", E, "`--select` or `--ignore` names no registered code or prefix."),
 
 )
 

@@ -1,4 +1,5 @@
-"""Render diagnostics for people (full, concise), for tools (json) and for CI (github)."""
+"""Render diagnostics for people (full, concise), for tools (json) and for CI (github, and
+SARIF 2.1.0 for code-scanning services)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,19 @@ import click
 
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic, Location
+from obsgen.sarif import sarif_log
 
-FORMATS = ("full", "concise", "json", "github")
+FORMATS = ("full", "concise", "json", "github", "sarif")
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
 
 def display_path(path: str) -> str:
-    """A path relative to the working directory where it lies below it."""
+    """A path relative to the working directory where it lies below it. A symlink keeps the
+    name it was given; only when that is not below the working directory is it resolved."""
+    try:
+        return Path(os.path.normpath(Path.cwd() / path)).relative_to(Path.cwd()).as_posix()
+    except (ValueError, OSError):
+        pass
     try:
         return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
     except (ValueError, OSError):
@@ -84,6 +91,9 @@ def as_dict(d: Diagnostic) -> dict[str, object]:
 def render(diagnostics: Sequence[Diagnostic], fmt: str, color: bool) -> str:
     if fmt == "json":
         return json.dumps([as_dict(d) for d in diagnostics], indent=2, sort_keys=True) + "\n"
+    if fmt == "sarif":
+        log = sarif_log(diagnostics, display_path)
+        return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     one: Callable[[Diagnostic, bool], str] = {
         "full": _full, "concise": _concise, "github": _github}[fmt]
     return "".join(one(d, color) + "\n" for d in diagnostics)

@@ -1,0 +1,195 @@
+"""`obsgen lint PATH…`: find foreign files, tell their kind, read them, hand each to its
+kind's linter with one shared context (the other files, the optional catalog).
+
+Reading problems (not UTF-8, empty, unreadable, not the kind the name says) are diagnostics
+here; syntax and content problems belong to each kind's linter. A file inside a folder whose
+content is not of a linted kind (a `docker-compose.yml`, a `package.json`) is skipped
+silently; the same file named on the command line gets a diagnostic.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter as Tally
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from obsgen.check.exposition import parse_exposition
+from obsgen.check.foreign import ForeignFile, Kind, LintContext
+from obsgen.config import load_config
+from obsgen.diagnostics import Diagnostic, Location, UsageError
+from obsgen.load import load_project
+from obsgen.model.catalog import Catalog
+from obsgen.noqa import without_noqa
+
+Linter = Callable[[ForeignFile, LintContext], list[Diagnostic]]
+
+SUFFIX_KINDS: dict[str, Kind] = {".yml": "rules", ".yaml": "rules", ".json": "dashboard",
+                                 ".alloy": "alloy", ".md": "markdown"}
+# Folders never walked into: version control, virtual environments, caches, dependencies.
+SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv"})
+KINDS_HINT = ("obsgen lint reads Prometheus rule files (or PrometheusRule manifests), Grafana "
+              "dashboard JSON, Alloy configs (.alloy) and Markdown runbooks (.md)")
+
+_RULE_FILE = re.compile(r"^groups\s*:|^kind\s*:\s*[\"']?PrometheusRule\b", re.MULTILINE)
+_DASHBOARD = re.compile(r"\"(panels|rows|dashboard|schemaVersion|templating)\"\s*:")
+
+
+def _linters() -> dict[Kind, Linter]:
+    """Each kind's linter, as far as this obsgen has one (see check/foreign.py)."""
+    return {}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: str
+    named: bool  # named on the command line, not found in a folder
+
+
+@dataclass(frozen=True)
+class LintRun:
+    diagnostics: list[Diagnostic]
+    files: tuple[ForeignFile, ...]
+    unchecked: tuple[Kind, ...]  # kinds read but without a linter in this obsgen
+
+    def counts(self) -> dict[str, int]:
+        return dict(sorted(Tally(f.kind for f in self.files).items()))
+
+
+def missing_path(path: Path, what: str) -> UsageError:
+    return UsageError(Diagnostic.of("OBS966", f"{what} {path} does not exist", Location(str(path)),
+                                    "check the spelling; paths are relative to the current folder"))
+
+
+def _skipped_dir(parent: str, name: str) -> bool:
+    return (name.startswith(".") or name in SKIPPED_DIRS
+            or Path(parent, name, "pyvenv.cfg").is_file())
+
+
+def _walk(top: str, problems: list[Diagnostic]) -> Iterator[Candidate]:
+    def unreadable(exc: OSError) -> None:
+        problems.append(Diagnostic.of("OBS965", f"cannot read folder: {exc.strerror or exc}",
+                                      Location(exc.filename or top), "check its permissions"))
+
+    for parent, dirs, files in os.walk(top, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not _skipped_dir(parent, d))
+        for name in sorted(files):
+            if not name.startswith(".") and Path(name).suffix.lower() in SUFFIX_KINDS:
+                yield Candidate(str(Path(parent, name)), named=False)
+
+
+def expand(paths: Iterable[Path]) -> tuple[list[Candidate], list[Diagnostic]]:
+    """Every file to lint, each once, in the order named (folders walked in sorted order)."""
+    found: dict[str, Candidate] = {}
+    problems: list[Diagnostic] = []
+    for path in paths:
+        if not path.exists():
+            raise missing_path(path, "path")
+        items = _walk(str(path), problems) if path.is_dir() else [Candidate(str(path), True)]
+        for item in items:
+            key = os.path.normpath(item.path)
+            if item.named or key not in found:  # naming a file makes its problems reported
+                found[key] = item
+    return list(found.values()), problems
+
+
+def decode(path: str, data: bytes) -> str | Diagnostic:
+    """The text of a file, or the diagnostic saying why it has none."""
+    if not data.strip():
+        return Diagnostic.of("OBS962", "the file is empty", Location(path, 1),
+                             "delete it, or give it content (an empty file lints as nothing)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return Diagnostic.of("OBS961", f"the file is not UTF-8: byte 0x{data[exc.start]:02x} "
+                             "cannot be decoded", Location(path, line, column),
+                             "re-save it as UTF-8, e.g. iconv -f latin1 -t utf-8")
+
+
+def read_text(path: str) -> str | Diagnostic:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return Diagnostic.of("OBS965", f"cannot read the file: {exc.strerror or exc}",
+                             Location(path), "check its permissions")
+    return decode(path, data)
+
+
+def detect(path: str, text: str, named: bool) -> Kind | Diagnostic | None:
+    """The kind of a file by its suffix, confirmed by its content; None: skip it."""
+    kind = SUFFIX_KINDS.get(Path(path).suffix.lower())
+    if kind == "rules" and not _RULE_FILE.search(text):
+        why = "has no top-level `groups:` and is not a PrometheusRule"
+    elif kind == "dashboard" and not _DASHBOARD.search(text):
+        why = "has none of a Grafana dashboard's keys (panels, rows, templating, dashboard)"
+    else:
+        return kind  # None for a suffix obsgen does not lint; read_files reports named ones
+    return Diagnostic.of("OBS963", f"the file {why}", Location(path, 1), KINDS_HINT) if named \
+        else None
+
+
+def read_files(candidates: Iterable[Candidate]) -> tuple[list[ForeignFile], list[Diagnostic]]:
+    files, problems = [], []
+    for candidate in candidates:
+        if candidate.named and Path(candidate.path).suffix.lower() not in SUFFIX_KINDS:
+            problems.append(Diagnostic.of("OBS960", "not a kind of file obsgen lints; skipped",
+                                          Location(candidate.path), KINDS_HINT))
+            continue
+        text = read_text(candidate.path)
+        if isinstance(text, Diagnostic):
+            problems.append(text)
+            continue
+        kind = detect(candidate.path, text, candidate.named)
+        if isinstance(kind, Diagnostic):
+            problems.append(kind)
+        elif kind is not None:
+            files.append(ForeignFile(candidate.path, text, kind))
+    return files, problems
+
+
+def load_catalog(path: Path) -> tuple[Catalog | None, list[Diagnostic]]:
+    """`--catalog`: an obsgen project folder, or a Prometheus exposition-format scrape."""
+    if not path.exists():
+        raise missing_path(path, "catalog")
+    if path.is_dir():
+        project, diagnostics = load_project(load_config(path))
+        if project is None:
+            return None, diagnostics
+        return Catalog(project.metrics, project.jobs), diagnostics
+    text = read_text(str(path))
+    if isinstance(text, Diagnostic):
+        return None, [text]
+    exposition = parse_exposition(text, str(path))
+    return exposition.catalog, list(exposition.diagnostics)
+
+
+def lint_files(files: tuple[ForeignFile, ...], catalog: Catalog | None,
+               linters: dict[Kind, Linter]) -> list[Diagnostic]:
+    context = LintContext(files, catalog)
+    found: list[Diagnostic] = []
+    for file in files:
+        linter = linters.get(file.kind)
+        if linter is not None:
+            found += linter(file, context)
+    return found
+
+
+def lint_paths(paths: Iterable[Path], catalog_path: Path | None = None) -> LintRun:
+    """Lint everything under `paths`; a catalog that fails to load stops the run before any
+    file is linted, since every finding against a broken catalog would be suspect."""
+    candidates, problems = expand(paths)
+    catalog: Catalog | None = None
+    if catalog_path is not None:
+        catalog, catalog_problems = load_catalog(catalog_path)
+        if catalog is None or any(d.severity.value == "error" for d in catalog_problems):
+            return LintRun(catalog_problems, (), ())
+        problems += catalog_problems
+    files, unreadable = read_files(candidates)
+    linters = _linters()
+    found = lint_files(tuple(files), catalog, linters)
+    unchecked = tuple(sorted({f.kind for f in files if f.kind not in linters}))
+    return LintRun(without_noqa([*problems, *unreadable, *found]), tuple(files), unchecked)
