@@ -157,6 +157,26 @@ CODES: dict[str, Code] = _registry(
     Code("OBS845", E, "A pipeline listen address is not host:port."),
 
     # cross-checks against the catalog and rule lint (OBS90x-OBS95x)
+    Code("OBS901", E, "A query reads `_bucket`/`_sum`/`_count` of a non-histogram/summary."),
+    Code("OBS902", E, "histogram_quantile() is given series that no longer carry the `le` label."),
+    Code("OBS903", E, "An aggregation groups `by` a label its input series never carry."),
+    Code("OBS904", W, "An aggregation drops (`without`) a label its input series never carry."),
+    Code("OBS905", E, "A comparison can never be true for a gauge with declared min/max bounds."),
+    Code("OBS906", E, "A `job` matcher names no scrape job of the pipeline."),
+    Code("OBS920", W, "An alert name is not CamelCase."),
+    Code("OBS921", W, "An alert that reads series has no `for`, so one bad sample fires it."),
+    Code("OBS922", W, "An alert lacks its `summary` or `description` annotation."),
+    Code("OBS923", W, "An alert has no `runbook_url` annotation."),
+    Code("OBS924", E, "An alert's `runbook_url` is not an http(s) URL."),
+    Code("OBS925", W, "A recording rule name is not `level:metric:operations`."),
+    Code("OBS926", W, "rate/irate/increase over a range shorter than 4x the scrape interval."),
+    Code("OBS927", E, "A rule template uses a `$labels.x` the expression's result never carries."),
+    Code("OBS928", E, "Two rule groups in one file share a name."),
+    Code("OBS929", W, "The same rule (name and labels) is defined twice."),
+    Code("OBS930", W, "A function is applied to a series whose name marks the wrong metric type."),
+    Code("OBS931", W, "An alert's `severity` label is missing or outside the expected set."),
+    Code("OBS940", E, "A rule file is not valid YAML."),
+    Code("OBS941", E, "A rule file's structure is not a Prometheus rule file's."),
 
     # obsgen lint inputs: file kinds, exposition catalogs, output (OBS96x-OBS99x)
     Code("OBS960", W, "A file named to `obsgen lint` is of no kind obsgen lints; it was skipped."),

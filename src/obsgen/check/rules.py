@@ -3,13 +3,21 @@ and every expression valid PromQL before anything is written."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
 
 import promql_parser
 
 from obsgen.check.catalog import duplicates
-from obsgen.diagnostics import Diagnostic, Location
+from obsgen.check.foreign import ForeignFile, LintContext
+from obsgen.check.promql import Analysis, Selector, analyse
+from obsgen.check.references import check_query, locate
+from obsgen.check.rulefile import Entry, Group, read_rule_file
+from obsgen.diagnostics import Diagnostic, Location, sorted_unique
+from obsgen.model.catalog import Catalog
 from obsgen.model.project import Project
+from obsgen.model.rules import DEFAULT_SEVERITIES, AlertRule, RecordingRule, Rule
 from obsgen.model.ruletests import ExpectSamples
 
 
@@ -24,14 +32,39 @@ def _expressions(project: Project) -> Iterator[tuple[str, str, Location]]:
 
 
 def check_promql(project: Project) -> list[Diagnostic]:
+    """Every rule and rule-test expression parses and passes every reference check against
+    the project's catalog; alert templates name only labels the result carries; rates span
+    enough scrapes of their job."""
+    catalog = Catalog(project.metrics, project.jobs)
+    recorded = frozenset(r.name for g in project.groups for r in g.rules
+                         if isinstance(r, RecordingRule))
     found = []
     for owner, text, source in _expressions(project):
-        try:
-            promql_parser.parse(text)
-        except ValueError as exc:
-            found.append(Diagnostic.of("OBS213", f"{owner}: expression does not parse: {exc}",
-                                       source, f"the expression is: {text}"))
+        found += check_query(text, source, catalog, recorded=recorded, owner=owner)
+    for group in project.groups:
+        for rule in group.rules:
+            found += _rule_lint(rule, catalog)
     return found
+
+
+def _rule_lint(rule: Rule, catalog: Catalog) -> list[Diagnostic]:
+    analysis = analyse(rule.query.text)
+    if not analysis.ok:
+        return []
+    owner = f"{'alert' if isinstance(rule, AlertRule) else 'record'} {rule.name}"
+    found = scrape_range_findings(analysis, rule.source, catalog, owner)
+    if isinstance(rule, AlertRule):
+        texts = {"summary": rule.summary, "description": rule.description, **rule.annotations}
+        found += template_findings(analysis, _catalog_labels(catalog), texts, rule.labels,
+                                   lambda _key: rule.source, owner)
+    return found
+
+
+def _catalog_labels(catalog: Catalog) -> Callable[[Selector], frozenset[str] | None]:
+    def labels_of(selector: Selector) -> frozenset[str] | None:
+        info = catalog.series.get(selector.name or "")
+        return frozenset(info.labels) if info is not None else None
+    return labels_of
 
 
 def check_rules(project: Project) -> list[Diagnostic]:
@@ -47,3 +80,197 @@ def check_rules(project: Project) -> list[Diagnostic]:
     found += duplicates(((g.file, g) for g in project.groups), "OBS205", "rule file",
                         "give one of the groups another file=")
     return found + check_promql(project)
+
+
+# --- rule lint: foreign rule files (obsgen lint) and the project's own rules -------------------
+
+ALERT_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+DEFAULT_SCRAPE_INTERVAL = 60.0  # Prometheus' own default `scrape_interval` (1m)
+FOREIGN_SEVERITIES = (*DEFAULT_SEVERITIES, "none")  # `none`: the always-firing Watchdog's
+_TEMPLATE_LABEL = re.compile(r"\$labels\.([A-Za-z_][A-Za-z0-9_]*)|\.Labels\.([A-Za-z_]\w*)"
+                             r"|index\s+\$labels\s+\"([^\"]+)\"")
+_RANGE_FUNCTIONS = {"rate": 4, "increase": 4, "irate": 2}  # samples each needs, in intervals
+
+
+def lint_rule_file(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
+    """Rule lint on one foreign rule file (plain or a PrometheusRule): structure, names,
+    annotations, templates, ranges, duplicates, and, when `context.catalog` is given, every
+    reference check on each expression. Never raises."""
+    parsed = read_rule_file(file.path, file.text)
+    found = [Diagnostic.of(code, message, Location(file.path, line), hint)
+             for code, message, hint, line in parsed.problems]
+    recorded = _recorded_names(context)
+    linter = _RuleLinter(file.path, context.catalog, recorded)
+    for group in parsed.groups:
+        for entry in group.rules:
+            found += linter.entry(entry)
+    found += _duplicate_findings(file.path, parsed.groups)
+    return sorted_unique(found)
+
+
+@lru_cache(maxsize=16)
+def _recorded_names(context: LintContext) -> frozenset[str]:
+    names: set[str] = set()
+    for other in context.of_kind("rules"):
+        for group in read_rule_file(other.path, other.text).groups:
+            names.update(e.name for e in group.rules if e.kind == "record")
+    return frozenset(names)
+
+
+def _duplicate_findings(path: str, groups: Iterable[Group]) -> Iterator[Diagnostic]:
+    seen_groups: dict[str, int] = {}
+    seen_rules: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], int] = {}
+    for group in groups:
+        if group.name in seen_groups:
+            yield Diagnostic.of("OBS928", f"group {group.name!r} is already defined at line "
+                                f"{seen_groups[group.name]}", Location(path, group.line),
+                                "group names must be unique within a file; rename or merge")
+        seen_groups.setdefault(group.name, group.line)
+        for entry in group.rules:
+            key = (entry.kind, entry.name, entry.expr.strip(), tuple(sorted(entry.labels.items())))
+            if key in seen_rules:
+                yield Diagnostic.of("OBS929", f"{entry.kind} {entry.name} with the same "
+                                    f"expression and labels is already defined at line "
+                                    f"{seen_rules[key]}", Location(path, entry.line),
+                                    "delete one copy; both would produce the same series")
+            seen_rules.setdefault(key, entry.line)
+
+
+class _RuleLinter:
+    def __init__(self, path: str, catalog: Catalog | None, recorded: frozenset[str]) -> None:
+        self.path = path
+        self.catalog = catalog
+        self.recorded = recorded
+
+    def at(self, line: int) -> Location:
+        return Location(self.path, line)
+
+    def entry(self, entry: Entry) -> list[Diagnostic]:
+        owner = f"{entry.kind} {entry.name}"
+        found = check_query(entry.expr, entry.expr_at, self.catalog, recorded=self.recorded,
+                            owner=owner)
+        analysis = analyse(entry.expr)
+        if analysis.ok:
+            found += scrape_range_findings(analysis, entry.expr_at, self.catalog, owner)
+        if entry.kind == "record":
+            return found + self.recording(entry)
+        found += self.alert_fields(entry, analysis)
+        if analysis.ok:
+            labels_of = _catalog_labels(self.catalog) if self.catalog else _unknown_labels
+            found += template_findings(analysis, labels_of, entry.annotations,
+                                       entry.labels, lambda key: self.at(
+                                           entry.lines.get(key, entry.line)), owner)
+        return found
+
+    def recording(self, entry: Entry) -> list[Diagnostic]:
+        parts = entry.name.split(":")
+        if len(parts) >= 2 and all(parts[1:]):
+            return []
+        return [Diagnostic.of("OBS925", f"recording rule {entry.name} is not named "
+                              "level:metric:operations", self.at(entry.line),
+                              "e.g. job:http_requests:rate5m (level: the labels kept; metric: "
+                              "the source metric; operations: what was applied)")]
+
+    def alert_fields(self, entry: Entry, analysis: Analysis) -> list[Diagnostic]:
+        found = []
+        at = self.at(entry.line)
+        if not ALERT_NAME.match(entry.name):
+            found.append(Diagnostic.of("OBS920", f"alert name {entry.name!r} is not CamelCase",
+                                       at, "use letters and digits only, e.g. HighErrorRate; "
+                                       "put variants in labels, not in the name"))
+        if entry.for_ is None and analysis.ok and analysis.selectors:
+            found.append(Diagnostic.of("OBS921", f"alert {entry.name} has no `for`: a single "
+                                       "evaluation fires it", at, "add e.g. `for: 5m` so one "
+                                       "scrape glitch does not page anyone"))
+        missing = [k for k in ("summary", "description") if not entry.annotations.get(k, "")
+                   .strip()]
+        if missing:
+            found.append(Diagnostic.of("OBS922", f"alert {entry.name} has no "
+                                       f"{' or '.join(missing)} annotation", at,
+                                       "on-call reads them in the notification"))
+        found += self.runbook(entry, at)
+        severity = entry.labels.get("severity")
+        if severity not in FOREIGN_SEVERITIES:
+            what = f"severity {severity!r}" if severity is not None else "no severity label"
+            found.append(Diagnostic.of("OBS931", f"alert {entry.name} has {what}",
+                                       self.at(entry.lines.get("labels.severity", entry.line)),
+                                       f"routing usually expects one of: "
+                                       f"{', '.join(FOREIGN_SEVERITIES)}"))
+        return found
+
+    def runbook(self, entry: Entry, at: Location) -> list[Diagnostic]:
+        url = entry.annotations.get("runbook_url")
+        if url is None:
+            return [Diagnostic.of("OBS923", f"alert {entry.name} has no runbook_url", at,
+                                  "link the page that tells on-call what to do")]
+        if not re.match(r"^https?://[^\s/]+", url.strip()) and "{{" not in url:
+            return [Diagnostic.of("OBS924", f"runbook_url {url!r} of alert {entry.name} is not "
+                                  "an http(s) URL", self.at(entry.lines.get(
+                                      "annotations.runbook_url", entry.line)),
+                                  "give the full address, https://...")]
+        return []
+
+
+def _unknown_labels(selector: Selector) -> frozenset[str] | None:
+    return None
+
+
+def template_findings(analysis: Analysis,
+                      labels_of: Callable[[Selector], frozenset[str] | None],
+                      annotations: Mapping[str, str], labels: Mapping[str, str],
+                      where: Callable[[str], Location], owner: str) -> list[Diagnostic]:
+    """`$labels.x` in an alert's annotations or labels where x can never be on the result."""
+    assert analysis.output is not None
+    carried = analysis.carried(analysis.output, labels_of)
+    found = []
+    for prefix, values in (("annotations", annotations), ("labels", labels)):
+        for key, value in sorted(values.items()):
+            for match in _TEMPLATE_LABEL.finditer(value):
+                label = next(g for g in match.groups() if g)
+                if carried.lacks(label):
+                    have = ", ".join(sorted(carried.upper)) if carried.upper is not None else ""
+                    found.append(Diagnostic.of(
+                        "OBS927", f"{owner}: {prefix[:-1]} {key} uses $labels.{label}, but the "
+                        f"expression's result never carries {label!r}",
+                        where(f"{prefix}.{key}"),
+                        f"result labels: {have or 'none'}; keep {label!r} in the aggregation "
+                        "(by (...)) or drop it from the text"))
+    return found
+
+
+def scrape_range_findings(analysis: Analysis, where: Location, catalog: Catalog | None,
+                          owner: str) -> list[Diagnostic]:
+    """rate/increase over fewer than 4 scrape intervals (irate: 2) sees too few samples."""
+    found = []
+    for selector in analysis.selectors:
+        fn = selector.functions[0] if selector.functions else ""
+        needed = _RANGE_FUNCTIONS.get(fn)
+        if needed is None or selector.range is None or (selector.range_text or "$")[0] == "$":
+            continue
+        interval = scrape_interval(selector, catalog)
+        if selector.range < needed * interval:
+            found.append(Diagnostic.of(
+                "OBS926", f"{owner}: {fn}() over [{selector.range_text}] covers fewer than "
+                f"{needed} scrape intervals of {_seconds(interval)}",
+                locate(where, analysis, selector.position),
+                f"use at least [{_seconds(needed * interval)}] (scrape interval: the job's, "
+                f"else Prometheus' default 1m)"))
+    return found
+
+
+def scrape_interval(selector: Selector, catalog: Catalog | None) -> float:
+    """The scrape interval behind a selector: its `job`'s, else the slowest job's of the
+    catalog, else Prometheus' default 1m."""
+    jobs = catalog.jobs if catalog is not None else ()
+    job = selector.matcher("job")
+    named = [j for j in jobs if job is not None and job.op == "=" and j.name == job.value]
+    pool = named or list(jobs)
+    if not pool:
+        return DEFAULT_SCRAPE_INTERVAL
+    return max(promql_parser.parse_duration(j.interval).total_seconds() for j in pool)
+
+
+def _seconds(value: float) -> str:
+    if value >= 60 and value % 60 == 0:
+        return f"{int(value // 60)}m"
+    return f"{value:g}s"

@@ -1,0 +1,551 @@
+"""What a PromQL expression reads and how: its selectors, the functions and aggregations around
+them, its vector matching, its comparisons with a constant, and which labels its result carries.
+
+Parsing is the `promql-parser` package's; this module only walks its tree. Grafana macros and
+template variables (`$__rate_interval`, `$var`, `${var:csv}`, `[[var]]`) are replaced with
+parseable stand-ins first, and every position reported points into the ORIGINAL text. The parser
+does not report node positions, so each node is located by finding its keyword in a light token
+scan of the text, in the order a pre-order walk meets them (which is the text order).
+A parse failure is data (`Analysis.error`), never an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+
+import promql_parser as pp
+
+from obsgen.check.labelflow import (
+    Adding,
+    Anything,
+    Carried,
+    Fixed,
+    FromSelector,
+    Keeping,
+    LabelFlow,
+    Union,
+    Without,
+)
+
+__all__ = ["Aggregation", "Analysis", "Call", "Carried", "Comparison", "LabelFlow",
+           "LabelMatcher", "Matching", "ParseError", "Selector", "analyse", "substitute"]
+
+COMPARISONS = {"==", "!=", ">", "<", ">=", "<="}
+SET_OPERATORS = {"and", "or", "unless"}
+_FLIP = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "==": "==", "!=": "!="}
+# The parser's enums are not hashable; their str() is ("MatchOp.Equal").
+_MATCH_OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~",
+              "MatchOp.NotRe": "!~"}
+# Aggregations that return samples of their input, labels untouched.
+_SELECTING_AGGREGATIONS = {"topk", "bottomk", "limitk", "limit_ratio"}
+# What keeps a gauge's declared bounds: the value of one of its samples, or an average of them.
+_VALUE_KEEPING_AGGREGATIONS = {"min", "max", "avg", "topk", "bottomk", "quantile", "limitk"}
+_VALUE_KEEPING_FUNCTIONS = {"min_over_time", "max_over_time", "avg_over_time", "last_over_time",
+                            "quantile_over_time", "sort", "sort_desc"}
+_GROUPING_WORDS = {"by", "without", "on", "ignoring", "group_left", "group_right"}
+
+
+@dataclass(frozen=True, slots=True)
+class LabelMatcher:
+    label: str
+    op: str  # =, !=, =~ or !~
+    value: str
+
+    @property
+    def templated(self) -> bool:
+        """The value holds a dashboard variable, so its real value is unknown here."""
+        return "$" in self.value or "[[" in self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """One vector selector: `name{matchers}[range] offset ...`, as written."""
+
+    name: str | None  # None when only a regex or a template names the metric
+    matchers: tuple[LabelMatcher, ...]  # without the `__name__` equality that gave `name`
+    position: int  # offset into the original text
+    range: float | None = None  # seconds, when this is a range selector
+    range_text: str | None = None  # the range as written, e.g. "5m" or "$__rate_interval"
+    offset: float | None = None  # seconds; negative for `offset -5m`
+    functions: tuple[str, ...] = ()  # enclosing function calls, innermost first
+    aggregations: tuple[str, ...] = ()  # enclosing aggregation operators, innermost first
+    templated: bool = False  # the metric name holds a dashboard variable
+
+    def matcher(self, label: str) -> LabelMatcher | None:
+        return next((m for m in self.matchers if m.label == label), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregation:
+    op: str
+    by: tuple[str, ...] | None  # None: no `by` clause
+    without: tuple[str, ...] | None
+    position: int
+    inner: LabelFlow  # labels of the aggregated expression
+    selectors: tuple[int, ...]  # indexes into Analysis.selectors of what it aggregates
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    name: str
+    position: int
+    argument: LabelFlow | None  # labels of the first vector argument, if any
+    selectors: tuple[int, ...]
+    argument_types: tuple[str, ...]  # "vector", "matrix", "scalar" or "string", as declared
+
+
+@dataclass(frozen=True, slots=True)
+class Matching:
+    """A binary operation between two vectors and how it matches their series."""
+
+    op: str
+    cardinality: str  # one-to-one, many-to-one, one-to-many, many-to-many
+    on: tuple[str, ...] | None
+    ignoring: tuple[str, ...] | None
+    include: tuple[str, ...]  # group_left/group_right labels
+    return_bool: bool
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """`vector OP constant` (normalised so the vector stands on the left)."""
+
+    op: str
+    value: float
+    position: int
+    return_bool: bool
+    source: int | None  # the selector whose sample values reach the comparison unchanged...
+    summed: bool = False  # ...or summed (which keeps only a non-negative lower bound)
+
+
+@dataclass(frozen=True, slots=True)
+class ParseError:
+    message: str
+    position: int  # 0 when the parser does not say where
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    text: str
+    selectors: tuple[Selector, ...] = ()
+    aggregations: tuple[Aggregation, ...] = ()
+    calls: tuple[Call, ...] = ()
+    matchings: tuple[Matching, ...] = ()
+    comparisons: tuple[Comparison, ...] = ()
+    output: LabelFlow | None = None  # labels of the result; None when it did not parse
+    error: ParseError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def line_column(self, position: int) -> tuple[int, int]:
+        """0-based line and column of an offset into the text."""
+        line = self.text.count("\n", 0, position)
+        start = self.text.rfind("\n", 0, position) + 1
+        return line, position - start
+
+    def carried(self, flow: LabelFlow,
+                labels_of: Callable[[Selector], frozenset[str] | None] | None = None) -> Carried:
+        """The labels `flow` can carry; `labels_of` gives a selector's labels when known
+        (from a catalog), else every selector may carry any label."""
+        sel = self.selectors
+        lookup = (lambda i: labels_of(sel[i])) if labels_of else (lambda i: None)
+        return flow.evaluate(lookup)
+
+
+# --- Grafana macros ---------------------------------------------------------------------------
+
+_MACRO_SCAN = re.compile(
+    r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`|#[^\n]*'  # strings, comments: kept
+    r"|\$\{[^}]*\}|\$\w+|\[\[[\w:.]+\]\]"  # $var, ${var...}, [[var]]
+)
+_NUMBER_MACROS = ("$__range_s", "$__range_ms", "$__interval_ms")
+_STAND_IN_DURATION = "1m"
+_STAND_IN_NAME = "__obsgen_var__"
+
+
+@dataclass(frozen=True, slots=True)
+class Substituted:
+    """Text with macros replaced, and where each replacement sits in both texts."""
+
+    text: str
+    spans: tuple[tuple[int, int, int, int], ...]  # (new start, new end, old start, old end)
+
+    def original(self, position: int) -> int:
+        shift = 0
+        for new_start, new_end, old_start, old_end in self.spans:
+            if position < new_start:
+                break
+            if position < new_end:
+                return old_start
+            shift = old_end - new_end
+        return position + shift
+
+    def original_end(self, position: int) -> int:
+        """Map an exclusive end offset: a stand-in's end maps to its macro's end."""
+        for new_start, new_end, _, old_end in self.spans:
+            if new_start < position <= new_end:
+                return old_end
+        return self.original(position)
+
+    def touches(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e, _, _ in self.spans)
+
+
+def _stand_in(text: str, start: int, end: int, macro: str) -> str:
+    before = text[:start].rstrip()
+    after = text[end:]
+    if before.endswith(("[", ":")) and not before.endswith("[["):
+        return _STAND_IN_DURATION
+    if macro.startswith(_NUMBER_MACROS):
+        return "1"
+    word_before = bool(before) and start > 0 and (text[start - 1].isalnum() or
+                                                  text[start - 1] in "_:")
+    if word_before or (after[:1].isalnum() or after[:1] in "_{") or _in_grouping(before):
+        return _STAND_IN_NAME
+    return "1"
+
+
+def _in_grouping(before: str) -> bool:
+    """Whether the text ends inside `by (...)`, `on (...)` or a matcher's label-name slot."""
+    depth = 0
+    for index in range(len(before) - 1, -1, -1):
+        char = before[index]
+        if char in ")}":
+            depth += 1
+        elif char == "{" and depth == 0:
+            return True
+        elif char in "({":
+            if depth == 0:
+                word = re.search(r"(\w+)\s*$", before[:index])
+                return word is not None and word.group(1) in _GROUPING_WORDS
+            depth -= 1
+    return False
+
+
+def substitute(text: str) -> Substituted:
+    """Replace Grafana macros outside string literals with parseable stand-ins: a duration
+    inside `[...]`, a name where a name is expected, else the number 1."""
+    if "$" not in text and "[[" not in text:
+        return Substituted(text, ())
+    parts: list[str] = []
+    spans: list[tuple[int, int, int, int]] = []
+    last = 0
+    length = 0
+    for match in _MACRO_SCAN.finditer(text):
+        token = match.group()
+        if token[0] in "\"'`#":
+            continue
+        start, end = match.span()
+        parts.append(text[last:start])
+        length += start - last
+        stand_in = _stand_in(text, start, end, token)
+        spans.append((length, length + len(stand_in), start, end))
+        parts.append(stand_in)
+        length += len(stand_in)
+        last = end
+    parts.append(text[last:])
+    return Substituted("".join(parts), tuple(spans))
+
+
+# --- locating nodes in the text ---------------------------------------------------------------
+
+_TOKENS = re.compile(
+    r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`|#[^\n]*'
+    r"|[0-9][\w.]*|[A-Za-z_:][A-Za-z0-9_:]*|[{}\[\]]"
+)
+
+
+@dataclass(slots=True)
+class _Cursor:
+    """Tokens of the (substituted) text outside braces, consumed in walk order."""
+
+    words: list[tuple[str, int]]  # identifiers, and "{"/"[" for nameless selectors and ranges
+    index: int = 0
+
+    @classmethod
+    def scan(cls, text: str) -> _Cursor:
+        words: list[tuple[str, int]] = []
+        depth = 0
+        for match in _TOKENS.finditer(text):
+            token = match.group()
+            first = token[0]
+            if first == "{":
+                if depth == 0:
+                    words.append(("{", match.start()))
+                depth += 1
+            elif first == "}":
+                depth = max(0, depth - 1)
+            elif depth == 0 and (first.isalpha() or first in "_:[]"):
+                words.append((token, match.start()))
+        return cls(words)
+
+    def find(self, word: str) -> int:
+        """Offset of the next `word` at or after the cursor (then anywhere), else 0."""
+        words = self.words
+        for index in range(self.index, len(words)):
+            if words[index][0] == word:
+                self.index = index + 1
+                return words[index][1]
+        return next((pos for token, pos in words if token == word), 0)
+
+    def after(self, word: str, position: int) -> int | None:
+        return next((pos for token, pos in self.words if token == word and pos > position),
+                    None)
+
+
+# --- the walk ---------------------------------------------------------------------------------
+
+_CARDINALITY = {"VectorMatchCardinality.OneToOne": "one-to-one",
+                "VectorMatchCardinality.ManyToOne": "many-to-one",
+                "VectorMatchCardinality.OneToMany": "one-to-many",
+                "VectorMatchCardinality.ManyToMany": "many-to-many"}
+_VALUE_TYPES = {"ValueType.Vector": "vector", "ValueType.Matrix": "matrix",
+                "ValueType.Scalar": "scalar", "ValueType.String": "string"}
+
+_Source = tuple[int, bool] | None  # (selector index, summed) feeding a value unchanged
+
+
+@dataclass(slots=True)
+class _Walk:
+    original: str
+    sub: Substituted
+    cursor: _Cursor
+    selectors: list[Selector]
+    aggregations: list[Aggregation]
+    calls: list[Call]
+    matchings: list[Matching]
+    comparisons: list[Comparison]
+
+    def at(self, position: int) -> int:
+        return self.sub.original(position)
+
+    def node(self, expr: pp.Expr, functions: tuple[str, ...], aggs: tuple[str, ...]
+             ) -> tuple[LabelFlow, bool, _Source]:
+        """Walk `expr`: returns the labels its result carries, whether it is a scalar, and the
+        selector whose values it passes through unchanged (for bound checks)."""
+        if isinstance(expr, pp.VectorSelector):
+            index = self.selector(expr, None, functions, aggs)
+            return FromSelector(index), False, (index, False)
+        if isinstance(expr, pp.MatrixSelector):
+            index = self.selector(expr.vector_selector, expr.range, functions, aggs)
+            return FromSelector(index), False, (index, False)
+        if isinstance(expr, pp.Call):
+            return self.call(expr, functions, aggs)
+        if isinstance(expr, pp.BinaryExpr):
+            return self.binary(expr, functions, aggs)
+        if isinstance(expr, pp.AggregateExpr):
+            return self.aggregate(expr, functions, aggs)
+        if isinstance(expr, pp.ParenExpr | pp.SubqueryExpr):
+            return self.node(expr.expr, functions, aggs)
+        if isinstance(expr, pp.UnaryExpr):
+            flow, scalar, _ = self.node(expr.expr, functions, aggs)
+            return flow, scalar, None
+        return Fixed(frozenset()), isinstance(expr, pp.NumberLiteral), None
+
+    def selector(self, vs: pp.VectorSelector, window: timedelta | None, functions: tuple[str, ...],
+                 aggs: tuple[str, ...]) -> int:
+        name = vs.name
+        matchers = []
+        for m in vs.matchers.matchers:
+            op = _MATCH_OPS[str(m.op)]
+            if m.name == "__name__" and op == "=" and name is None:
+                name = m.value
+                continue
+            matchers.append(LabelMatcher(m.name, op, m.value))
+        for group in vs.matchers.or_matchers:
+            matchers.extend(LabelMatcher(m.name, _MATCH_OPS[str(m.op)], m.value) for m in group)
+        position = self.cursor.find(vs.name) if vs.name else self.cursor.find("{")
+        templated = bool(vs.name) and self.sub.touches(position, position + len(vs.name or ""))
+        if templated or (name and _STAND_IN_NAME in name):
+            templated, name = True, None
+        range_seconds = range_text = None
+        if window is not None:
+            range_seconds = window.total_seconds()
+            range_text = self.range_text(position)
+        offset = vs.offset.total_seconds() if vs.offset is not None else None
+        self.selectors.append(Selector(name, tuple(matchers), self.at(position), range_seconds,
+                                       range_text, offset, functions, aggs, templated))
+        return len(self.selectors) - 1
+
+    def range_text(self, position: int) -> str | None:
+        start = self.cursor.after("[", position)
+        end = self.cursor.after("]", start) if start is not None else None
+        if start is None or end is None:
+            return None
+        return self.original_slice(start + 1, end).strip()
+
+    def original_slice(self, start: int, end: int) -> str:
+        return self.original[self.at(start):self.sub.original_end(end)] if end > start else ""
+
+    def call(self, expr: pp.Call, functions: tuple[str, ...], aggs: tuple[str, ...]
+             ) -> tuple[LabelFlow, bool, _Source]:
+        name = expr.func.name
+        position = self.at(self.cursor.find(name))
+        first = len(self.selectors)
+        inner = (name, *functions)
+        flows = [self.node(arg, inner, aggs) for arg in expr.args]
+        types = tuple(_VALUE_TYPES.get(str(t), "vector") for t in expr.func.arg_types)
+        vector_args = [f for f, scalar, _ in flows if not scalar]
+        argument = vector_args[0] if vector_args and name != "histogram_quantile" else None
+        if name == "histogram_quantile" and len(flows) == 2:
+            argument = flows[1][0]
+        self.calls.append(Call(name, position, argument, tuple(range(first, len(self.selectors))),
+                               types))
+        return self.call_result(expr, name, flows, argument)
+
+    def call_result(self, expr: pp.Call, name: str,
+                    flows: list[tuple[LabelFlow, bool, _Source]], argument: LabelFlow | None
+                    ) -> tuple[LabelFlow, bool, _Source]:
+        if expr.func.return_type is pp.ValueType.Scalar:
+            return Fixed(frozenset()), True, None
+        if name in ("absent", "absent_over_time"):
+            return Fixed(self.equalities(expr.args[0])), False, None
+        if argument is None:
+            return Fixed(frozenset()), False, None
+        if name == "histogram_quantile":
+            return Without(argument, frozenset({"le"})), False, None
+        if name in ("label_replace", "label_join") and len(expr.args) > 1:
+            target = expr.args[1]
+            if type(target) is pp.StringLiteral:
+                return Adding(argument, frozenset({target.val})), False, None
+        source = None
+        if name in _VALUE_KEEPING_FUNCTIONS:
+            source = next((s for _, scalar, s in flows if not scalar), None)
+        elif name == "sum_over_time":
+            found = next((s for _, scalar, s in flows if not scalar), None)
+            source = (found[0], True) if found else None
+        return argument, False, source
+
+    def equalities(self, arg: pp.Expr) -> frozenset[str]:
+        while type(arg) is pp.ParenExpr:
+            arg = arg.expr
+        if type(arg) is pp.MatrixSelector:
+            arg = arg.vector_selector
+        if type(arg) is not pp.VectorSelector:
+            return frozenset()
+        return frozenset(m.name for m in arg.matchers.matchers
+                         if m.op is pp.MatchOp.Equal and m.name != "__name__")
+
+    def aggregate(self, expr: pp.AggregateExpr, functions: tuple[str, ...],
+                  aggs: tuple[str, ...]) -> tuple[LabelFlow, bool, _Source]:
+        op = str(expr.op)
+        position = self.at(self.cursor.find(op))
+        first = len(self.selectors)
+        if expr.param is not None:
+            self.node(expr.param, functions, (op, *aggs))
+        inner, _, source = self.node(expr.expr, functions, (op, *aggs))
+        by = without = None
+        modifier = expr.modifier
+        templated = False
+        if modifier is not None:
+            labels = tuple(name for name in modifier.labels if name != _STAND_IN_NAME)
+            templated = len(labels) < len(modifier.labels)
+            if modifier.type is pp.AggModifierType.By:
+                by = labels
+            else:
+                without = labels
+        self.aggregations.append(Aggregation(op, by, without, position, inner,
+                                             tuple(range(first, len(self.selectors)))))
+        if templated:  # a dashboard variable names a grouping label: any label may survive
+            return Anything(), False, None
+        return self.aggregate_result(expr, op, inner, by, without, source)
+
+    @staticmethod
+    def aggregate_result(expr: pp.AggregateExpr, op: str, inner: LabelFlow,
+                         by: tuple[str, ...] | None, without: tuple[str, ...] | None,
+                         source: _Source) -> tuple[LabelFlow, bool, _Source]:
+        kept = source if op in _VALUE_KEEPING_AGGREGATIONS else (
+            (source[0], True) if op == "sum" and source else None)
+        if op in _SELECTING_AGGREGATIONS:
+            return inner, False, kept
+        extra: frozenset[str] = frozenset()
+        if op == "count_values" and type(expr.param) is pp.StringLiteral:
+            extra = frozenset({expr.param.val})
+        if without is not None:
+            return Adding(Without(inner, frozenset(without)), extra), False, kept
+        return Fixed(frozenset(by or ()) | extra), False, kept
+
+    def binary(self, expr: pp.BinaryExpr, functions: tuple[str, ...], aggs: tuple[str, ...]
+               ) -> tuple[LabelFlow, bool, _Source]:
+        op = str(expr.op)
+        lhs, lhs_scalar, lhs_source = self.node(expr.lhs, functions, aggs)
+        rhs_start = len(self.selectors)
+        rhs, rhs_scalar, rhs_source = self.node(expr.rhs, functions, aggs)
+        modifier = expr.modifier
+        return_bool = bool(modifier and modifier.return_bool)
+        if op in COMPARISONS and lhs_scalar != rhs_scalar:
+            self.comparison(expr, op, return_bool, lhs_scalar, lhs_source, rhs_source)
+        if lhs_scalar and rhs_scalar:
+            return Fixed(frozenset()), True, None
+        if lhs_scalar or rhs_scalar:
+            flow, source = (rhs, rhs_source) if lhs_scalar else (lhs, lhs_source)
+            keeps = op in COMPARISONS and not return_bool
+            return flow, False, source if keeps else None
+        position = self.selectors[rhs_start].position if rhs_start < len(self.selectors) else 0
+        return self.vector_binary(op, modifier, lhs, rhs, position, lhs_source, return_bool)
+
+    def comparison(self, expr: pp.BinaryExpr, op: str, return_bool: bool, lhs_scalar: bool,
+                   lhs_source: _Source, rhs_source: _Source) -> None:
+        constant = _number(expr.lhs if lhs_scalar else expr.rhs)
+        if constant is None:
+            return
+        source = rhs_source if lhs_scalar else lhs_source
+        op = _FLIP[op] if lhs_scalar else op
+        index, summed = source if source else (None, False)
+        position = self.selectors[index].position if index is not None else 0
+        self.comparisons.append(Comparison(op, constant, position, return_bool, index, summed))
+
+    def vector_binary(self, op: str, modifier: pp.BinModifier | None, lhs: LabelFlow,
+                      rhs: LabelFlow, position: int, lhs_source: _Source, return_bool: bool
+                      ) -> tuple[LabelFlow, bool, _Source]:
+        card = _CARDINALITY.get(str(modifier.card), "one-to-one") if modifier else (
+            "many-to-many" if op in SET_OPERATORS else "one-to-one")
+        matching = modifier.matching if modifier else None
+        labels = frozenset(matching.labels) if matching else frozenset()
+        on = matching is not None and matching.type is pp.LabelModifierType.Include
+        include = tuple(modifier.group_labels or ()) if modifier else ()
+        self.matchings.append(Matching(op, card, tuple(sorted(labels)) if on else None,
+                                       tuple(sorted(labels)) if matching and not on else None,
+                                       include, return_bool, position))
+        if op == "or":
+            return Union((lhs, rhs)), False, None
+        if op in ("and", "unless"):
+            return lhs, False, lhs_source
+        keeps = op in COMPARISONS and not return_bool
+        if card == "many-to-one":
+            return Adding(lhs, frozenset(include)), False, lhs_source if keeps else None
+        if card == "one-to-many":
+            return Adding(rhs, frozenset(include)), False, None
+        flow: LabelFlow = Keeping(lhs, labels) if on else (
+            Without(lhs, labels) if labels else lhs)
+        return flow, False, lhs_source if keeps else None
+
+
+def _number(expr: pp.Expr) -> float | None:
+    while type(expr) is pp.ParenExpr:
+        expr = expr.expr
+    return float(expr.val) if type(expr) is pp.NumberLiteral else None
+
+
+@lru_cache(maxsize=1 << 16)
+def analyse(text: str) -> Analysis:
+    """Analyse one PromQL expression (Grafana macros allowed); cached by text, since rules and
+    panels repeat the same queries."""
+    sub = substitute(text)
+    try:
+        tree = pp.parse(sub.text)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # the Rust parser may panic (a BaseException) on odd input
+        return Analysis(text, error=ParseError(str(exc) or "invalid PromQL", 0))
+    walk = _Walk(text, sub, _Cursor.scan(sub.text), [], [], [], [], [])
+    output, _, _ = walk.node(tree, (), ())
+    return Analysis(text, tuple(walk.selectors), tuple(walk.aggregations), tuple(walk.calls),
+                    tuple(walk.matchings), tuple(walk.comparisons), output)

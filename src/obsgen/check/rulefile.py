@@ -1,0 +1,187 @@
+"""A Prometheus rule file read for linting: its groups and rules with the YAML line of every
+node, from a plain rule file or the `spec.groups` of a PrometheusRule manifest.
+
+Structure problems are findings (code, message, hint, line), never exceptions: a linter reads
+anyone's files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import yaml
+
+from obsgen.diagnostics import Location
+
+Problem = tuple[str, str, str, int]  # code, message, hint, line
+RULE_FILE_HINT = ("a rule file is `groups: [{name: ..., rules: [{alert|record: ..., expr: ...}]}]`"
+                  ", or a PrometheusRule with those groups under `spec:`")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One rule as written."""
+
+    kind: str  # "alert" or "record"
+    name: str
+    line: int
+    expr: str
+    expr_at: Location  # where the expression's text starts (column 0: not exactly known)
+    group: str
+    for_: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # "labels.x"/"annotations.x" -> line
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    line: int
+    interval: str | None
+    rules: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class RuleFile:
+    path: str
+    groups: tuple[Group, ...]
+    problems: tuple[Problem, ...]
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _get(node: yaml.Node, key: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key),
+                None)
+
+
+def _text(node: yaml.Node | None) -> str | None:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else None
+
+
+def _string_map(node: yaml.Node | None, prefix: str, lines: dict[str, int]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return found
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode):
+            found[str(key.value)] = str(value.value)
+            lines[f"{prefix}.{key.value}"] = _line(value)
+    return found
+
+
+def expression_start(path: str, node: yaml.Node, source: str) -> Location:
+    """Where the first character of a scalar's text is in the file. Exact for one-line plain
+    scalars and `|` blocks; for others (folded, quoted across lines) only the line is known."""
+    start, end = node.start_mark, node.end_mark
+    style = getattr(node, "style", None)
+    if style == "|":
+        lines = source.splitlines()
+        first = start.line + 1
+        while first < len(lines) and not lines[first].strip():
+            first += 1
+        if first < len(lines):
+            indent = len(lines[first]) - len(lines[first].lstrip(" "))
+            return Location(path, first + 1, indent + 1)
+    if start.line == end.line or (style in ('"', "'") and end.line == start.line + 1
+                                  and end.column == 0):
+        return Location(path, start.line + 1, start.column + 1 + (1 if style in ('"', "'")
+                                                                   else 0))
+    return Location(path, start.line + 1)
+
+
+def _documents(text: str) -> Iterator[yaml.Node]:
+    for document in yaml.compose_all(text, Loader=yaml.SafeLoader):
+        if document is not None:
+            yield document
+
+
+def _groups_node(document: yaml.Node) -> yaml.Node | None:
+    groups = _get(document, "groups")
+    if groups is not None:
+        return groups
+    if _text(_get(document, "kind")) == "PrometheusRule":
+        return _get(_get(document, "spec") or yaml.MappingNode("", []), "groups")
+    return None
+
+
+@lru_cache(maxsize=4096)
+def read_rule_file(path: str, text: str) -> RuleFile:
+    """The file's groups and rules, and its structure problems; cached, since every file of a
+    lint run is read again for the names its recording rules define."""
+    try:
+        documents = list(_documents(text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = str(getattr(exc, "problem", None) or exc).strip()
+        return RuleFile(path, (), (("OBS940", f"not valid YAML: {problem}",
+                                    "fix the YAML syntax (indentation, quoting, `:` in values)",
+                                    line),))
+    reader = _Reader(path, text, [])
+    groups: list[Group] = []
+    found = False
+    for document in documents:
+        node = _groups_node(document)
+        if node is None:
+            continue
+        found = True
+        groups += reader.groups(node)
+    if not found:
+        line = _line(documents[0]) if documents else 1
+        reader.problems.append(("OBS941", "not a rule file: no top-level `groups`, and not a "
+                                "PrometheusRule with `spec.groups`", RULE_FILE_HINT, line))
+    return RuleFile(path, tuple(groups), tuple(reader.problems))
+
+
+@dataclass
+class _Reader:
+    path: str
+    source: str
+    problems: list[Problem]
+
+    def problem(self, message: str, node: yaml.Node) -> None:
+        self.problems.append(("OBS941", message, RULE_FILE_HINT, _line(node)))
+
+    def groups(self, node: yaml.Node) -> list[Group]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem("`groups` is not a list", node)
+            return []
+        return [g for g in (self.group(item) for item in node.value) if g is not None]
+
+    def group(self, node: yaml.Node) -> Group | None:
+        name = _text(_get(node, "name"))
+        if not isinstance(node, yaml.MappingNode) or not name:
+            self.problem("a group is not a mapping with a `name`", node)
+            return None
+        rules = _get(node, "rules")
+        if isinstance(rules, yaml.ScalarNode) and rules.tag.endswith(":null"):
+            rules = None  # `rules:` left empty: promtool accepts it, so do we
+        if rules is not None and not isinstance(rules, yaml.SequenceNode):
+            self.problem(f"`rules` of group {name!r} is not a list", rules)
+            rules = None
+        entries = [self.rule(item, name) for item in (rules.value if rules else [])]
+        return Group(name, _line(node), _text(_get(node, "interval")),
+                     tuple(e for e in entries if e is not None))
+
+    def rule(self, node: yaml.Node, group: str) -> Entry | None:
+        kind = "alert" if _get(node, "alert") is not None else "record"
+        name = _text(_get(node, kind))
+        expr = _get(node, "expr")
+        if not isinstance(node, yaml.MappingNode) or not name or _text(expr) is None:
+            self.problem(f"a rule of group {group!r} lacks `alert` or `record`, or `expr`", node)
+            return None
+        assert expr is not None
+        lines: dict[str, int] = {}
+        labels = _string_map(_get(node, "labels"), "labels", lines)
+        annotations = _string_map(_get(node, "annotations"), "annotations", lines)
+        return Entry(kind, name, _line(node), str(expr.value),
+                     expression_start(self.path, expr, self.source), group,
+                     _text(_get(node, "for")), labels, annotations, lines)
