@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from obsgen.check.catalog import check_catalog
+from obsgen.check.dashboard_queries import check_dashboard_queries
 from obsgen.check.pipeline import check_pipelines
 from obsgen.check.rules import check_rules
 from obsgen.check.runbooks import check_runbooks
@@ -36,7 +37,8 @@ class Compiled:
 def validate(project: Project) -> list[Diagnostic]:
     """Checks on the model itself, run before anything is emitted."""
     return [*check_catalog(project), *check_rules(project), *check_rule_tests(project),
-            *check_runbooks(project), *grafana.problems(project), *check_pipelines(project)]
+            *check_runbooks(project), *grafana.problems(project),
+            *check_dashboard_queries(project), *check_pipelines(project)]
 
 
 def emit(project: Project) -> dict[str, str]:

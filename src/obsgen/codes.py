@@ -111,6 +111,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS607", E, "A panel target is not a query (helper expression, PromQL or Target)."),
     Code("OBS608", E, "A panel names a datasource instead of the dashboard's `$datasource`."),
     Code("OBS609", E, "A dashboard setting is invalid (time, refresh, link, grid, thresholds)."),
+    Code("OBS610", E, "A dashboard panel query is not valid PromQL."),
 
     # dashboards: schema validation and dashboard lint (OBS63x-OBS66x)
 
