@@ -114,6 +114,20 @@ CODES: dict[str, Code] = _registry(
     Code("OBS610", E, "A dashboard panel query is not valid PromQL."),
 
     # dashboards: schema validation and dashboard lint (OBS63x-OBS66x)
+    Code("OBS630", E, "A dashboard obsgen emitted does not match obsgen's dashboard schema."),
+    Code("OBS631", E, "A dashboard file is not valid JSON, or not a JSON object."),
+    Code("OBS632", W, "A dashboard deviates from the dashboard schema in a way Grafana tolerates."),
+    Code("OBS633", W, "A dashboard holds legacy or export content that Grafana migrates on load."),
+    Code("OBS634", W, "A panel's options or custom field config do not match its panel kind."),
+    Code("OBS640", W, "A panel, target or variable names a datasource directly, not by variable."),
+    Code("OBS641", W, "rate/irate/increase over a fixed range instead of `$__rate_interval`."),
+    Code("OBS642", W, "A panel uses a deprecated panel type (graph, singlestat, ...)."),
+    Code("OBS643", W, "A dashboard variable is defined but never used."),
+    Code("OBS644", E, "A dashboard references a variable that is not defined."),
+    Code("OBS645", W, "A panel has no title."),
+    Code("OBS646", W, "A timeseries, stat or gauge panel sets no unit."),
+    Code("OBS647", W, "A dashboard uid is missing or not stable (empty, too long, odd chars)."),
+    Code("OBS648", W, "A query hard-codes a `job` or `instance` label value."),
 
     # runbooks and the docs site (OBS70x-OBS74x)
     Code("OBS701", E, "A runbook (or the runbook guide) was given a value of the wrong shape."),
@@ -129,6 +143,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS711", E, "mkdocs --strict rejected the runbook site."),
     Code("OBS712", E, "mkdocs or mkdocs-material is not installed."),
     Code("OBS713", E, "A runbook_url/runbook annotation points at a heading that is not there."),
+    Code("OBS714", E, "The docs server could not listen on the requested address."),
 
     # Alloy syntax (OBS80x-OBS81x)
     Code("OBS801", E, "An Alloy file is not valid Alloy syntax (error at line:column)."),

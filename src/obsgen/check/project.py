@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from obsgen.check import promtool
+from obsgen.check.dashboards import lint_emitted_dashboard
 from obsgen.check.schemas import RULES_SCHEMA, TESTS_SCHEMA, validate_yaml
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.emit.prometheus import rules_path, tests_path
@@ -36,6 +37,14 @@ def check_schemas(shown_as: Path, artifacts: dict[str, str]) -> list[Diagnostic]
                                                                  f.column),
                                        "obsgen emitted this; please report it as a bug"))
     return found
+
+
+def check_dashboards(shown_as: Path, artifacts: dict[str, str]) -> list[Diagnostic]:
+    """Every emitted dashboard (grafana/**.json) strictly against obsgen's schema, then linted;
+    any finding is an error, since obsgen wrote the file."""
+    return [d for rel, text in artifacts.items()
+            if rel.startswith("grafana/") and rel.endswith(".json")
+            for d in lint_emitted_dashboard(str(shown_as / rel), text)]
 
 
 def _rule_location(project: Project, finding: promtool.CheckFinding) -> Location | None:
@@ -93,6 +102,7 @@ def check_project(project: Project, build_dir: Path, artifacts: dict[str, str],
     (the real build folder when `build_dir` is a staging copy)."""
     shown_as = shown_as or build_dir
     diagnostics = check_schemas(shown_as, artifacts)
+    diagnostics += check_dashboards(shown_as, artifacts)
     warning = promtool.version_warning(tool)
     diagnostics += [warning] if warning else []
     diagnostics += _check_rules(project, tool, build_dir, shown_as)

@@ -1,0 +1,315 @@
+"""Dashboard lint: rules a maintainer would apply to any Grafana dashboard JSON, obsgen's own or
+someone else's. Each rule is a function over the parsed document returning findings with a
+JSON path and a line; codes and their one-line docs are in obsgen.codes (OBS64x).
+
+| code   | rule                                                                      |
+|--------|---------------------------------------------------------------------------|
+| OBS640 | a panel, target or variable names its datasource directly, not by variable |
+| OBS641 | rate/irate/increase over a fixed range instead of `$__rate_interval`       |
+| OBS642 | deprecated panel type (reported by the lenient validator, which knows     |
+|        | what Grafana migrates each one to)                                        |
+| OBS643 | a variable is defined but never used                                      |
+| OBS644 | a variable is used but not defined                                        |
+| OBS645 | a panel has no title                                                      |
+| OBS646 | a timeseries, stat or gauge panel sets no unit                            |
+| OBS647 | the dashboard uid is missing or not stable                                |
+| OBS648 | a query hard-codes a `job` or `instance` value                            |
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from obsgen.check.foreign import ForeignFile, LintContext
+from obsgen.check.jsonpos import JsonPath
+from obsgen.check.schemas import (
+    JsonFinding,
+    ParsedJson,
+    iter_panels,
+    parse_json,
+    validate_dashboard_lenient,
+    validate_dashboard_strict,
+)
+from obsgen.codes import Severity
+from obsgen.diagnostics import Diagnostic
+
+Rule = Callable[[ParsedJson], list[JsonFinding]]
+
+# `$var`, `${var}`, `${var:fmt}`, `${var.field}`, `[[var]]`, `[[var:fmt]]`.
+_VARIABLE_REF = re.compile(
+    r"\$\{(?P<braced>[A-Za-z_][\w]*)(?:[.:][^}]*)?\}"
+    r"|\[\[(?P<bracket>[A-Za-z_][\w]*)(?::[^\]]*)?\]\]"
+    r"|\$(?P<plain>[A-Za-z_][\w]*)")
+# Grafana's global variables all start with `__` ($__interval, $__rate_interval, $__range,
+# $__all, $__from, $__user, ...); `timeFilter` is InfluxDB's old global.
+_BUILTIN_PREFIX = "__"
+_BUILTINS = frozenset({"timeFilter"})
+# Datasource uids that are Grafana's own pseudo-datasources, not a choice to parameterise.
+_SPECIAL_DATASOURCES = frozenset({"-- Mixed --", "-- Grafana --", "-- Dashboard --", "grafana",
+                                  "default"})
+_RATE_CALL = re.compile(r"\b(rate|irate|increase)\s*\(")
+_RANGE = re.compile(r"\[([^\]]+)\]")
+_HARDCODED = re.compile(
+    r"(?<![\w!=~])(job|instance)\s*(=~|=)\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*'|`[^`]*`)")
+_WILDCARDS = frozenset({"", ".*", ".+"})
+_UNIT_KINDS = frozenset({"timeseries", "stat", "gauge"})
+_UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+
+
+def variable_refs(text: str) -> Iterator[str]:
+    """Names of the variables a string refers to, Grafana's built-ins left out."""
+    for match in _VARIABLE_REF.finditer(text):
+        name = match.group("braced") or match.group("bracket") or match.group("plain")
+        if name and not name.startswith(_BUILTIN_PREFIX) and name not in _BUILTINS:
+            yield name
+
+
+def _variables(data: dict[str, Any]) -> list[tuple[JsonPath, dict[str, Any]]]:
+    templating = data.get("templating")
+    entries = templating.get("list") if isinstance(templating, dict) else None
+    return [(("templating", "list", i), v) for i, v in enumerate(entries or [])
+            if isinstance(v, dict) and isinstance(v.get("name"), str)]
+
+
+def _targets(data: dict[str, Any]) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
+    for path, panel in iter_panels(data):
+        targets = panel.get("targets")
+        for index, target in enumerate(targets if isinstance(targets, list) else []):
+            if isinstance(target, dict):
+                yield (*path, "targets", index), target
+
+
+def _strings(value: Any, path: JsonPath, skip: Callable[[JsonPath], bool]
+             ) -> Iterator[tuple[JsonPath, str]]:
+    if skip(path):
+        return
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key), skip)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index), skip)
+
+
+def _not_templated(path: JsonPath) -> bool:
+    """Parts of a dashboard Grafana never interpolates: export metadata, and variables' saved
+    values (`current`, `options`), which hold values, not references."""
+    if path[:1] in (("__inputs",), ("__requires",), ("__elements",)):
+        return True
+    return len(path) == 4 and path[:2] == ("templating", "list") and path[3] in (
+        "current", "options", "name")
+
+
+def _references(data: dict[str, Any]) -> Iterator[tuple[JsonPath, str]]:
+    """Every variable reference in the dashboard, with the path of the string holding it;
+    `repeat` names its variable without a `$`."""
+    for path, text in _strings(data, (), _not_templated):
+        if path[-1:] == ("repeat",):
+            if text:
+                yield path, text
+            continue
+        for name in variable_refs(text):
+            yield path, name
+
+
+def _owner(path: JsonPath) -> int | None:
+    """The index of the variable whose own definition holds `path`, if any."""
+    if len(path) >= 3 and path[:2] == ("templating", "list") and isinstance(path[2], int):
+        return path[2]
+    return None
+
+
+def unused_variables(parsed: ParsedJson) -> list[JsonFinding]:
+    refs = list(_references(parsed.data))
+    findings = []
+    for path, variable in _variables(parsed.data):
+        name = variable["name"]
+        if any(n == name and _owner(p) != path[2] for p, n in refs):
+            continue
+        findings.append(parsed.finding(
+            "OBS643", (*path, "name"), f"variable {name!r} is defined but never used",
+            f"use ${name} in a query, title or another variable's query, or remove it"))
+    return findings
+
+
+def undefined_variables(parsed: ParsedJson) -> list[JsonFinding]:
+    defined = {v["name"] for _, v in _variables(parsed.data)}
+    return [parsed.finding("OBS644", path, f"variable {name!r} is used but not defined",
+                           f"define {name!r} under templating.list, or fix the name (defined: "
+                           f"{', '.join(sorted(defined)) or 'none'})")
+            for path, name in _references(parsed.data) if name not in defined]
+
+
+def _literal_datasource(value: Any) -> str | None:
+    """The datasource named directly, or None when it is a variable, unset or Grafana's own."""
+    name = value.get("uid") if isinstance(value, dict) else value
+    if not isinstance(name, str) or not name or name in _SPECIAL_DATASOURCES:
+        return None
+    if isinstance(value, dict) and value.get("type") == "datasource":
+        return None
+    return None if any(True for _ in variable_refs(name)) or "$" in name else name
+
+
+def _datasource_holders(data: dict[str, Any]) -> Iterator[tuple[JsonPath, Any]]:
+    for path, panel in iter_panels(data):
+        if "datasource" in panel:
+            yield (*path, "datasource"), panel["datasource"]
+    for path, target in _targets(data):
+        if "datasource" in target:
+            yield (*path, "datasource"), target["datasource"]
+    for path, variable in _variables(data):
+        if "datasource" in variable and variable.get("type") != "datasource":
+            yield (*path, "datasource"), variable["datasource"]
+
+
+def literal_datasources(parsed: ParsedJson) -> list[JsonFinding]:
+    findings = []
+    for path, value in _datasource_holders(parsed.data):
+        name = _literal_datasource(value)
+        if name is not None:
+            findings.append(parsed.finding(
+                "OBS640", path, f"datasource {name!r} is named directly",
+                "the dashboard breaks on any Grafana whose datasource has another uid; add a "
+                'datasource variable and write {"type": "prometheus", "uid": "${datasource}"}'))
+    return findings
+
+
+def _call_argument(expr: str, start: int) -> str:
+    """The text between the parenthesis opened just before `start` and its match."""
+    depth = 1
+    for index in range(start, len(expr)):
+        depth += {"(": 1, ")": -1}.get(expr[index], 0)
+        if depth == 0:
+            return expr[start:index]
+    return expr[start:]
+
+
+def fixed_rate_ranges(parsed: ParsedJson) -> list[JsonFinding]:
+    findings = []
+    for path, target in _targets(parsed.data):
+        expr = target.get("expr")
+        # An instant query asks for one window on purpose ("increase over the last hour").
+        if not isinstance(expr, str) or target.get("instant") is True:
+            continue
+        for call in _RATE_CALL.finditer(expr):
+            window = _RANGE.search(_call_argument(expr, call.end()))
+            if window is None:
+                continue
+            size = window.group(1).split(":")[0].strip()
+            if "$" not in size:
+                findings.append(parsed.finding(
+                    "OBS641", (*path, "expr"), f"{call.group(1)}() over a fixed [{size}]",
+                    "use [$__rate_interval]: a fixed window is too short for a long time range "
+                    "or a slow scrape, and too coarse for a short one"))
+    return findings
+
+
+def untitled_panels(parsed: ParsedJson) -> list[JsonFinding]:
+    # A text panel shows its own content; a row's title is optional in Grafana's UI.
+    return [parsed.finding("OBS645", path, f"{panel.get('type', 'panel')} panel has no title",
+                           "give the panel a title that says what it shows")
+            for path, panel in iter_panels(parsed.data)
+            if panel.get("type") not in ("row", "text")
+            and not (isinstance(panel.get("title"), str) and panel["title"].strip())]
+
+
+def _unit(panel: dict[str, Any]) -> Any:
+    config = panel.get("fieldConfig")
+    defaults = config.get("defaults") if isinstance(config, dict) else None
+    return defaults.get("unit") if isinstance(defaults, dict) else None
+
+
+def missing_units(parsed: ParsedJson) -> list[JsonFinding]:
+    return [parsed.finding("OBS646", path, f"{panel['type']} panel {panel.get('title', '')!r} "
+                           "sets no unit", "set fieldConfig.defaults.unit (s, bytes, percentunit, "
+                           "reqps, short, ...) so values read right")
+            for path, panel in iter_panels(parsed.data)
+            if panel.get("type") in _UNIT_KINDS and not (isinstance(_unit(panel), str)
+                                                         and _unit(panel))]
+
+
+def unstable_uid(parsed: ParsedJson) -> list[JsonFinding]:
+    uid = parsed.data.get("uid")
+    if uid is None or uid == "":
+        return [parsed.finding("OBS647", ("uid",) if "uid" in parsed.data else (),
+                               "the dashboard has no uid", "Grafana makes up a random uid on "
+                               "each import, so links and provisioned updates break; set a "
+                               "fixed uid")]
+    if not isinstance(uid, str) or not _UID.match(uid):
+        return [parsed.finding("OBS647", ("uid",), f"uid {uid!r} is not stable",
+                               "Grafana accepts at most 40 letters, digits, '-' and '_'; "
+                               "a uid outside that is rejected or rewritten")]
+    return []
+
+
+def hardcoded_job_instance(parsed: ParsedJson) -> list[JsonFinding]:
+    findings = []
+    queries: list[tuple[JsonPath, Any]] = [((*p, "expr"), t.get("expr"))
+                                           for p, t in _targets(parsed.data)]
+    queries += [((*p, "query"), v.get("query")) for p, v in _variables(parsed.data)]
+    for path, expr in queries:
+        if not isinstance(expr, str):
+            continue
+        for match in _HARDCODED.finditer(expr):
+            label, value = match.group(1), match.group(3)[1:-1]
+            if "$" in value or value in _WILDCARDS:
+                continue
+            findings.append(parsed.finding(
+                "OBS648", path, f"query hard-codes {label}{match.group(2)}{match.group(3)}",
+                f"{label} values differ between deployments; select it with a variable "
+                f"({label}=~\"${label}\") or leave it out"))
+    return findings
+
+
+RULES: tuple[Rule, ...] = (
+    literal_datasources,
+    fixed_rate_ranges,
+    unused_variables,
+    undefined_variables,
+    untitled_panels,
+    missing_units,
+    unstable_uid,
+    hardcoded_job_instance,
+)
+
+
+def lint_parsed(parsed: ParsedJson) -> list[JsonFinding]:
+    """Every lint rule over one parsed dashboard."""
+    findings = [finding for rule in RULES for finding in rule(parsed)]
+    return sorted(set(findings), key=lambda f: (f.line, f.column, f.code, f.message))
+
+
+def lint_dashboard_text(text: str) -> list[JsonFinding]:
+    """Lint findings for a dashboard text; malformed JSON is one OBS631 finding."""
+    parsed = parse_json(text)
+    return [parsed] if isinstance(parsed, JsonFinding) else lint_parsed(parsed)
+
+
+def lint_dashboard(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
+    """`obsgen lint` on a dashboard from elsewhere: lenient schema validation and the lint
+    rules, catalog-free (cross-checks against `context.catalog` live in check/references.py).
+    Never raises on bad input."""
+    del context  # every check here is catalog-free
+    validation = validate_dashboard_lenient(file.text)
+    if any(f.code == "OBS631" for f in validation):
+        return [f.diagnostic(file.path) for f in validation]
+    findings = validation + lint_dashboard_text(file.text)
+    return [f.diagnostic(file.path) for f in sorted(
+        set(findings), key=lambda f: (f.line, f.column, f.code, f.message))]
+
+
+def lint_emitted_dashboard(path: str, text: str) -> list[Diagnostic]:
+    """`obsgen check` on a dashboard obsgen wrote: strict schema validation and the lint rules,
+    every finding an error, since obsgen produced it."""
+    strict = validate_dashboard_strict(text)
+    if any(f.code == "OBS631" for f in strict):
+        return [f.diagnostic(path) for f in strict]
+    hint = "obsgen emitted this; please report it as a bug"
+    return [f.diagnostic(path) for f in strict] + [
+        Diagnostic.of(f.code, f.message, f.diagnostic(path).location,
+                      f"{f.hint} ({hint})", Severity.ERROR)
+        for f in lint_dashboard_text(text)]
