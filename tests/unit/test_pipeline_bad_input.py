@@ -158,3 +158,29 @@ def test_no_secret_value_lands_in_build(example_project: Path, obsgen: RunObsgen
         text = data.decode("utf-8", errors="replace")
         for value in FAKE_SECRETS.values():
             assert value not in text, f"{value!r} leaked into build/{rel}"
+
+
+def test_lint_of_a_malformed_foreign_alloy_file(tmp_path: Path, obsgen: RunObsgen) -> None:
+    bad = tmp_path / "agent.alloy"
+    bad.write_text('loki.write "a" {\n\tendpoint {\n\t\turl = "https://l.example.org\n\t}\n}\n',
+                   encoding="utf-8")
+    result = obsgen("lint", *JSON, str(bad), cwd=tmp_path)
+    assert result.exit_code == 1, result.describe()
+    assert "Traceback" not in result.output, result.describe()
+    first = result.diagnostics()[0]
+    assert first["code"] == "OBS801", first
+    assert Path(first["location"]["path"]).name == "agent.alloy"
+    assert (first["location"]["line"], first["location"]["column"]) == (3, 9)
+
+
+def test_lint_of_a_foreign_config_forwarding_to_nothing(tmp_path: Path, obsgen: RunObsgen
+                                                        ) -> None:
+    config = tmp_path / "agent.alloy"
+    config.write_text('prometheus.scrape "app" {\n\ttargets    = []\n'
+                      "\tforward_to = [prometheus.remote_write.missing.receiver]\n}\n",
+                      encoding="utf-8")
+    result = obsgen("lint", *JSON, str(config), cwd=tmp_path)
+    assert result.exit_code == 1, result.describe()
+    (found,) = result.diagnostics()
+    assert found["code"] == "OBS824", found
+    assert (found["location"]["line"], found["location"]["column"]) == (3, 16)
