@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-deps build check test lint golden benchmark clean help
+.PHONY: setup system-deps build check test lint golden benchmark clean help docs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -20,6 +20,11 @@ system-deps:
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends prometheus; \
 	fi
+	@if ! command -v chromium >/dev/null; then \
+		echo "Installing Debian's chromium (the runbook site's browser test)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; \
+	fi
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +34,9 @@ $(STAMP): pyproject.toml
 
 build: setup ## Compile definitions/ into build/
 	$(BIN)/obsgen build
+
+docs: setup ## Build the runbook site (mkdocs-material, --strict) into build/site/
+	$(BIN)/obsgen docs
 
 check: setup ## Build, then schema-check, promtool check rules and promtool test rules
 	$(BIN)/obsgen check

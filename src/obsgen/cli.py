@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from obsgen import build as building
+from obsgen import docs as docsite
 from obsgen import ruledocs, scaffold
 from obsgen.check import promtool
 from obsgen.check.alloy_output import check_alloy_output, find_alloy
@@ -19,6 +20,7 @@ from obsgen.check.project import check_project
 from obsgen.codes import CODES
 from obsgen.config import Config, load_config
 from obsgen.diagnostics import Diagnostic, UsageError, has_errors, sorted_unique
+from obsgen.emit.mkdocs import SITE_DIR
 from obsgen.noqa import without_noqa
 from obsgen.report import FORMATS, display_path, render, summary, use_color
 from obsgen.selection import Selection, parse_selection
@@ -316,5 +318,36 @@ def lint(paths: tuple[Path, ...], catalog: Path | None, fmt: str, color: str,
         files = "file" if len(result.files) == 1 else "files"
         out.status(f"Linted {len(result.files)} {files}" + (f" ({counts})." if counts else "."))
         _finish(out, result.diagnostics)
+
+    _guard(run, fmt, color, select, ignore)
+
+
+@main.command(context_settings=CONTEXT)
+@common
+@click.option("--serve", "serve_site", is_flag=True,
+              help="After building, serve build/site/ at http://HOST:PORT/ until Ctrl-C.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to serve on (0: any free port).")
+def docs(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
+         ignore: tuple[str, ...], serve_site: bool, host: str, port: int) -> None:
+    """Build the runbook site: build/ as `obsgen build` writes it, then `mkdocs build --strict`
+    (mkdocs-material, search enabled, nav generated) from build/runbooks/ with the generated
+    build/mkdocs.yml into build/site/. Any mkdocs warning fails the build and leaves build/ as
+    it was. build/site/ is not committed: publish it to any static host (see the README).
+    """
+
+    def run(out: Output) -> None:
+        docsite.require_mkdocs()
+        config = load_config(project_dir)
+        compiled = _compile(config, out)
+        found = _publish(config, out, compiled.artifacts,
+                         lambda staging: docsite.build_site(staging, config.build))
+        if not has_errors(found):
+            site = config.build / SITE_DIR
+            out.status(f"Built the runbook site into {display_path(str(site))}/.")
+            if serve_site:
+                docsite.serve_until_interrupted(site, host, port, out.status)
+        _finish(out, [*compiled.diagnostics, *found])
 
     _guard(run, fmt, color, select, ignore)

@@ -1,8 +1,8 @@
 """Links and anchors of Markdown pages, resolved the way mkdocs resolves them.
 
-Pages are rendered with Python-Markdown and the extensions mkdocs always enables (toc, tables,
-fenced_code), so the ids found here are exactly the ids of the published site: an anchor that
-resolves here resolves there.
+Pages are rendered with Python-Markdown and the extensions of the generated mkdocs config (or,
+for a foreign page, the ones mkdocs always enables), so the ids found here are the ids of the
+published site: an anchor that resolves here resolves there.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import markdown
 
-EXTENSIONS = ["toc", "tables", "fenced_code"]
+from obsgen.emit.mkdocs import EXTENSIONS
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def _flatten(tokens: list[dict[str, Any]]) -> list[Heading]:
 
 def render(text: str) -> Rendered:
     """The ids, link targets and headings (in page order) of one Markdown page."""
-    md = markdown.Markdown(extensions=EXTENSIONS)
+    md = markdown.Markdown(extensions=list(EXTENSIONS))
     collector = _Collector()
     collector.feed(md.convert(text))
     tokens = getattr(md, "toc_tokens", [])

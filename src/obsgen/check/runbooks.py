@@ -127,6 +127,9 @@ def _anchors(project: Project, pages: dict[str, mdlinks.Rendered]) -> Iterator[D
 
 def _fragments(project: Project) -> Iterator[tuple[str, str, Location]]:
     """Every piece of user Markdown: (page it lands on, text, where it was written)."""
+    for alerts in emit.alert_groups(project):
+        # Summaries are also on the index page, which sits in the same folder.
+        yield from ((runbook_page(alerts), a.summary, a.source) for a in alerts.alerts)
     for runbook in project.runbooks:
         group = project.group_of(runbook.alert)
         if group is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 import jinja2
+from wcwidth import wcswidth
 
 from obsgen.model.links import anchor, runbook_page
 from obsgen.model.project import Project
@@ -25,13 +26,20 @@ def cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def _width(text: str) -> int:
+    """Display width, as mdformat-tables measures it (a wide emoji counts 2)."""
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
 def table(headers: list[str], rows: list[list[str]]) -> str:
     """A Markdown table padded as mdformat-tables pads it (columns at least 3 wide)."""
     cells = [[cell(c) for c in row] for row in [headers, *rows]]
-    widths = [max(3, *(len(row[i]) for row in cells)) for i in range(len(headers))]
+    widths = [max(3, *(_width(row[i]) for row in cells)) for i in range(len(headers))]
 
     def line(row: list[str]) -> str:
-        return "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        return "| " + " | ".join(c + " " * (w - _width(c))
+                                 for c, w in zip(row, widths, strict=True)) + " |"
 
     rule = "| " + " | ".join("-" * w for w in widths) + " |"
     return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
