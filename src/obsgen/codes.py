@@ -163,7 +163,6 @@ CODES: dict[str, Code] = _registry(
     Code("OBS830", E, "An Alloy component block lacks its label, or has one it must not."),
     Code("OBS831", E, "An Alloy block that may appear once appears more than once."),
     Code("OBS832", E, "An Alloy argument's value is outside its allowed set or syntax."),
-    Code("OBS833", Severity.INFO, "The Alloy config was checked by obsgen's built-in validator."),
     Code("OBS834", E, "The alloy binary rejected or reformatted the emitted config."),
     Code("OBS840", E, "A pipeline URL is not a valid http(s) URL."),
     Code("OBS841", E, "A pipeline credential is not an environment variable reference."),

@@ -53,12 +53,15 @@ def lint_alloy(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
     line:col, else the semantic checks run. Never raises on bad input."""
     try:
         body = parse(file.text, file.path)
+        return validate([AlloyFile(file.path, body)])
     except AlloySyntaxError as exc:
         return [Diagnostic.of(SYNTAX_CODE, issue.message,
                               Location(file.path, issue.line, issue.column),
                               "fix the Alloy syntax at this position")
                 for issue in exc.errors]
-    return validate([AlloyFile(file.path, body)])
+    except RecursionError:  # pathological nesting must not crash `obsgen lint`
+        return [Diagnostic.of(SYNTAX_CODE, "expressions or blocks are nested too deeply",
+                              Location(file.path, 1, 1), "flatten the nesting")]
 
 
 def validate_text(text: str, path: str) -> list[Diagnostic]:
