@@ -232,3 +232,42 @@ def test_hand_built_tree_survives_print_and_parse(body: ast.Body) -> None:
     text = format_body(body)
     assert parse(text) == body
     assert format_text(text) == text
+
+
+# --- hostile input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "a = " + "[" * 5000, "a = " + "-" * 5000 + "1", "a = " + " + ".join(["1"] * 3000),
+    "a = b" + ".c" * 3000, "b {" * 3000, "a = " + "f(" * 3000,
+])
+def test_deep_nesting_is_a_syntax_error_not_a_crash(text: str) -> None:
+    assert any("nested more than 50 levels deep" in e for e in errors_of(text))
+
+
+fragments = st.sampled_from([
+    "a", "b.c", " = ", "1", "1.5", '"s"', "`r\nx`", "[", "]", "{", "}", "(", ")", ",", "\n",
+    "\n\n", " ", "\t", "+", "-", "!", "==", "&&", "true", "null", '"lbl"', "blk", ".", "f(", "^",
+    "'", "\\", "#", "|", "1e", '"\\q"', "\x00", "\ufeff", "é"])
+comments = st.sampled_from(["// c\n", "/* d */", "/* e\n f */", "/*"])
+
+
+@settings(max_examples=400)
+@given(st.lists(st.one_of(fragments, comments), max_size=30).map("".join))
+def test_any_text_parses_or_raises_a_syntax_error(text: str) -> None:
+    try:
+        body = parse(text)
+    except AlloySyntaxError as exc:
+        assert all(e.line >= 1 and e.column >= 1 and e.message for e in exc.errors)
+        return
+    assert format_body(body).endswith("\n")  # printing any parsed file works, comments too
+
+
+@settings(max_examples=400)
+@given(st.lists(fragments, max_size=30).map("".join))
+def test_formatting_never_changes_the_tree(text: str) -> None:
+    try:
+        body = parse(text)
+    except AlloySyntaxError:
+        return
+    assert parse(format_body(body)) == body

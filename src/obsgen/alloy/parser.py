@@ -14,6 +14,8 @@ from obsgen.alloy import ast
 from obsgen.alloy.lexer import LITERAL_KINDS, PRECEDENCE, Lexer, Tok, Token, is_identifier
 from obsgen.alloy.literals import decode_number, decode_string, quote
 
+# Deeper nesting is refused rather than risk Python's recursion limit (real configs nest < 10).
+MAX_NESTING = 50
 _STATEMENT_END = frozenset({Tok.TERMINATOR, Tok.RPAREN, Tok.RCURLY, Tok.RBRACK, Tok.COMMA})
 _UNARY = frozenset({Tok.NOT, Tok.SUB})
 
@@ -28,6 +30,10 @@ class SyntaxIssue:
 
     def __str__(self) -> str:
         return f"{self.line}:{self.column}: {self.message}"
+
+
+class _TooDeepError(Exception):
+    """Aborts a parse whose nesting exceeds MAX_NESTING (the error is already recorded)."""
 
 
 class AlloySyntaxError(ValueError):
@@ -63,8 +69,11 @@ def parse_errors(text: str) -> list[SyntaxIssue]:
 def parse_expression(text: str) -> ast.Expr:
     """Parse a single expression (`sys.env("X")`, `[1, 2]`)."""
     parser = _Parser(text)
-    expr = parser.parse_expression()
-    parser.expect(Tok.TERMINATOR)
+    try:
+        expr = parser.parse_expression()
+        parser.expect(Tok.TERMINATOR)
+    except _TooDeepError:
+        expr = ast.NullLiteral()
     if parser.errors:
         raise AlloySyntaxError("<expression>", parser.errors)
     return expr
@@ -89,6 +98,7 @@ class _Parser:
         self._lexer = Lexer(text, self._lexical_error)
         self._groups: list[ast.CommentGroup] = []
         self._tok = Token(Tok.EOF, "", ast.NO_POS)
+        self._depth = 0
         self._next()
 
     # --- token stream -----------------------------------------------------------------------
@@ -153,9 +163,19 @@ class _Parser:
 
     # --- file and statements ----------------------------------------------------------------
 
+    def _enter(self) -> None:
+        """One level deeper (block, bracket or unary operator)."""
+        self._depth += 1
+        if self._depth > MAX_NESTING:
+            self._add(self.pos, f"nested more than {MAX_NESTING} levels deep")
+            raise _TooDeepError
+
     def parse_file(self) -> ast.Body:
         """File = Body"""
-        stmts = self._parse_body(Tok.EOF)
+        try:
+            stmts = self._parse_body(Tok.EOF)
+        except _TooDeepError:
+            stmts = ()
         return ast.Body(stmts, tuple(self._groups))
 
     def _parse_body(self, until: Tok) -> tuple[ast.Stmt, ...]:
@@ -216,7 +236,11 @@ class _Parser:
 
     def _parse_block(self, name: _BlockName) -> ast.Block:
         lcurly = self.expect(Tok.LCURLY).pos
-        stmts = self._parse_body(Tok.RCURLY)
+        self._enter()
+        try:
+            stmts = self._parse_body(Tok.RCURLY)
+        finally:
+            self._depth -= 1
         rcurly = self.expect(Tok.RCURLY).pos
         return ast.Block(name.parts, name.label or None, ast.Body(stmts), name.start,
                          name.label_pos, lcurly, rcurly)
@@ -256,20 +280,29 @@ class _Parser:
 
     def parse_expression(self) -> ast.Expr:
         """Expression = BinOpExpr"""
-        return self._parse_binary(1)
+        self._enter()
+        try:
+            return self._parse_binary(1)
+        finally:
+            self._depth -= 1
 
     def _parse_binary(self, min_prec: int) -> ast.Expr:
         """OrExpr = AndExpr { "||" AndExpr }, ... down to MulExpr = PowExpr { mul_op PowExpr }:
         left-associative levels, precedence climbing from `min_prec`."""
         left = self._parse_pow()
-        while True:
-            op = self._tok
-            prec = PRECEDENCE.get(op.kind, 0)
-            if prec < min_prec:
-                return left
-            self._next()
-            right = self._parse_binary(prec + 1)
-            left = ast.Binary(op.kind.value, left, right, _start(left), op.pos)
+        depth = self._depth
+        try:
+            while True:
+                op = self._tok
+                prec = PRECEDENCE.get(op.kind, 0)
+                if prec < min_prec:
+                    return left
+                self._next()
+                self._enter()  # each operator nests the left operand one level deeper
+                right = self._parse_binary(prec + 1)
+                left = ast.Binary(op.kind.value, left, right, _start(left), op.pos)
+        finally:
+            self._depth = depth
 
     def _parse_pow(self) -> ast.Expr:
         """PowExpr = UnaryExpr [ "^" PowExpr ] (right-associative)"""
@@ -278,30 +311,45 @@ class _Parser:
             return left
         op_pos = self.pos
         self._next()
-        return ast.Binary("^", left, self._parse_pow(), _start(left), op_pos)
+        depth = self._depth
+        self._enter()
+        try:
+            return ast.Binary("^", left, self._parse_pow(), _start(left), op_pos)
+        finally:
+            self._depth = depth
 
     def _parse_unary(self) -> ast.Expr:
         """UnaryExpr = OperExpr | unary_op UnaryExpr"""
         if self._kind() in _UNARY:
             op = self._tok
             self._next()
-            return ast.Unary(op.kind.value, self._parse_unary(), op.pos)
+            depth = self._depth
+            self._enter()
+            try:
+                return ast.Unary(op.kind.value, self._parse_unary(), op.pos)
+            finally:
+                self._depth = depth
         return self._parse_operand(self._parse_primary())
 
     def _parse_operand(self, primary: ast.Expr) -> ast.Expr:
         """OperExpr = PrimaryExpr { AccessExpr | IndexExpr | CallExpr }"""
-        while True:
-            if self._kind() is Tok.DOT:
-                primary = self._parse_access(primary)
-            elif self._kind() is Tok.LBRACK:
-                primary = self._parse_index(primary)
-            elif self._kind() is Tok.LPAREN:
-                primary = self._parse_call(primary)
-            elif self._kind() in (Tok.STRING, Tok.LCURLY):
-                if not self._parse_block_as_expression(primary):
+        depth = self._depth
+        try:
+            while True:
+                if self._kind() is Tok.DOT:
+                    primary = self._parse_access(primary)
+                elif self._kind() is Tok.LBRACK:
+                    primary = self._parse_index(primary)
+                elif self._kind() is Tok.LPAREN:
+                    primary = self._parse_call(primary)
+                elif self._kind() in (Tok.STRING, Tok.LCURLY):
+                    if not self._parse_block_as_expression(primary):
+                        return primary
+                else:
                     return primary
-            else:
-                return primary
+                self._enter()  # a chain `a.b[0](x)` nests one level per step
+        finally:
+            self._depth = depth
 
     def _parse_access(self, value: ast.Expr) -> ast.Access:
         """AccessExpr = "." identifier"""

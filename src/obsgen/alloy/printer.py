@@ -99,8 +99,12 @@ class _Printer:
         self._write_text(text, kind or text)
 
     def word(self, text: str, kind: str) -> None:
-        """An identifier or literal (kind IDENT, STRING, NUMBER, FLOAT, BOOL, NULL)."""
-        self._write_text(text, kind)
+        """An identifier or literal (kind IDENT, STRING, NUMBER, FLOAT, BOOL, NULL).
+
+        Unlike Alloy's printer, a string is shielded from the aligner and the trimmer: Alloy
+        lets a tab inside a string end a cell and trims blanks before a newline in a raw
+        string, which changes the string's value."""
+        self._write_text(text, kind, escaped=kind == "STRING")
 
     def finish(self) -> None:
         self._flush(_Cursor(_END, _END, _END), "EOF")
@@ -112,11 +116,11 @@ class _Printer:
         return (self._last_kind == "NUMBER" and first == ".") or (
             self._last_kind == "/" and first == "*")
 
-    def _write_text(self, text: str, kind: str) -> None:
+    def _write_text(self, text: str, kind: str, escaped: bool = False) -> None:
         self._last_kind = kind
         following = self._pos.copy()
         self._flush(following, kind)
-        self._write_string(following, text, escaped=False)
+        self._write_string(following, text, escaped)
 
     def _write_string(self, pos: _Cursor, text: str, escaped: bool) -> None:
         if self._out_column == 1:
@@ -220,6 +224,10 @@ class _Printer:
         if last.text.startswith("/*") and following.line == last.pos.line + last.text.count("\n"):
             self._write_byte(" ", 1)
         newlines = following.line - self._last.line
+        if last.text.startswith("//") and newlines <= 0:
+            # Where Alloy's estimate puts the next token on the comment's line, a line comment
+            # would swallow it; break the line (Alloy's printer writes broken code there).
+            newlines = 1
         dropped_formfeed = False
         for i, intent in enumerate(self._whitespace):
             if intent in (INDENT, UNINDENT):
