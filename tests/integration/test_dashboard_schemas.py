@@ -12,10 +12,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from grafanalib.core import HeatmapColor, TableSortByField, Target
 from jsonschema import Draft7Validator
 
+from obsgen import (
+    BarChart,
+    BarGauge,
+    Dashboard,
+    Folder,
+    Heatmap,
+    Row,
+    Stat,
+    StateTimeline,
+    Table,
+    Text,
+    TimeSeries,
+)
 from obsgen.build import compile_project
 from obsgen.config import load_config
+from obsgen.emit.grafana import dashboard_json
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO.parent / "shared" / "schemas" / "grafana"
@@ -135,3 +150,31 @@ def test_every_query_uses_the_datasource_variable(path: str) -> None:
         assert panel["datasource"] == DATASOURCE
         assert panel["targets"], f"panel {panel['title']!r} has no query"
         assert all(t["datasource"] == DATASOURCE for t in panel["targets"])
+
+
+def test_non_default_grafanalib_options_validate_strictly() -> None:
+    """grafanalib options away from their defaults still canonicalise to valid panels."""
+    up = [Target(expr="up", legendFormat="{{instance}}", interval="1m")]
+    d = Dashboard("options", "Options", Folder("Tests"), rows=[Row("All", [
+        TimeSeries(title="ts", targets=up, stacking={"mode": "normal", "group": "A"},
+                   scaleDistributionType="log", scaleDistributionLog=10, axisSoftMin=0,
+                   valueMin=0, valueMax=10, valueDecimals=2, legendDisplayMode="hidden",
+                   drawStyle="bars", lineInterpolation="smooth", thresholdsStyleMode="area",
+                   spanNulls=True, description="d", timeFrom="1h", timeShift="1d",
+                   transparent=True, interval="30s", maxDataPoints=500),
+        Stat(title="stat", targets=up, alignment="center", textMode="value_and_name",
+             decimals=2, noValue="n/a", orientation="horizontal", graphMode="none"),
+        Table(title="table", targets=up, sortBy=[TableSortByField("Value", True)],
+              filterable=True, align="left", showHeader=False),
+        StateTimeline(title="st", targets=up, alignValue="center", mergeValues=False,
+                      rowHeight=0.5, legendDisplayMode="table", showValue="never"),
+        BarChart(title="bars", targets=up, stacking="normal", xTickLabelRotation=45,
+                 colorMode="continuous-GrYlRd", barRadius=0.2, legendPlacement="right"),
+        BarGauge(title="bg", targets=up, orientation="vertical", displayMode="lcd",
+                 calc="max", allValues=True, limit=5, decimals=1, min=0, max=10),
+        Heatmap(title="hm", targets=up, color=HeatmapColor(mode="opacity",
+                                                           colorScale="linear"),
+                hideZeroBuckets=True, yBucketBound="lower"),
+        Text(title="html", content="<b>x</b>", mode="html"),
+    ])])
+    assert strict_errors(dashboard_json(d)) == []
