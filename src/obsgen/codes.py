@@ -164,6 +164,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS831", E, "An Alloy block that may appear once appears more than once."),
     Code("OBS832", E, "An Alloy argument's value is outside its allowed set or syntax."),
     Code("OBS834", E, "The alloy binary rejected or reformatted the emitted config."),
+    Code("OBS835", W, "An Alloy component name shadows a standard-library name."),
     Code("OBS840", E, "A pipeline URL is not a valid http(s) URL."),
     Code("OBS841", E, "A pipeline credential is not an environment variable reference."),
     Code("OBS842", E, "A pipeline forwards to a component that is not part of it."),

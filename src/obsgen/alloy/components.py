@@ -1050,13 +1050,17 @@ remote.s3 remote.vault
 SERVICE_BLOCKS = ("http", "logging", "tracing", "livedebugging", "remotecfg", "otel")
 
 # Blocks of the configuration language itself, with the schema Alloy checks for them (from the
-# reference docs: config-blocks/ and the `declare`, `foreach` and `import.*` pages). `http`,
-# `tracing` and `remotecfg` bodies are not modelled.
+# reference docs: config-blocks/ and the `declare`, `foreach` and `import.*` pages). The bodies
+# of `tracing` and `remotecfg`, and the blocks inside `http`, are not modelled.
 CONFIG_BLOCKS: dict[str, Component] = {c.name: c for c in (
     Component("logging", "", (
         Attr("level", "string"), Attr("format", "string"), Attr("write_to", "[]loki.LogsReceiver"),
     )),
     Component("livedebugging", "", (Attr("enabled", "bool"),)),
+    Component("http", "", (  # no arguments, only blocks
+        Block("auth", "*AuthArguments", (), unchecked=True),
+        Block("tls", "*TLSArguments", (), unchecked=True),
+    )),
     Component("argument", "", (
         Attr("optional", "bool"), Attr("comment", "string"), Attr("default", "any"),
     )),

@@ -449,9 +449,15 @@ class _Checker:
     def _reference(self, path: str, expr: ast.Expr, parts: list[str], scope: _Scope,
                    node: _Node | None, expected: ValueType | None) -> None:
         root = parts[0]
-        if len(parts) < 2 or root in STDLIB or scope.is_local(root):
+        if len(parts) < 2 or scope.is_local(root):
             return
         found = scope.lookup(parts)
+        if root in STDLIB:
+            if found is None:
+                return
+            self.add("OBS835", "a component is shadowing an existing stdlib name",
+                     _pos(path, _start(expr)), f"rename the component; `{root}` is also the "
+                     "standard library's")
         dotted = ".".join(parts)
         if found is None:
             self.add("OBS824", f'component "{dotted}" does not exist or is out of scope',
