@@ -157,6 +157,17 @@ def test_trailing_commas_and_comments_preserved() -> None:
         'x = {\n\ta  = 1, // first\n\tbb = "two",\n}\n// end\ny = [1, 2]\n')
 
 
+def test_strings_keep_tabs_and_trailing_blanks() -> None:
+    # Alloy's own printer would turn the tab into alignment padding and trim the raw string.
+    text = 'a = "\tx"\nbb = `y  \n  z`\n'
+    assert format_text(text) == 'a  = "\tx"\nbb = `y  \n  z`\n'
+
+
+def test_line_comment_inside_a_reference_keeps_the_code() -> None:
+    text = "a = b.// note\nc\n"
+    assert parse(format_text(text)) == parse(text)
+
+
 def test_hand_built_tree_prints_in_alloy_layout() -> None:
     env = ast.Call(ast.Access(ast.Identifier("sys"), "env"), (ast.StringLiteral("TOKEN"),))
     auth = ast.Block(("basic_auth",), body=ast.Body((
