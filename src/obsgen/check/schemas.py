@@ -303,8 +303,8 @@ def _kind_of(path: JsonPath) -> str:
     """What kind of object stands at `path`: dashboard, panel, variable or other."""
     if not path:
         return "dashboard"
-    if len(path) >= 3 and path[-3:-1] == ("templating", "list"):
-        return "variable"
+    if len(path) >= 3 and path[:2] == ("templating", "list"):
+        return "variable"  # the variable itself or its saved `current` state
     if len(path) >= 2 and path[-2] == "panels" and isinstance(path[-1], int):
         return "panel"
     return "other"
