@@ -13,7 +13,7 @@ import random
 import secrets
 import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,26 +25,12 @@ from obsgen.deploy.grafana import GrafanaOptions, deploy_grafana
 from obsgen.deploy.http import RetryPolicy, Session, SystemClock
 from obsgen.deploy.plan import Report
 from standin.grafana import ADMIN_TOKEN, VIEWER_TOKEN, GrafanaStandIn
+from standin.helpers import FakeClock, make_project
 from standin.server import Faults
 
 REAL_URL = os.environ.get("OBSGEN_TEST_GRAFANA_URL", "")
 REAL_TOKEN = os.environ.get("OBSGEN_TEST_GRAFANA_TOKEN", "")
 REAL_VIEWER = os.environ.get("OBSGEN_TEST_GRAFANA_VIEWER_TOKEN", "")
-
-
-@dataclass
-class FakeClock:
-    """Time that passes only when the code under test sleeps: retries cost no wall time."""
-
-    now: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @dataclass
@@ -223,7 +209,7 @@ def test_changed_panel_is_one_update_with_a_diff_in_dry_run(grafana: Target, tmp
     changed = dashboard_json(uids[1], f"{grafana.prefix} dashboard 1")
     changed["panels"][0]["title"] = "Requests per second"
     write_build(build, {folder: [changed]})
-    project = make_project(tmp_path, build)
+    project = make_project(build)
 
     dry = obsgen("deploy", "grafana", "--dry-run", "--url", grafana.url, cwd=project,
                  env={"GRAFANA_TOKEN": grafana.token})
@@ -249,16 +235,6 @@ def test_changed_panel_is_one_update_with_a_diff_in_dry_run(grafana: Target, tmp
     model = grafana.dashboard(uids[1])
     assert model is not None
     assert model["dashboard"]["panels"][0]["title"] == "Requests per second"
-
-
-def make_project(tmp_path: Path, build: Path) -> Path:
-    """A project whose build/ is `build` (empty definitions: the deploy reads build/)."""
-    project = build.parent
-    (project / "definitions").mkdir(exist_ok=True)
-    (project / "definitions" / "__init__.py").write_text("", encoding="utf-8")
-    (project / "obsgen.toml").write_text('definitions = "definitions"\nbuild = "build"\n',
-                                         encoding="utf-8")
-    return project
 
 
 # --- drift, foreign dashboards, prune -----------------------------------------------------
@@ -359,7 +335,7 @@ def test_rejection_points_at_the_definition_when_the_project_knows_it(tmp_path: 
 def test_missing_token_exits_2_with_a_hint(grafana: Target, tmp_path: Path,
                                            obsgen: Any) -> None:
     build, _, _ = seed(grafana, tmp_path)
-    result = obsgen("deploy", "grafana", "--url", grafana.url, cwd=make_project(tmp_path, build),
+    result = obsgen("deploy", "grafana", "--url", grafana.url, cwd=make_project(build),
                     env={"GRAFANA_TOKEN": ""})
     assert result.exit_code == 2, result.describe()
     assert "OBS511" in result.output and "GRAFANA_TOKEN" in result.output
@@ -369,7 +345,7 @@ def test_missing_token_exits_2_with_a_hint(grafana: Target, tmp_path: Path,
 def test_token_flag_does_not_exist(grafana: Target, tmp_path: Path, obsgen: Any) -> None:
     build, _, _ = seed(grafana, tmp_path)
     result = obsgen("deploy", "grafana", "--url", grafana.url, "--token", "x",
-                    cwd=make_project(tmp_path, build))
+                    cwd=make_project(build))
     assert result.exit_code == 2
     assert "No such option '--token'" in result.output
 
@@ -379,7 +355,7 @@ def test_bad_token_is_401_and_never_printed(grafana: Target, tmp_path: Path,
     build, _, _ = seed(grafana, tmp_path)
     secret = "glsa_wrong_" + secrets.token_hex(8)
     result = obsgen("deploy", "grafana", "--url", grafana.url,
-                    cwd=make_project(tmp_path, build), env={"GRAFANA_TOKEN": secret})
+                    cwd=make_project(build), env={"GRAFANA_TOKEN": secret})
     assert result.exit_code == 1, result.describe()
     assert "OBS513" in result.output and "HTTP 401" in result.output
     assert secret not in result.output
@@ -391,7 +367,7 @@ def test_viewer_token_is_403_and_changes_nothing(grafana: Target, tmp_path: Path
         pytest.skip("set OBSGEN_TEST_GRAFANA_VIEWER_TOKEN to run this against a real Grafana")
     build, _, uids = seed(grafana, tmp_path)
     result = obsgen("deploy", "grafana", "--url", grafana.url, "--output-format", "json",
-                    cwd=make_project(tmp_path, build),
+                    cwd=make_project(build),
                     env={"GRAFANA_TOKEN": grafana.viewer_token})
     assert result.exit_code == 1, result.describe()
     report = json.loads(result.stdout)
@@ -404,7 +380,7 @@ def test_viewer_token_is_403_and_changes_nothing(grafana: Target, tmp_path: Path
 def test_unresolvable_host_is_reported_without_retrying(tmp_path: Path, obsgen: Any) -> None:
     build = write_build(tmp_path / "build", {"f": [dashboard_json("x", "X")]})
     result = obsgen("deploy", "grafana", "--url", "http://grafana.invalid",
-                    cwd=make_project(tmp_path, build), env={"GRAFANA_TOKEN": "t"}, timeout=60)
+                    cwd=make_project(build), env={"GRAFANA_TOKEN": "t"}, timeout=60)
     assert result.exit_code == 1, result.describe()
     assert "OBS512" in result.output and "cannot resolve the host name" in result.output
     assert "retrying" not in result.output
@@ -416,7 +392,7 @@ def test_refused_connection_is_retried_then_reported(tmp_path: Path, obsgen: Any
         port = sock.getsockname()[1]
     build = write_build(tmp_path / "build", {"f": [dashboard_json("x", "X")]})
     result = obsgen("deploy", "grafana", "--url", f"http://127.0.0.1:{port}", "--retries", "2",
-                    cwd=make_project(tmp_path, build), env={"GRAFANA_TOKEN": "t"})
+                    cwd=make_project(build), env={"GRAFANA_TOKEN": "t"})
     assert result.exit_code == 1, result.describe()
     assert "OBS512" in result.output and "gave up after 3 tries" in result.output
     assert result.output.count("retrying GET") == 2
@@ -425,7 +401,7 @@ def test_refused_connection_is_retried_then_reported(tmp_path: Path, obsgen: Any
 def test_url_that_is_not_http_is_a_usage_error(tmp_path: Path, obsgen: Any) -> None:
     build = write_build(tmp_path / "build", {"f": [dashboard_json("x", "X")]})
     result = obsgen("deploy", "grafana", "--url", "grafana.example.org",
-                    cwd=make_project(tmp_path, build), env={"GRAFANA_TOKEN": "t"})
+                    cwd=make_project(build), env={"GRAFANA_TOKEN": "t"})
     assert result.exit_code == 2 and "OBS511" in result.output
 
 
@@ -433,7 +409,7 @@ def test_no_built_dashboards_is_a_usage_error(tmp_path: Path, obsgen: Any) -> No
     build = tmp_path / "build"
     build.mkdir()
     result = obsgen("deploy", "grafana", "--url", "http://127.0.0.1:9",
-                    cwd=make_project(tmp_path, build), env={"GRAFANA_TOKEN": "t"})
+                    cwd=make_project(build), env={"GRAFANA_TOKEN": "t"})
     assert result.exit_code == 2 and "OBS519" in result.output and "obsgen build" in result.output
 
 
@@ -555,3 +531,43 @@ def test_a_post_that_landed_but_timed_out_is_not_saved_twice(grafana: Target,
     assert actions(report)[uids[0]] == "update"
     assert standin.dashboards[uids[0]].version == 2
     assert standin.dashboards[uids[0]].model["title"] == "New title"
+
+
+# --- the example project's own dashboards ---------------------------------------------------
+
+def test_seed_dashboards_are_created_then_unchanged(grafana: Target, example_project: Path,
+                                                    obsgen: Any) -> None:
+    built = obsgen("build", cwd=example_project)
+    assert built.exit_code == 0, built.describe()
+    files = sorted((example_project / "build" / "grafana").glob("*/*.json"))
+    assert files, "the example project builds no dashboards"
+    folders = sorted({f.parent.name for f in files})
+    if grafana.standin is None and any(
+            grafana.api("GET", f"/api/folders/{uid}").status_code == 200 for uid in folders):
+        pytest.skip(f"folders {folders} already exist in this Grafana; not touching them")
+    try:
+        first = obsgen("deploy", "grafana", "--url", grafana.url, "--output-format", "json",
+                       cwd=example_project, env={"GRAFANA_TOKEN": grafana.token})
+        assert first.exit_code == 0, first.describe()
+        report = json.loads(first.stdout)
+        dashboards = {a["key"]: a for a in report["actions"] if a["kind"] == "dashboard"}
+        assert set(dashboards) == {f.stem for f in files}
+        assert {a["action"] for a in dashboards.values()} == {"create"}
+        for action in dashboards.values():  # tied back to the definition, not the JSON
+            assert action["source"].startswith("definitions/"), action["source"]
+            assert action["source"].split(":")[0].endswith(".py")
+        for file in files:
+            found = grafana.dashboard(file.stem)
+            assert found is not None and found["meta"]["folderUid"] == file.parent.name
+            model = json.loads(file.read_text(encoding="utf-8"))
+            assert found["dashboard"]["panels"] == model["panels"]
+
+        second = obsgen("deploy", "grafana", "--url", grafana.url, "--output-format", "json",
+                        cwd=example_project, env={"GRAFANA_TOKEN": grafana.token})
+        again = json.loads(second.stdout)
+        assert second.exit_code == 0 and again["writes"] == 0
+        assert {a["action"] for a in again["actions"]} == {"unchanged"}
+    finally:
+        if grafana.standin is None:
+            for uid in folders:
+                grafana.api("DELETE", f"/api/folders/{uid}")

@@ -48,19 +48,51 @@ class RulerOptions:
         return namespace in built
 
 
-def normalised(value: Any, key: str = "") -> Any:
-    """A group as compared: durations in ms, empty and null fields left out."""
-    if isinstance(value, Mapping):
-        return {k: normalised(v, str(k)) for k, v in sorted(value.items())
-                if v not in (None, "", [], {}) and not (k in DURATIONS and v in ("0s", 0))}
-    if isinstance(value, list):
-        return [normalised(v) for v in value]
-    if key in DURATIONS and isinstance(value, str):
-        try:
-            return duration_ms(value)
-        except (ValueError, KeyError):
-            return value
-    return value
+GROUP_ORDER = ("name", "interval", "limit", "source_tenants", "rules")
+RULE_ORDER = ("record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations")
+
+
+def go_duration(ms: int) -> str:
+    """How the ruler writes a duration back (Prometheus' model.Duration): 90s → 1m30s."""
+    if ms == 0:
+        return "0s"
+    out = ""
+    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000),
+                       ("ms", 1)):
+        if ms >= size:
+            out, ms = out + f"{ms // size}{unit}", ms % size
+    return out
+
+
+def _duration(value: Any) -> Any:
+    try:
+        return go_duration(duration_ms(str(value)))
+    except (ValueError, KeyError, TypeError):
+        return value
+
+
+def _ordered(item: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any]:
+    keys = [k for k in order if k in item] + sorted(k for k in item if k not in order)
+    out: dict[str, Any] = {}
+    for key in keys:
+        value = item[key]
+        if key in DURATIONS:
+            value = _duration(value)
+            if value == "0s":
+                continue
+        if value in (None, "", [], {}):
+            continue
+        out[key] = dict(sorted(value.items())) if isinstance(value, Mapping) else value
+    return out
+
+
+def normalised(group: Mapping[str, Any]) -> dict[str, Any]:
+    """A group as compared and shown in diffs: the ruler's key order, durations written the
+    way the ruler writes them, empty fields left out."""
+    out = _ordered(group, GROUP_ORDER)
+    out["rules"] = [_ordered(r, RULE_ORDER) for r in group.get("rules") or []
+                    if isinstance(r, Mapping)]
+    return out
 
 
 def group_yaml(group: Mapping[str, Any]) -> str:
