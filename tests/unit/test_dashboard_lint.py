@@ -235,3 +235,14 @@ def test_obsgen_check_validates_and_lints_the_emitted_dashboards(example_project
     assert finding.location is not None
     assert finding.location.path == str(build / dashboards[0])
     assert finding.location.line == line_of(text, '"style"')
+
+
+def test_a_dashboard_in_an_api_envelope_is_checked_inside_it() -> None:
+    wrapped = {"dashboard": edited(_set_expr(f"rate({W}[5m])")), "folderUid": "abc",
+               "overwrite": True}
+    text = text_of(wrapped)
+    [found] = _lint(text)
+    assert found.code == "OBS641" and found.location is not None
+    assert found.message.startswith("dashboard.panels[1].targets[0].expr:")
+    assert found.location.line == line_of(text, "[5m]")
+    assert _lint(text_of({"dashboard": clean_dashboard(), "overwrite": True})) == []

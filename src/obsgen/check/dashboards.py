@@ -29,6 +29,7 @@ from obsgen.check.schemas import (
     ParsedJson,
     iter_panels,
     parse_json,
+    unwrap_envelope,
     validate_dashboard_lenient,
     validate_dashboard_strict,
 )
@@ -286,7 +287,7 @@ def lint_parsed(parsed: ParsedJson) -> list[JsonFinding]:
 def lint_dashboard_text(text: str) -> list[JsonFinding]:
     """Lint findings for a dashboard text; malformed JSON is one OBS631 finding."""
     parsed = parse_json(text)
-    return [parsed] if isinstance(parsed, JsonFinding) else lint_parsed(parsed)
+    return [parsed] if isinstance(parsed, JsonFinding) else lint_parsed(unwrap_envelope(parsed))
 
 
 def lint_dashboard(file: ForeignFile, context: LintContext) -> list[Diagnostic]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from importlib import resources
 from typing import Any
@@ -146,6 +146,7 @@ class JsonFinding:
 class ParsedJson:
     data: Any
     text: str
+    prefix: JsonPath = ()  # where `data` stands in the document: ("dashboard",) in an envelope
 
     @cached_property
     def positions(self) -> JsonPositions:
@@ -154,8 +155,9 @@ class ParsedJson:
 
     def finding(self, code: str, path: JsonPath, message: str, hint: str | None = None,
                 *, at_key: bool = False) -> JsonFinding:
-        where = self.positions.of_key(path) if at_key else self.positions.of_value(path)
-        return JsonFinding(code, f"{format_path(path)}: {message}", path, where.line,
+        full = (*self.prefix, *path)
+        where = self.positions.of_key(full) if at_key else self.positions.of_value(full)
+        return JsonFinding(code, f"{format_path(full)}: {message}", full, where.line,
                            where.column, hint)
 
 
@@ -177,6 +179,16 @@ def parse_json(text: str) -> ParsedJson | JsonFinding:
     if not isinstance(data, dict):
         return parsed.finding("OBS631", (), f"a dashboard is a JSON object, not "
                               f"{type(data).__name__}", "export the dashboard JSON model")
+    return parsed
+
+
+def unwrap_envelope(parsed: ParsedJson) -> ParsedJson:
+    """Grafana's HTTP API (and tools built on it) wrap the model as `{"dashboard": {...},
+    "folderUid": ..., "overwrite": ...}`: check the model inside, paths still from the top."""
+    inner = parsed.data.get("dashboard") if isinstance(parsed.data, dict) else None
+    if isinstance(inner, dict) and not any(
+            key in parsed.data for key in ("panels", "rows", "schemaVersion", "templating")):
+        return replace(parsed, data=inner, prefix=("dashboard",))
     return parsed
 
 
@@ -373,6 +385,7 @@ def validate_dashboard_lenient(text: str) -> list[JsonFinding]:
     parsed = parse_json(text)
     if isinstance(parsed, JsonFinding):
         return [parsed]
+    parsed = unwrap_envelope(parsed)
     legacy = {(*path, ) for path, panel in iter_panels(parsed.data)
               if panel.get("type") in LEGACY_PANELS}
     findings = _migration_findings(parsed)
