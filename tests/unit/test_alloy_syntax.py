@@ -190,6 +190,31 @@ def test_hand_built_tree_prints_in_alloy_layout() -> None:
         '}\n')
 
 
+def test_expanded_objects_print_as_alloy_convert_writes_them() -> None:
+    target = ast.Object((ast.ObjectField("__address__", ast.StringLiteral("localhost:9464")),
+                         ast.ObjectField("job", ast.StringLiteral("app"))))
+    scrape = ast.Block(("prometheus", "scrape"), "app", ast.Body((
+        ast.Attribute("targets", ast.Array((target, target))),
+        ast.Attribute("forward_to", ast.Array((ast.Identifier("x"),))),
+        ast.Attribute("labels", ast.Object((ast.ObjectField("a", ast.NumberLiteral(1)),))),
+        ast.Attribute("empty", ast.Object()))))
+    assert format_body(ast.Body((scrape,)), expand_objects=True) == (
+        'prometheus.scrape "app" {\n'
+        "\ttargets = [{\n"
+        '\t\t__address__ = "localhost:9464",\n'
+        '\t\tjob         = "app",\n'
+        "\t}, {\n"
+        '\t\t__address__ = "localhost:9464",\n'
+        '\t\tjob         = "app",\n'
+        "\t}]\n"
+        "\tforward_to = [x]\n"
+        "\tlabels     = {\n"
+        "\t\ta = 1,\n"
+        "\t}\n"
+        "\tempty = {}\n"
+        "}\n")
+
+
 def test_format_node_prints_an_expression() -> None:
     assert format_node(ast.Object((ast.ObjectField("a b", ast.BoolLiteral(True), quoted=True),
                                    ast.ObjectField("c", ast.NullLiteral())))) == \
@@ -240,9 +265,10 @@ stmts = st.recursive(
 @settings(max_examples=200)
 @given(st.lists(stmts, max_size=4).map(lambda s: ast.Body(tuple(s))))
 def test_hand_built_tree_survives_print_and_parse(body: ast.Body) -> None:
-    text = format_body(body)
-    assert parse(text) == body
-    assert format_text(text) == text
+    for expand in (False, True):
+        text = format_body(body, expand_objects=expand)
+        assert parse(text) == body
+        assert format_text(text) == text
 
 
 # --- hostile input ------------------------------------------------------------------------------

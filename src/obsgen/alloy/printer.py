@@ -23,15 +23,30 @@ def format_text(text: str, filename: str = "<input>") -> str:
     return format_body(parse(text, filename))
 
 
-def format_body(body: ast.Body) -> str:
-    """The canonical text of a file body, ending in one newline (as `alloy fmt` writes it)."""
-    return format_node(body) + "\n"
+def format_body(body: ast.Body, *, expand_objects: bool = False) -> str:
+    """The canonical text of a file body, ending in one newline (as `alloy fmt` writes it).
+
+    With `expand_objects`, a hand-built object with fields is written over several lines, one
+    field per line, as `alloy convert` writes them (`targets = [{\n\t__address__ = ...,\n}]`);
+    the text is then formatted again until it is a fixed point of `alloy fmt`."""
+    text = format_node(body, expand_objects=expand_objects) + "\n"
+    if not expand_objects:
+        return text
+    for _ in range(_FIXED_POINT_ROUNDS):
+        again = format_text(text)
+        if again == text:
+            return text
+        text = again
+    raise AssertionError(f"formatting did not settle:\n{text}")
 
 
-def format_node(node: ast.Body | ast.Stmt | ast.Expr) -> str:
+_FIXED_POINT_ROUNDS = 4
+
+
+def format_node(node: ast.Body | ast.Stmt | ast.Expr, *, expand_objects: bool = False) -> str:
     """The canonical text of a body, statement or expression, without a final newline."""
     printer = _Printer(node.comments if isinstance(node, ast.Body) else ())
-    walker = _Walker(printer)
+    walker = _Walker(printer, expand_objects)
     if isinstance(node, ast.Body):
         walker.stmts(node.stmts)
     elif isinstance(node, ast.Attribute | ast.Block):
@@ -245,8 +260,9 @@ class _Printer:
 class _Walker:
     """Sends the tokens of each node, with Alloy's layout decisions, to the printer."""
 
-    def __init__(self, printer: _Printer) -> None:
+    def __init__(self, printer: _Printer, expand_objects: bool = False) -> None:
         self.p = printer
+        self._expand = expand_objects
 
     def stmts(self, stmts: tuple[ast.Stmt, ...]) -> None:
         for i, stmt in enumerate(stmts):
@@ -363,8 +379,9 @@ class _Walker:
         p.token("{")
         p.space(INDENT)
         previous = obj.pos.line
+        expand = self._expand and not obj.pos.known
         for i, item in enumerate(obj.fields):
-            if previous != item.pos.line:
+            if expand or previous != item.pos.line:
                 # `=` stays aligned with the previous field if that one fit on one line.
                 one_line = i > 0 and node_lines(obj.fields[i - 1].value) == 1
                 p.space(NEWLINE if one_line else FORMFEED)
@@ -380,7 +397,7 @@ class _Walker:
             self.expr(item.value)
             if i + 1 < len(obj.fields):
                 p.token(",")
-        if obj.fields and previous != obj.end.line:
+        if obj.fields and (expand or previous != obj.end.line):
             p.token(",")
             p.space(FORMFEED)
         p.space(UNINDENT)
