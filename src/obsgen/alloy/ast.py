@@ -137,7 +137,8 @@ class Array:
 
 @dataclass(frozen=True)
 class ObjectField:
-    """One `key = value` of an object; `quoted` when the key is written as a string."""
+    """One `key = value` of an object; `quoted` when the key is written as a string. A quoted
+    key is the text between its quotes as written: Alloy does not unescape object keys."""
 
     key: str
     value: Expr
