@@ -256,48 +256,56 @@ def substitute(text: str) -> Substituted:
 
 # --- locating nodes in the text ---------------------------------------------------------------
 
-_TOKENS = re.compile(
-    r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`|#[^\n]*'
-    r"|[0-9][\w.]*|[A-Za-z_:][A-Za-z0-9_:]*|[{}\[\]]"
-)
+_OPAQUE = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`|#[^\n]*')
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:")
+
+
+def _blank(match: re.Match[str]) -> str:
+    token = match.group()
+    return " " * len(token) if token[0] == "#" else token[0] + " " * (len(token) - 2) + token[0]
 
 
 @dataclass(slots=True)
 class _Cursor:
-    """Tokens of the (substituted) text outside braces, consumed in walk order."""
+    """The substituted text with string contents and comments blanked (offsets unchanged),
+    searched forward in walk order: str.find is far cheaper than tokenising every query."""
 
-    words: list[tuple[str, int]]  # identifiers, and "{"/"[" for nameless selectors and ranges
-    index: int = 0
+    text: str
+    position: int = 0
 
     @classmethod
-    def scan(cls, text: str) -> _Cursor:
-        words: list[tuple[str, int]] = []
-        depth = 0
-        for match in _TOKENS.finditer(text):
-            token = match.group()
-            first = token[0]
-            if first == "{":
-                if depth == 0:
-                    words.append(("{", match.start()))
-                depth += 1
-            elif first == "}":
-                depth = max(0, depth - 1)
-            elif depth == 0 and (first.isalpha() or first in "_:[]"):
-                words.append((token, match.start()))
-        return cls(words)
+    def over(cls, text: str) -> _Cursor:
+        if '"' in text or "'" in text or "`" in text or "#" in text:
+            text = _OPAQUE.sub(_blank, text)
+        return cls(text)
+
+    def _word_at(self, index: int, length: int) -> bool:
+        text = self.text
+        before = text[index - 1] if index else " "
+        after = text[index + length] if index + length < len(text) else " "
+        return before not in _WORD_CHARS and after not in _WORD_CHARS
+
+    def _search(self, word: str, start: int) -> int:
+        text, length = self.text, len(word)
+        index = text.find(word, start)
+        while index >= 0 and word != "{" and not self._word_at(index, length):
+            index = text.find(word, index + 1)
+        while index >= 0 and word == "{" and text[:index].rstrip()[-1:] in _WORD_CHARS:
+            index = text.find(word, index + 1)
+        return index
 
     def find(self, word: str) -> int:
-        """Offset of the next `word` at or after the cursor (then anywhere), else 0."""
-        words = self.words
-        for index in range(self.index, len(words)):
-            if words[index][0] == word:
-                self.index = index + 1
-                return words[index][1]
-        return next((pos for token, pos in words if token == word), 0)
+        """Offset of the next `word` (a whole word; "{" opening a nameless selector) at or
+        after the cursor, then anywhere; 0 when it is not found."""
+        index = self._search(word, self.position)
+        if index >= 0:
+            self.position = index + len(word)
+            return index
+        return max(self._search(word, 0), 0)
 
-    def after(self, word: str, position: int) -> int | None:
-        return next((pos for token, pos in self.words if token == word and pos > position),
-                    None)
+    def after(self, char: str, position: int) -> int | None:
+        index = self.text.find(char, position)
+        return index if index >= 0 else None
 
 
 # --- the walk ---------------------------------------------------------------------------------
@@ -545,7 +553,7 @@ def analyse(text: str) -> Analysis:
         raise
     except BaseException as exc:  # the Rust parser may panic (a BaseException) on odd input
         return Analysis(text, error=ParseError(str(exc) or "invalid PromQL", 0))
-    walk = _Walk(text, sub, _Cursor.scan(sub.text), [], [], [], [], [])
+    walk = _Walk(text, sub, _Cursor.over(sub.text), [], [], [], [], [])
     output, _, _ = walk.node(tree, (), ())
     return Analysis(text, tuple(walk.selectors), tuple(walk.aggregations), tuple(walk.calls),
                     tuple(walk.matchings), tuple(walk.comparisons), output)

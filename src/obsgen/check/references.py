@@ -35,7 +35,8 @@ def locate(where: Location, analysis: Analysis, position: int) -> Location:
     line, column = analysis.line_column(position)
     if line == 0:
         return Location(where.path, where.line, where.column + column)
-    return Location(where.path, where.line + line, column + 1)
+    # Later lines of a `|` block share the first line's indentation.
+    return Location(where.path, where.line + line, where.column + column)
 
 
 def check_query(text: str, where: Location, catalog: Catalog | None, *, jobs_known: bool = True,
@@ -67,14 +68,16 @@ class _Checker:
         self.recorded = recorded
 
     def findings(self) -> Iterator[Finding]:
-        yield from self.histogram_quantiles()
+        # A quantile over a non-histogram is said once, as the type error it is.
+        wrong_type = list(self.quantile_types()) if self.catalog is not None else []
+        yield from wrong_type
+        yield from self.histogram_quantiles({position for *_, position in wrong_type})
         yield from self.groupings()
         if self.catalog is None:
             yield from self.name_types()
             return
         for selector in self.analysis.selectors:
             yield from self.selector(selector)
-        yield from self.quantile_types()
         yield from self.comparisons()
 
     # --- labels a selector carries -----------------------------------------------------------
@@ -85,9 +88,11 @@ class _Checker:
         info = self.catalog.series.get(selector.name)
         return frozenset(info.labels) if info is not None else None
 
-    def histogram_quantiles(self) -> Iterator[Finding]:
+    def histogram_quantiles(self, wrong_type: set[int]) -> Iterator[Finding]:
+        selectors = self.analysis.selectors
         for call in self.analysis.calls:
-            if call.name != "histogram_quantile" or call.argument is None:
+            if call.name != "histogram_quantile" or call.argument is None or any(
+                    selectors[i].position in wrong_type for i in call.selectors):
                 continue
             if self.analysis.carried(call.argument, self.labels_of).lacks("le"):
                 yield ("OBS902", "histogram_quantile() needs the `le` label, which its input "

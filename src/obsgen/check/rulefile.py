@@ -119,7 +119,11 @@ def read_rule_file(path: str, text: str) -> RuleFile:
     try:
         documents = list(_documents(text))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        # An unterminated quote is reported at the end of the file; its start is the place
+        # to fix.
+        quoted = "quoted scalar" in str(getattr(exc, "context", "") or "")
+        marks = ("context_mark", "problem_mark") if quoted else ("problem_mark", "context_mark")
+        mark = getattr(exc, marks[0], None) or getattr(exc, marks[1], None)
         line = mark.line + 1 if mark is not None else 1
         problem = str(getattr(exc, "problem", None) or exc).strip()
         return RuleFile(path, (), (("OBS940", f"not valid YAML: {problem}",
