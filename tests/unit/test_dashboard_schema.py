@@ -19,6 +19,8 @@ from dashboard_fixtures import clean_dashboard, line_of, target, text_of, twin
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from obsgen.check.dashboards import lint_dashboard
+from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.check.jsonpos import JsonPositions, format_path
 from obsgen.check.schemas import (
     dashboard_schema_version,
@@ -311,7 +313,7 @@ def test_json_that_is_no_dashboard_object_is_an_error(text: str) -> None:
     assert [f.code for f in validate_dashboard_lenient(text)] == ["OBS631"]
 
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
                     | st.text(max_size=8),
                     lambda inner: st.lists(inner, max_size=4)
                     | st.dictionaries(st.sampled_from(
@@ -321,13 +323,35 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_
                         inner, max_size=5), max_leaves=30)
 
 
+SCALAR = st.none() | st.booleans() | st.integers() | st.text(max_size=6) | st.sampled_from(
+    ["row", "graph", "timeseries", "stat", "$x", "${__all}", "rate(x[5m])", 'up{job="a"}'])
+PANEL = st.fixed_dictionaries({}, optional={
+    "type": JSON | SCALAR, "title": SCALAR, "targets": st.lists(st.dictionaries(
+        st.sampled_from(["expr", "datasource", "instant", "refId"]), JSON | SCALAR),
+        max_size=2) | SCALAR,
+    "datasource": JSON | SCALAR, "panels": JSON, "fieldConfig": JSON, "options": JSON,
+    "repeat": JSON | SCALAR})
+DASHBOARD = st.fixed_dictionaries({}, optional={
+    "panels": st.lists(PANEL, max_size=3) | JSON,
+    "rows": st.lists(st.fixed_dictionaries({"panels": st.lists(PANEL, max_size=2)}),
+                     max_size=2) | JSON,
+    "templating": st.fixed_dictionaries({"list": st.lists(st.dictionaries(
+        st.sampled_from(["name", "type", "query", "datasource", "current"]), JSON | SCALAR),
+        max_size=3) | JSON}) | JSON,
+    "uid": JSON | SCALAR, "schemaVersion": JSON | SCALAR, "dashboard": JSON})
+
+
 @settings(max_examples=300, deadline=None)
-@given(JSON)
-def test_lenient_validation_never_raises_on_any_json(value: Any) -> None:
-    findings = validate_dashboard_lenient(json.dumps(value, indent=1))
-    assert all(f.line >= 1 for f in findings)
+@given(JSON | DASHBOARD)
+def test_lenient_validation_and_lint_never_raise_on_any_json(value: Any) -> None:
+    text = json.dumps(value, indent=1)
+    file = ForeignFile("d.json", text, "dashboard")
+    found = lint_dashboard(file, LintContext((file,)))
+    assert all(d.location is not None and d.location.line >= 1 for d in found)
     if not isinstance(value, dict):
-        assert [f.code for f in findings] == ["OBS631"]
+        assert [d.code for d in found] == ["OBS631"]
+    else:
+        assert all(d.severity is not Severity.ERROR or d.code == "OBS644" for d in found)
 
 
 @settings(max_examples=60, deadline=None)

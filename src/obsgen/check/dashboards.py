@@ -70,7 +70,8 @@ def variable_refs(text: str) -> Iterator[str]:
 def _variables(data: dict[str, Any]) -> list[tuple[JsonPath, dict[str, Any]]]:
     templating = data.get("templating")
     entries = templating.get("list") if isinstance(templating, dict) else None
-    return [(("templating", "list", i), v) for i, v in enumerate(entries or [])
+    return [(("templating", "list", i), v) for i, v in enumerate(
+        entries if isinstance(entries, list) else [])
             if isinstance(v, dict) and isinstance(v.get("name"), str)]
 
 
@@ -229,7 +230,7 @@ def missing_units(parsed: ParsedJson) -> list[JsonFinding]:
                            "sets no unit", "set fieldConfig.defaults.unit (s, bytes, percentunit, "
                            "reqps, short, ...) so values read right")
             for path, panel in iter_panels(parsed.data)
-            if panel.get("type") in _UNIT_KINDS and not (isinstance(_unit(panel), str)
+            if str(panel.get("type")) in _UNIT_KINDS and not (isinstance(_unit(panel), str)
                                                          and _unit(panel))]
 
 

@@ -386,8 +386,8 @@ def validate_dashboard_lenient(text: str) -> list[JsonFinding]:
     if isinstance(parsed, JsonFinding):
         return [parsed]
     parsed = unwrap_envelope(parsed)
-    legacy = {(*path, ) for path, panel in iter_panels(parsed.data)
-              if panel.get("type") in LEGACY_PANELS}
+    legacy = {path for path, panel in iter_panels(parsed.data)
+              if isinstance(panel.get("type"), str) and panel["type"] in LEGACY_PANELS}
     findings = _migration_findings(parsed)
     for error in _schema_errors(parsed.data, strict=False):
         if not _in_legacy_panel(error.path, legacy):
