@@ -313,8 +313,8 @@ def test_json_that_is_no_dashboard_object_is_an_error(text: str) -> None:
     assert [f.code for f in validate_dashboard_lenient(text)] == ["OBS631"]
 
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-                    | st.text(max_size=8),
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+                    | st.floats(allow_nan=False, allow_infinity=False),
                     lambda inner: st.lists(inner, max_size=4)
                     | st.dictionaries(st.sampled_from(
                         ["panels", "type", "targets", "templating", "list", "datasource",
