@@ -130,6 +130,14 @@ def test_a_variable_mentioned_only_in_its_own_definition_is_unused() -> None:
     assert codes(dashboard) == ["OBS643"]
 
 
+def test_text_panel_content_uses_variables_but_its_dollars_are_not_references() -> None:
+    dashboard = clean_dashboard()
+    dashboard["templating"]["list"].append({"name": "team", "type": "custom", "query": "a"})
+    assert codes(dashboard) == ["OBS643"]
+    dashboard["panels"][9]["options"]["content"] = "Costs in $USD for ${team}."
+    assert codes(dashboard) == []
+
+
 def test_unused_variable_is_reported_at_its_name_line() -> None:
     dashboard = clean_dashboard()
     dashboard["templating"]["list"][1]["name"] = "stage"

@@ -138,12 +138,19 @@ def unused_variables(parsed: ParsedJson) -> list[JsonFinding]:
     return findings
 
 
+def _prose(path: JsonPath) -> bool:
+    """A text panel's content: Grafana interpolates it, but prose also holds dollar amounts
+    ("$USD"), so it counts as a use of a variable, never as a reference to a missing one."""
+    return path[-2:] == ("options", "content")
+
+
 def undefined_variables(parsed: ParsedJson) -> list[JsonFinding]:
     defined = {v["name"] for _, v in _variables(parsed.data)}
     return [parsed.finding("OBS644", path, f"variable {name!r} is used but not defined",
                            f"define {name!r} under templating.list, or fix the name (defined: "
                            f"{', '.join(sorted(defined)) or 'none'})")
-            for path, name in _references(parsed.data) if name not in defined]
+            for path, name in _references(parsed.data)
+            if name not in defined and not _prose(path)]
 
 
 def _literal_datasource(value: Any) -> str | None:
