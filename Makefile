@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-deps build check test lint golden benchmark clean help docs
+.PHONY: setup system-deps build check test lint golden benchmark clean help docs deploy
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,15 @@ golden: setup ## Regenerate the golden files on purpose; review the diff before 
 
 benchmark: setup ## Print build timings
 	$(BIN)/python benchmarks/bench_build.py
+
+deploy: build ## Deploy dashboards to Grafana, rules to a ruler or Prometheus (env vars: README)
+	$(BIN)/obsgen deploy grafana $(DEPLOY_FLAGS)
+	@if [ -n "$$RULER_URL" ] || [ -n "$$PROMETHEUS_RULES_DIR" ]; then \
+		echo "$(BIN)/obsgen deploy rules $(DEPLOY_FLAGS)"; \
+		$(BIN)/obsgen deploy rules $(DEPLOY_FLAGS); \
+	else \
+		echo "Rules not deployed: set RULER_URL, or PROMETHEUS_RULES_DIR and PROMETHEUS_URL."; \
+	fi
 
 clean: ## Remove the venv and caches (build/ is committed and kept)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

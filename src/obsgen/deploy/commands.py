@@ -66,13 +66,17 @@ def guard(run: Callable[[], int], fmt: str, color: str) -> None:
     sys.exit(status)
 
 
+EXAMPLES = {"--url": "https://<stack>.grafana.net", "--prometheus-url": "http://localhost:9090",
+            "--ruler-url": "http://mimir:8080/prometheus"}
+
+
 def check_url(url: str | None, option: str, env: str) -> str:
     if not url:
         raise usage("OBS511", f"no target URL: pass {option} or set {env}",
-                    f"e.g. {option} https://<stack>.grafana.net")
+                    f"e.g. {option} {EXAMPLES[option]}")
     if not url.startswith(("http://", "https://")):
         raise usage("OBS511", f"{option} {url!r} is not an http(s) URL",
-                    f"e.g. {option} https://<stack>.grafana.net")
+                    f"e.g. {option} {EXAMPLES[option]}")
     return url.rstrip("/")
 
 
@@ -128,8 +132,10 @@ def grafana(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt:
 
 @deploy.command(context_settings=CONTEXT)
 @options
-@click.option("--prometheus-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder the Prometheus server loads rule files from (rule_files glob).")
+@click.option("--prometheus-dir", envvar="PROMETHEUS_RULES_DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder the Prometheus server loads rule files from (its rule_files glob) "
+                   "[env: PROMETHEUS_RULES_DIR].")
 @click.option("--prometheus-url", envvar="PROMETHEUS_URL",
               help="That server, for POST /-/reload and /api/v1/rules [env: PROMETHEUS_URL].")
 @click.option("--verify-timeout", type=click.FloatRange(min=0), default=30.0,
@@ -137,7 +143,7 @@ def grafana(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt:
               help="Seconds to wait for every deployed rule to be evaluated healthy.")
 @click.option("--ruler-url", envvar="RULER_URL",
               help="A Mimir / Cortex / Grafana Cloud ruler, with its Prometheus prefix, e.g. "
-                   "https://prometheus-prod-01-eu-west-0.grafana.net/api/prom or "
+                   "https://prometheus-prod-01-eu-west-0.grafana.net/prometheus or "
                    "http://mimir:8080/prometheus [env: RULER_URL]. Tenant from MIMIR_TENANT, "
                    "basic auth from MIMIR_API_USER / MIMIR_API_KEY.")
 @click.option("--namespace-prefix", default="obsgen-", show_default=True,

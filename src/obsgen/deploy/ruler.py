@@ -28,7 +28,7 @@ AUTH_HINT = ("set MIMIR_TENANT (X-Scope-OrgID) for Mimir/Cortex; for Grafana Clo
              "MIMIR_API_USER to the Prometheus instance's user id and MIMIR_API_KEY to an "
              "access-policy token with rules:read and rules:write")
 URL_HINT = ("check --ruler-url / RULER_URL: the ruler with its Prometheus prefix, e.g. "
-            "http://mimir:8080/prometheus or https://prometheus-prod-…grafana.net/api/prom")
+            "http://mimir:8080/prometheus or https://prometheus-prod-…grafana.net/prometheus")
 DURATIONS = ("interval", "for", "keep_firing_for", "evaluation_delay", "query_offset")
 NOT_FOUND = frozenset({404})
 
