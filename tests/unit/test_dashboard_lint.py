@@ -254,3 +254,16 @@ def test_a_dashboard_in_an_api_envelope_is_checked_inside_it() -> None:
     assert found.message.startswith("dashboard.panels[1].targets[0].expr:")
     assert found.location.line == line_of(text, "[5m]")
     assert _lint(text_of({"dashboard": clean_dashboard(), "overwrite": True})) == []
+
+
+SEEDS = sorted((Path(__file__).resolve().parents[2] / "build" / "grafana").glob("*/*.json"))
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
+def test_the_committed_seed_dashboards_are_strictly_valid_and_lint_clean(path: Path) -> None:
+    assert lint_emitted_dashboard(str(path), path.read_text(encoding="utf-8")) == []
+
+
+def test_the_seed_dashboards_are_committed() -> None:
+    assert {p.name for p in SEEDS} >= {"hypertool-persona-overview.json",
+                                       "hypertool-workflow-performance.json"}
