@@ -103,11 +103,11 @@ def resolve(href: str, page: str, pages: Mapping[str, frozenset[str]]) -> Broken
     fragment = unquote(parts.fragment)
     if fragment and fragment not in pages[target]:
         return Broken("OBS709", f"link {href!r}: {target} has no anchor #{fragment}",
-                      _anchor_hint(fragment, pages[target]))
+                      anchor_hint(fragment, pages[target]))
     return None
 
 
-def _anchor_hint(fragment: str, ids: frozenset[str]) -> str:
+def anchor_hint(fragment: str, ids: frozenset[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(fragment, sorted(ids), n=1)

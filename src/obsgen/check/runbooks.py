@@ -2,15 +2,22 @@
 runbook, every runbook and related alert is an alert that is evaluated, every query parses and
 reads only what the catalog declares, every alert's heading gets the anchor its runbook_url
 names, and every link and anchor in the Markdown resolves.
+
+`lint_markdown` is the `obsgen lint` entry point for Markdown runbooks written by anyone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import posixpath
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import promql_parser
+import yaml
 
 from obsgen.check import mdlinks
+from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.emit import runbooks as emit
 from obsgen.model.catalog import Catalog
@@ -171,3 +178,140 @@ def check_runbooks(project: Project) -> list[Diagnostic]:
     pages = {path: mdlinks.render(text) for path, text in emit.pages(project).items()}
     return [*_coverage(project), *_queries(project), *_anchors(project, pages),
             *_links(project, pages)]
+
+
+# `obsgen lint` on Markdown written by someone else -------------------------------------------
+
+_PAGE_SUFFIXES = (".md", ".html", ".htm")
+_URL_KEYS = ("runbook_url", "runbook")
+
+
+def _normalised(path: str) -> str:
+    return posixpath.normpath(Path(path).as_posix())
+
+
+def _foreign_pages(file: ForeignFile, context: LintContext, hrefs: Iterable[str]
+                   ) -> dict[str, frozenset[str]]:
+    """Ids of every page the links may reach: the run's Markdown files, then files on disk
+    (a link to an existing image or folder resolves; an existing .md is read for its ids)."""
+    pages = {_normalised(f.path): mdlinks.render(f.text).ids
+             for f in (*context.of_kind("markdown"), file)}
+    here = posixpath.dirname(_normalised(file.path))
+    for href in hrefs:
+        target = urlsplit(href).path
+        if not target or target.startswith("/") or urlsplit(href).scheme:
+            continue
+        resolved = posixpath.normpath(posixpath.join(here, unquote(target)))
+        if resolved in pages or not Path(resolved).exists():
+            continue
+        text = ""
+        if resolved.endswith(".md") and Path(resolved).is_file():
+            try:
+                text = Path(resolved).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+        pages[resolved] = mdlinks.render(text).ids
+    return pages
+
+
+def _positions(text: str, needle: str) -> list[tuple[int, int]]:
+    """Line and column (1-based) of each place a link target is written in the source."""
+    lines = text.splitlines()
+    for marker in (f"]({needle}", f"]: {needle}", f'href="{needle}"', needle):
+        offset = len(marker) - len(needle)
+        found = [(number, column + offset + 1) for number, line in enumerate(lines, start=1)
+                 for column in _finds(line, marker)]
+        if found:
+            return found
+    return [(0, 0)]
+
+
+def _finds(line: str, marker: str) -> Iterator[int]:
+    start = line.find(marker)
+    while start >= 0:
+        yield start
+        start = line.find(marker, start + 1)
+
+
+def _annotation_nodes(node: yaml.Node) -> Iterator[tuple[str, str, yaml.Node]]:
+    """(alert, key, value node) of each runbook_url/runbook annotation in a rule file (plain
+    or a PrometheusRule's spec), with the node for its line."""
+    if not isinstance(node, yaml.MappingNode):
+        return
+    fields = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+    if "spec" in fields:
+        yield from _annotation_nodes(fields["spec"])
+    groups = fields.get("groups")
+    for group in groups.value if isinstance(groups, yaml.SequenceNode) else ():
+        rules = _field(group, "rules")
+        for rule in rules.value if isinstance(rules, yaml.SequenceNode) else ():
+            alert = _field(rule, "alert")
+            annotations = _field(rule, "annotations")
+            if not isinstance(alert, yaml.ScalarNode) or not isinstance(annotations,
+                                                                       yaml.MappingNode):
+                continue
+            for key, value in annotations.value:
+                if key.value in _URL_KEYS and isinstance(value, yaml.ScalarNode):
+                    yield str(alert.value), str(key.value), value
+
+
+def _field(node: yaml.Node, name: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((v for k, v in node.value if getattr(k, "value", None) == name), None)
+
+
+def _points_at(url: str, path: str) -> bool:
+    """Whether a runbook URL names this Markdown file: its last path segment (without a
+    trailing slash or a .md/.html suffix) is the file's stem (for index.md/README.md, its
+    folder's name)."""
+    segment = urlsplit(url).path.rstrip("/").rpartition("/")[2]
+    for suffix in _PAGE_SUFFIXES:
+        segment = segment.removesuffix(suffix)
+    file = Path(path)
+    stem = file.parent.name if file.stem.lower() in ("index", "readme") else file.stem
+    return bool(segment) and unquote(segment) == stem
+
+
+def _annotation_findings(file: ForeignFile, ids: frozenset[str], rules: ForeignFile
+                         ) -> Iterator[Diagnostic]:
+    try:
+        root = yaml.compose(rules.text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return  # the rule-file linter reports it
+    if root is None:
+        return
+    for alert, key, node in _annotation_nodes(root):
+        url = str(node.value)
+        fragment = unquote(urlsplit(url).fragment)
+        if not fragment or not _points_at(url, file.path) or fragment in ids:
+            continue
+        mark = node.start_mark
+        yield Diagnostic.of("OBS713", f"{key} of alert {alert} points at #{fragment}, which "
+                            f"is not a heading of {file.path}",
+                            Location(rules.path, mark.line + 1, mark.column + 1),
+                            mdlinks.anchor_hint(fragment, ids))
+
+
+def lint_markdown(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
+    """`obsgen lint` on a Markdown runbook: every relative link and anchor resolves (against
+    the run's other Markdown files, or files on disk), and every runbook_url/runbook
+    annotation of the run's rule files that points at this page names one of its headings."""
+    rendered = mdlinks.render(file.text)
+    pages = _foreign_pages(file, context, rendered.links)
+    here = _normalised(file.path)
+    found = []
+    seen: dict[str, int] = {}
+    for href in rendered.links:
+        nth = seen[href] = seen.get(href, -1) + 1
+        if href.startswith("/"):
+            continue  # a site-absolute link: where the site is mounted is not known here
+        broken = mdlinks.resolve(href, here, pages)
+        if broken is not None:
+            places = _positions(file.text, href)
+            line, column = places[min(nth, len(places) - 1)]
+            found.append(Diagnostic.of(broken.code, broken.message,
+                                       Location(file.path, line, column), broken.hint))
+    for rules in context.of_kind("rules"):
+        found.extend(_annotation_findings(file, rendered.ids, rules))
+    return found
