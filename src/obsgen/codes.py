@@ -171,6 +171,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS843", E, "Two pipeline components share one Alloy label."),
     Code("OBS844", E, "A pipeline scrapes a job that is not the catalog's."),
     Code("OBS845", E, "A pipeline listen address is not host:port."),
+    Code("OBS846", E, "A pipeline component label is not an Alloy identifier."),
 
     # cross-checks against the catalog and rule lint (OBS90x-OBS95x)
     Code("OBS901", E, "A query reads `_bucket`/`_sum`/`_count` of a non-histogram/summary."),

@@ -90,7 +90,7 @@ def test_forward_to_types_and_labels_are_checked() -> None:
     loki = LokiWrite("l", "https://l.example.org", USER, KEY)
     assert error_of(lambda: Scrape(ScrapeJob("app"), forward_to=loki)).code == "OBS004"  # type: ignore[arg-type]
     assert error_of(lambda: LokiWrite("grafana-cloud", "https://l.example.org", USER, KEY)
-                    ).code == "OBS843"
+                    ).code == "OBS846"
     assert error_of(lambda: LogProcess("p", loki, level_regex="(?P<lvl>x)")).code == "OBS004"
 
 

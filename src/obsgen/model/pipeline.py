@@ -85,7 +85,7 @@ def _credential(value: object, what: str) -> Env:
 
 def _label(value: object, what: str) -> str:
     if not isinstance(value, str) or not ALLOY_LABEL.match(value):
-        raise DefinitionError("OBS843", f"{what} label {value!r} is not an Alloy identifier",
+        raise DefinitionError("OBS846", f"{what} label {value!r} is not an Alloy identifier",
                               hint="labels match [A-Za-z_][A-Za-z0-9_]*, e.g. \"grafana_cloud\"")
     return value
 
