@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 LabelsOf = Callable[[int], frozenset[str] | None]  # a selector's labels, None when unknown
 NOTHING: frozenset[str] = frozenset()
@@ -27,37 +28,30 @@ class Carried:
         return label in self.excluded or (self.upper is not None and label not in self.upper)
 
 
-class LabelFlow:
-    def evaluate(self, labels_of: LabelsOf) -> Carried:
-        raise NotImplementedError
-
-
-@dataclass(frozen=True, slots=True)
-class Anything(LabelFlow):
+class Anything(NamedTuple):
     """Labels nobody can know offline (a dashboard variable names them)."""
 
     def evaluate(self, labels_of: LabelsOf) -> Carried:
         return Carried(None)
 
 
-@dataclass(frozen=True, slots=True)
-class FromSelector(LabelFlow):
-    index: int
+class FromSelector(NamedTuple):
+    selector: int  # index into the analysis' selectors
 
     def evaluate(self, labels_of: LabelsOf) -> Carried:
-        return Carried(labels_of(self.index))
+        return Carried(labels_of(self.selector))
 
 
-@dataclass(frozen=True, slots=True)
-class Fixed(LabelFlow):
+class Fixed(NamedTuple):
     labels: frozenset[str]
 
     def evaluate(self, labels_of: LabelsOf) -> Carried:
         return Carried(self.labels)
 
 
-@dataclass(frozen=True, slots=True)
-class Union(LabelFlow):
+class Either(NamedTuple):
+    """`a or b`: the labels of either side."""
+
     parts: tuple[LabelFlow, ...]
 
     def evaluate(self, labels_of: LabelsOf) -> Carried:
@@ -69,8 +63,7 @@ class Union(LabelFlow):
         return Carried(upper, excluded)
 
 
-@dataclass(frozen=True, slots=True)
-class Without(LabelFlow):
+class Without(NamedTuple):
     inner: LabelFlow
     labels: frozenset[str]
 
@@ -80,8 +73,7 @@ class Without(LabelFlow):
         return Carried(upper, inner.excluded | self.labels)
 
 
-@dataclass(frozen=True, slots=True)
-class Adding(LabelFlow):
+class Adding(NamedTuple):
     inner: LabelFlow
     labels: frozenset[str]
 
@@ -93,8 +85,7 @@ class Adding(LabelFlow):
         return Carried(upper, inner.excluded - self.labels)
 
 
-@dataclass(frozen=True, slots=True)
-class Keeping(LabelFlow):
+class Keeping(NamedTuple):
     """One-to-one matching `on(labels)`: the result keeps only those labels."""
 
     inner: LabelFlow
@@ -104,3 +95,8 @@ class Keeping(LabelFlow):
         inner = self.inner.evaluate(labels_of)
         upper = inner.upper & self.labels if inner.upper is not None else self.labels
         return Carried(upper, inner.excluded)
+
+
+# NamedTuples, not frozen dataclasses: one is built per node of every query analysed, and a
+# NamedTuple is about three times cheaper to build while just as immutable.
+LabelFlow = Anything | FromSelector | Fixed | Either | Without | Adding | Keeping
