@@ -103,6 +103,18 @@ def test_scrape_job_not_the_catalogs(built: tuple[Path, dict[str, bytes]],
     assert "'hypertool-app'" in found["message"] and "'hypertool'" in found["message"]
 
 
+def test_scrape_of_a_look_alike_job_not_the_catalog_object(
+        built: tuple[Path, dict[str, bytes]], obsgen: RunObsgen) -> None:
+    """Same name, but a second definition: its interval or targets could drift from the
+    catalog's, so only the catalog's object is accepted."""
+    replace(built[0], "from obsgen import (\n", "from obsgen import (\n    ScrapeJob,\n")
+    text = replace(built[0], "SCRAPE = Scrape(HYPERTOOL_JOB, forward_to=PROMETHEUS)",
+                   'SCRAPE = Scrape(ScrapeJob("hypertool", targets=["localhost:9464"]),  '
+                   f"{MARK}\n                forward_to=PROMETHEUS)")
+    found = rejected(built, obsgen, "OBS844", line_of(text))
+    assert "not the catalog's object" in found["message"]
+
+
 def test_secret_literal_where_an_env_reference_is_required(
         built: tuple[Path, dict[str, bytes]], obsgen: RunObsgen) -> None:
     secret = "glc_eyJvIjoiMTIzNDU2In0fake"

@@ -70,6 +70,9 @@ def _scrapes(pipeline: Pipeline, project: Project) -> Iterator[Diagnostic]:
 
 
 def _not_catalog(scrape: Scrape, names: list[str]) -> str:
+    if scrape.job_name in names:
+        return (f"{alloy_name(scrape)} {scrape.label!r} scrapes a ScrapeJob named "
+                f"{scrape.job_name!r} that is not the catalog's object of that name")
     message = (f"{alloy_name(scrape)} {scrape.label!r} scrapes job {scrape.job_name!r}, "
                "which is not a catalog scrape job")
     close = difflib.get_close_matches(scrape.job_name, names, n=1)
