@@ -146,6 +146,8 @@ def test_irate_needs_only_two_intervals() -> None:
 
 def test_an_alert_without_series_needs_no_for() -> None:
     assert lint(alert(expr="vector(1)", for_=None)) == []
+    inhibitor = 'ALERTS{severity="info"} == 1 unless on (namespace) ALERTS{severity="warning"}'
+    assert lint(alert(expr=f"'{inhibitor}'", for_=None)) == []
 
 
 def test_template_labels_kept_by_the_expression_are_fine() -> None:

@@ -178,7 +178,8 @@ class _RuleLinter:
             found.append(Diagnostic.of("OBS920", f"alert name {entry.name!r} is not CamelCase",
                                        at, "use letters and digits only, e.g. HighErrorRate; "
                                        "put variants in labels, not in the name"))
-        if entry.for_ is None and analysis.ok and analysis.selectors:
+        if entry.for_ is None and analysis.ok and any(
+                s.name not in ("ALERTS", "ALERTS_FOR_STATE") for s in analysis.selectors):
             found.append(Diagnostic.of("OBS921", f"alert {entry.name} has no `for`: a single "
                                        "evaluation fires it", at, "add e.g. `for: 5m` so one "
                                        "scrape glitch does not page anyone"))
