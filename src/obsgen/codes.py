@@ -172,6 +172,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS844", E, "A pipeline scrapes a job that is not the catalog's."),
     Code("OBS845", E, "A pipeline listen address is not host:port."),
     Code("OBS846", E, "A pipeline component label is not an Alloy identifier."),
+    Code("OBS847", W, "A catalog scrape job is scraped by no pipeline."),
 
     # cross-checks against the catalog and rule lint (OBS90x-OBS95x)
     Code("OBS901", E, "A query reads `_bucket`/`_sum`/`_count` of a non-histogram/summary."),

@@ -151,6 +151,20 @@ def test_scrape_interval_alloy_cannot_parse(built: tuple[Path, dict[str, bytes]]
     assert "'1d'" in found["message"]
 
 
+def test_catalog_job_no_pipeline_scrapes_is_a_warning(example_project: Path,
+                                                     obsgen: RunObsgen) -> None:
+    metrics = example_project / "definitions" / "metrics.py"
+    text = metrics.read_text(encoding="utf-8") + (
+        f'\nSIDECAR_JOB = ScrapeJob("sidecar", targets=["localhost:9465"])  {MARK}\n')
+    metrics.write_text(text, encoding="utf-8")
+    result = obsgen("build", *JSON, cwd=example_project)
+    assert result.exit_code == 0, result.describe()
+    (found,) = result.diagnostics()
+    assert (found["code"], found["severity"]) == ("OBS847", "warning"), found
+    assert found["location"]["line"] == line_of(text)
+    assert "'sidecar'" in found["message"]
+
+
 FAKE_SECRETS = {
     "GRAFANA_CLOUD_API_KEY": "glc_fake-3b1f0c9d7e-SECRET",
     "GRAFANA_CLOUD_PROMETHEUS_USERNAME": "7070707",

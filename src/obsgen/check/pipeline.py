@@ -28,7 +28,22 @@ def check_pipelines(project: Project) -> list[Diagnostic]:
         found += duplicates(_ids(pipeline), "OBS843", "Alloy component",
                             "give each component of one kind its own label")
         found += _scrapes(pipeline, project)
-    return found
+    return [*found, *_unscraped(project)]
+
+
+def _unscraped(project: Project) -> Iterator[Diagnostic]:
+    """With a pipeline declared, a catalog job that nothing scrapes has no series at all: its
+    `up{job=...}` alerts see absence, its dashboards stay empty."""
+    if not project.pipelines:
+        return
+    scraped = {c.job_name for p in project.pipelines for c in p.components
+               if isinstance(c, Scrape)}
+    for job in project.jobs:
+        if job.name not in scraped:
+            yield Diagnostic.of("OBS847", f"scrape job {job.name!r} is in the catalog but no "
+                                "pipeline scrapes it", job.source,
+                                "add Scrape(<this job>, forward_to=...) to a Pipeline's "
+                                "components")
 
 
 def _ids(pipeline: Pipeline) -> Iterator[tuple[str, PipelineComponent]]:
