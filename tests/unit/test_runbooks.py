@@ -173,9 +173,15 @@ def test_query_that_does_not_parse_mentions_grafana_macros() -> None:
 
 
 def test_query_on_a_recorded_series_is_allowed_when_recorded() -> None:
-    text = "job:app_results:rate5m > 1"
+    text = "app_results_rate5m > 1"
     assert [d.code for d in check_query(text, "s", WHERE, CATALOG)] == ["OBS116"]
-    assert check_query(text, "s", WHERE, CATALOG, frozenset({"job:app_results:rate5m"})) == []
+    assert check_query(text, "s", WHERE, CATALOG, frozenset({"app_results_rate5m"})) == []
+
+
+def test_query_gets_the_type_checks_of_rules_too() -> None:
+    found = check_query("histogram_quantile(0.9, rate(app_results_total[5m]))", "s", WHERE,
+                        CATALOG)
+    assert [d.code for d in found] == ["OBS111"]
 
 
 # links --------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 import promql_parser
 import yaml
 
-from obsgen.check import mdlinks
+from obsgen.check import mdlinks, references
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.emit import runbooks as emit
@@ -26,10 +26,6 @@ from obsgen.model.project import Project
 from obsgen.model.rules import RecordingRule
 from obsgen.model.runbooks import Runbook, RunbookGuide
 
-# The parser's enums are not hashable; their str() is "MatchOp.<Name>".
-_OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~",
-        "MatchOp.NotRe": "!~"}
-_CHILDREN = ("lhs", "rhs", "expr", "param", "vector_selector")
 ADD_RUNBOOK = ("add Runbook({name}, description=..., investigation=[...]) to the definitions "
                "(e.g. definitions/runbooks.py); on-call follows the alert's runbook_url there")
 
@@ -69,40 +65,20 @@ def _coverage(project: Project) -> Iterator[Diagnostic]:
                             f"{first.line})", extra.source, "keep one RunbookGuide per project")
 
 
-def selectors(node: object) -> Iterator[tuple[str, list[tuple[str, str, str]]]]:
-    """Every vector selector of a parsed expression: its metric name and matchers."""
-    if isinstance(node, promql_parser.VectorSelector):
-        matchers = [(m.name, _OPS[str(m.op)], m.value) for m in node.matchers.matchers]
-        name = node.name or next((v for n, o, v in matchers if n == "__name__" and o == "="), "")
-        yield name, matchers
-        return
-    for attr in _CHILDREN:
-        child = getattr(node, attr, None)
-        if child is not None and not isinstance(child, str | int | float):
-            yield from selectors(child)
-    for arg in getattr(node, "args", None) or ():
-        yield from selectors(arg)
-
-
 def check_query(text: str, owner: str, where: Location, catalog: Catalog,
                 recorded: frozenset[str] = frozenset()) -> list[Diagnostic]:
-    """A runbook query: it parses, and reads only catalog metrics, labels and values (or the
-    series of the project's recording rules, named in `recorded`)."""
+    """A runbook query: it parses as Prometheus will run it (no Grafana macros: on-call pastes
+    it into Prometheus), then passes every catalog reference check of check.references (the
+    series of the project's recording rules, named in `recorded`, are known too)."""
     try:
-        tree = promql_parser.parse(text)
+        promql_parser.parse(text)
     except ValueError as exc:
         return [Diagnostic.of("OBS706", f"{owner}: query does not parse: {exc}", where,
                               f"the query is: {text}" + (
                                   "; runbook queries run in Prometheus, where Grafana's "
                                   "$__rate_interval does not exist: give a window like '5m'"
                                   if "$__" in text else ""))]
-    found = []
-    for name, matchers in selectors(tree):
-        if not name or name in recorded:
-            continue
-        for code, message, hint in catalog.check_selector(name, matchers):
-            found.append(Diagnostic.of(code, f"{owner}: {message}", where, hint))
-    return found
+    return references.check_query(text, where, catalog, recorded=recorded, owner=owner)
 
 
 def _queries(project: Project) -> Iterator[Diagnostic]:
