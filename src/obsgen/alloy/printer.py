@@ -121,6 +121,21 @@ class _Printer:
         string, which changes the string's value."""
         self._write_text(text, kind, escaped=kind == "STRING")
 
+    def hoist_comments(self, start: ast.Position, end: ast.Position) -> None:
+        """Write now the comments between `start` and `end` if one of them ends its line: in a
+        dotted block name (`a.// c` newline `b "x" {`) Alloy would write it after the whole
+        name, where its line break cuts the header in two."""
+        if not (start.known and end.known):
+            return
+        index, breaks_line = self._group_index, False
+        while index < len(self._groups) and self._groups[index].comments[0].pos.offset < end.offset:
+            group = self._groups[index].comments
+            breaks_line = breaks_line or any(c.text.startswith("//") or "\n" in c.text
+                                             for c in group)
+            index += 1
+        if breaks_line:
+            self._flush(_Cursor(end.line, end.column, end.offset - 1), "IDENT")
+
     def finish(self) -> None:
         self._flush(_Cursor(_END, _END, _END), "EOF")
 
@@ -285,6 +300,7 @@ class _Walker:
             self.block(stmt)
 
     def block(self, block: ast.Block) -> None:
+        self.p.hoist_comments(block.pos, block.label_pos if block.label else block.lcurly)
         self.p.at(block.pos)
         self.p.word(block.full_name, "IDENT")
         if block.label:
