@@ -428,6 +428,7 @@ def test_fifty_dashboards_under_thirty_percent_transient_failures(grafana: Targe
     clock = FakeClock()
 
     first = deploy(grafana, build, clock, policy)
+    standin.faults = Faults()  # the test's own look at the result goes through undisturbed
     injected, sent, retries = sum(1 for e in standin.log if e.fault), len(standin.log), len(
         clock.sleeps)
     assert codes(first) == [], first.diagnostics
@@ -441,7 +442,9 @@ def test_fifty_dashboards_under_thirty_percent_transient_failures(grafana: Targe
         folder = next(f for f, models in folders.items() if any(m["uid"] == uid
                                                                   for m in models))
         write_build(build, {folder: [dashboard_json(uid, f"Retitled {uid}")]})
+    standin.faults = Faults(rate=0.3, seed=12, delay=0.6)
     second = deploy(grafana, build, clock, policy)
+    standin.faults = Faults()
     assert codes(second) == [], second.diagnostics
     assert {k for k, v in actions(second).items() if v == "update"} == set(changed)
     assert sorted(h["uid"] for h in grafana.search(tag="obsgen")) == uids
@@ -502,8 +505,9 @@ def test_an_interrupted_deploy_can_simply_be_run_again(grafana: Target,
                                                        tmp_path: Path) -> None:
     standin = needs_standin(grafana)
     build, _, uids = seed(grafana, tmp_path, count=6)
-    # 1 folder GET + 6 dashboard GETs + folder POST + 3 dashboard POSTs, then the line dies.
-    standin.faults = Faults(script=[None] * 11 + ["drop"] * 100)
+    # health + folder GET + 6 dashboard GETs + folder POST + 3 dashboard POSTs, then the line
+    # dies.
+    standin.faults = Faults(script=[None] * 12 + ["drop"] * 100)
     cut = deploy(grafana, build, FakeClock(), RetryPolicy(attempts=2, timeout=5))
     assert codes(cut) == ["OBS512"]
     assert sum(1 for uid in uids if uid in standin.dashboards) == 3
@@ -571,3 +575,33 @@ def test_seed_dashboards_are_created_then_unchanged(grafana: Target, example_pro
         if grafana.standin is None:
             for uid in folders:
                 grafana.api("DELETE", f"/api/folders/{uid}")
+
+
+def test_a_url_that_is_not_grafana_is_one_clear_error(tmp_path: Path, obsgen: Any) -> None:
+    from standin.ruler import RulerStandIn  # any HTTP server that is not Grafana
+
+    other = RulerStandIn()
+    other.start()
+    try:
+        build = write_build(tmp_path / "build", {"f": [dashboard_json("x", "X")]})
+        result = obsgen("deploy", "grafana", "--url", other.url, "--output-format", "json",
+                        cwd=make_project(build), env={"GRAFANA_TOKEN": "t"})
+        assert result.exit_code == 1, result.describe()
+        [diagnostic] = json.loads(result.stdout)["diagnostics"]
+        assert diagnostic["code"] == "OBS512"
+        assert "does not look like a Grafana" in diagnostic["message"]
+        assert [e.method for e in other.log] == ["GET"]
+    finally:
+        other.stop()
+
+
+def test_tls_failure_is_reported_without_retrying(grafana: Target, tmp_path: Path,
+                                                  obsgen: Any) -> None:
+    needs_standin(grafana)
+    build = write_build(tmp_path / "build", {"f": [dashboard_json("x", "X")]})
+    https = grafana.url.replace("http://", "https://")  # TLS to a plain-HTTP server
+    result = obsgen("deploy", "grafana", "--url", https, cwd=make_project(build),
+                    env={"GRAFANA_TOKEN": grafana.token})
+    assert result.exit_code == 1, result.describe()
+    assert "OBS512" in result.output and "TLS handshake failed" in result.output
+    assert "retrying" not in result.output

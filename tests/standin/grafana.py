@@ -2,6 +2,7 @@
 documented semantics (docs/sources/developers/http_api/{dashboard,folder,
 folder_dashboard_search}.md and pkg/services/dashboards/errors.go in grafana/grafana):
 
+- GET /api/health without auth;
 - auth: `Authorization: Bearer <token>`; no or unknown token → 401; a Viewer token may read
   but every write → 403;
 - POST /api/dashboards/db: version 1 on create, +1 on every save; with `overwrite: false` a
@@ -83,6 +84,8 @@ class GrafanaStandIn(StandIn):
     # --- routing -------------------------------------------------------------------------------
 
     def route(self, request: Request) -> Answer:
+        if request.path == "/api/health":  # answered without auth, as Grafana does
+            return Answer(200, {"commit": "standin", "database": "ok", "version": "11.0.0"})
         denied = self._auth(request)
         if denied is not None:
             return denied

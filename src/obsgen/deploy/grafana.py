@@ -90,7 +90,22 @@ def deploy_grafana(session: Session, dashboards: Sequence[BuiltDashboard],
                   tuple(run.diagnostics), session.requests_sent, session.writes_sent)
 
 
+def _preflight(run: _Run) -> None:
+    """GET /api/health (no auth needed): a wrong URL is one clear error, not a 404 per
+    dashboard."""
+    reply = run.call("Grafana health check", None, "GET", "/api/health",
+                     allow=frozenset({401, 403, 404}))
+    body = reply.body if reply is not None else None
+    if reply is None or reply.status != 200 or not isinstance(body, dict) \
+            or "database" not in body:
+        said = "" if reply is None else f" (GET /api/health answered HTTP {reply.status}: " \
+            f"{reply.text.strip()[:120]!r})"
+        raise AbortError(Diagnostic.of("OBS512", f"{run.options.url} does not look like a "
+                                       f"Grafana{said}", None, URL_HINT))
+
+
 def _deploy(run: _Run, dashboards: Sequence[BuiltDashboard]) -> None:
+    _preflight(run)
     folders = {d.folder_uid: d.folder_title for d in dashboards}
     folder_plan = [_plan_folder(run, uid, title) for uid, title in sorted(folders.items())]
     dashboard_plan = [(d, *_plan_dashboard(run, d)) for d in dashboards]
