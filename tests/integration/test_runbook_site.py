@@ -147,3 +147,34 @@ def test_promtool_accepts_rules_with_generated_runbook_urls(site: Site) -> None:
                           capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert all("runbook_url" in f.read_text(encoding="utf-8") for f in files)
+
+
+def test_docs_serve_serves_the_built_site(tmp_path: Path) -> None:
+    """`obsgen docs --serve` builds, then serves build/site/ until interrupted (Ctrl-C)."""
+    import os
+    import signal
+    import urllib.request
+
+    from conftest import obsgen_command
+    from obsgen import scaffold
+
+    scaffold.create(tmp_path)
+    process = subprocess.Popen([*obsgen_command(), "docs", "--serve", "--port", "0"],
+                               cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "NO_COLOR": "1"})
+    try:
+        assert process.stderr is not None
+        lines = []
+        for line in process.stderr:
+            lines.append(line)
+            if line.startswith("Serving "):
+                break
+        address = lines[-1].split(" at ")[1].split("/ ")[0] + "/"
+        assert address.startswith("http://127.0.0.1:"), lines
+        with urllib.request.urlopen(address + "my-app/", timeout=30) as response:
+            page = response.read().decode("utf-8")
+        assert response.status == 200
+        assert 'id="higherrorrate"' in page
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
