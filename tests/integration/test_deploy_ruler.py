@@ -213,3 +213,11 @@ def test_normalised_ignores_what_the_ruler_rewrites() -> None:
     theirs = {"name": "g", "interval": "1m30s", "rules": [{"alert": "A", "expr": "x"}]}
     assert normalised(ours) == normalised(theirs)
     assert normalised({**ours, "interval": "2m"}) != normalised(theirs)
+
+
+def test_credentials_in_the_url_are_refused_and_not_echoed(tmp_path: Path, obsgen: Any) -> None:
+    project = make_project(write_build(tmp_path, BUILT))
+    result = obsgen("deploy", "rules", "--ruler-url",
+                    "https://123456:glc_leaked_key@ruler.example.org/prometheus", cwd=project)
+    assert result.exit_code == 2 and "OBS511" in result.output
+    assert "glc_leaked_key" not in result.output

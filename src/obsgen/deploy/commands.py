@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
@@ -77,6 +78,11 @@ def check_url(url: str | None, option: str, env: str) -> str:
     if not url.startswith(("http://", "https://")):
         raise usage("OBS511", f"{option} {url!r} is not an http(s) URL",
                     f"e.g. {option} {EXAMPLES[option]}")
+    if urlsplit(url).password is not None or "@" in urlsplit(url).netloc:
+        # Never echoed: the URL itself carries a secret.
+        raise usage("OBS511", f"{option} must not carry credentials (user:password@)",
+                    "put them in the environment: GRAFANA_TOKEN, or MIMIR_API_USER and "
+                    "MIMIR_API_KEY")
     return url.rstrip("/")
 
 
