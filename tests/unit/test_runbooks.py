@@ -292,3 +292,19 @@ def test_mkdocs_strict_rejects_a_broken_link_at_its_line(tmp_path: Path) -> None
     assert found[0].location == Location("build/runbooks/api.md", line)
     assert "queues.md" in found[0].message
     shutil.rmtree(tmp_path / "site")
+
+
+def test_check_emitted_finds_a_runbook_url_whose_heading_is_gone() -> None:
+    from obsgen.check.runbooks import check_emitted
+
+    compiled = compile_project(load_config(REPO))
+    artifacts = dict(compiled.artifacts)
+    assert check_emitted(Path("build"), artifacts) == []
+    artifacts["runbooks/persona.md"] = artifacts["runbooks/persona.md"].replace(
+        "## SlowWorkflowStage", "## SlowStage")
+    found = check_emitted(Path("build"), artifacts)
+    # The overview's link, two related-alert links, and the alert's runbook_url.
+    assert sorted(d.code for d in found) == ["OBS709", "OBS709", "OBS709", "OBS713"]
+    (url,) = [d for d in found if d.code == "OBS713"]
+    assert url.location is not None
+    assert url.location.path == "build/prometheus/persona.rules.yml"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from obsgen.check import promtool
 from obsgen.check.dashboards import lint_emitted_dashboard
+from obsgen.check.runbooks import check_emitted as check_emitted_runbooks
 from obsgen.check.schemas import RULES_SCHEMA, TESTS_SCHEMA, validate_yaml
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.emit.prometheus import rules_path, tests_path
@@ -103,6 +104,7 @@ def check_project(project: Project, build_dir: Path, artifacts: dict[str, str],
     shown_as = shown_as or build_dir
     diagnostics = check_schemas(shown_as, artifacts)
     diagnostics += check_dashboards(shown_as, artifacts)
+    diagnostics += check_emitted_runbooks(shown_as, artifacts)
     warning = promtool.version_warning(tool)
     diagnostics += [warning] if warning else []
     diagnostics += _check_rules(project, tool, build_dir, shown_as)

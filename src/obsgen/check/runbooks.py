@@ -17,7 +17,7 @@ import promql_parser
 import yaml
 
 from obsgen.check import mdlinks, references
-from obsgen.check.foreign import ForeignFile, LintContext
+from obsgen.check.foreign import ForeignFile, Kind, LintContext
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.emit import runbooks as emit
 from obsgen.model.catalog import Catalog
@@ -291,3 +291,14 @@ def lint_markdown(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
     for rules in context.of_kind("rules"):
         found.extend(_annotation_findings(file, rendered.ids, rules))
     return found
+
+
+def check_emitted(shown_as: Path, artifacts: dict[str, str]) -> list[Diagnostic]:
+    """`obsgen check` on its own output: the emitted pages' links, and every emitted
+    runbook_url against the emitted headings (a finding here is an obsgen bug)."""
+    kinds: dict[str, Kind] = {".md": "markdown", ".rules.yml": "rules"}
+    files = tuple(ForeignFile(str(shown_as / rel), text, kind)
+                  for rel, text in artifacts.items()
+                  for suffix, kind in kinds.items() if rel.endswith(suffix))
+    context = LintContext(files)
+    return [d for page in context.of_kind("markdown") for d in lint_markdown(page, context)]
