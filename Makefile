@@ -51,8 +51,9 @@ lint: setup ## ruff on src and tests, mypy --strict on src
 golden: setup ## Regenerate the golden files on purpose; review the diff before committing
 	OBSGEN_REGENERATE_GOLDEN=1 $(BIN)/pytest tests/golden -q
 
-benchmark: setup ## Print build timings
+benchmark: setup ## Print build timings, and check vs promtool on a 5,000-rule project
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_check.py
 
 deploy: build ## Deploy dashboards to Grafana, rules to a ruler or Prometheus (env vars: README)
 	$(BIN)/obsgen deploy grafana $(DEPLOY_FLAGS)

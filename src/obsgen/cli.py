@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 import click
 
 from obsgen import build as building
+from obsgen import cache, ruledocs, scaffold
 from obsgen import docs as docsite
-from obsgen import ruledocs, scaffold
 from obsgen.check import promtool
 from obsgen.check.alloy_output import check_alloy_output, find_alloy
 from obsgen.check.lint import lint_paths
@@ -162,13 +162,23 @@ def build(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
 
     Artifacts are written to a temporary folder and swapped in, so a failed build leaves the
     previous build/ untouched. Output is deterministic: the same definitions give byte-identical
-    files.
+    files. When nothing a build reads changed and build/ is as the last build left it, nothing
+    is rebuilt (the record is in .obsgen-cache/; OBSGEN_NO_CACHE=1 turns that off).
     """
 
     def run(out: Output) -> None:
         config = load_config(project_dir)
+        key = cache.input_key(config, (*select, "|", *ignore)) if cache.enabled() else ""
+        hit = cache.lookup(config, key) if key else None
+        if hit is not None:
+            out.status(f"Built {hit.artifacts} files into {display_path(str(config.build))}/ "
+                       "(0 changed). Inputs unchanged since the last build: nothing rebuilt.")
+            _finish(out, hit.diagnostics)
         compiled = _compile(config, out)
-        _finish(out, [*compiled.diagnostics, *_publish(config, out, compiled.artifacts)])
+        published = _publish(config, out, compiled.artifacts)
+        if key and not has_errors(published):
+            cache.store(config, key, compiled.artifacts, compiled.diagnostics)
+        _finish(out, [*compiled.diagnostics, *published])
 
     _guard(run, fmt, color, select, ignore)
 
@@ -281,9 +291,13 @@ def rules_command(prefix: str) -> None:
               help="Check every query against this catalog: a Prometheus exposition-format "
                    "scrape saved to a file, or an obsgen project folder. Without it, only "
                    "catalog-free checks run.")
+@click.option("--skip-other-files", is_flag=True,
+              help="Skip a named file that is not a rule file, dashboard, Alloy config or "
+                   "Markdown silently, as inside folders (for pre-commit, which names every "
+                   "changed file).")
 @output_options
-def lint(paths: tuple[Path, ...], catalog: Path | None, fmt: str, color: str,
-         select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+def lint(paths: tuple[Path, ...], catalog: Path | None, skip_other_files: bool, fmt: str,
+         color: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
     """Lint artifacts written by anyone: Prometheus rule files (plain or a PrometheusRule's
     spec.groups), Grafana dashboard JSON, Alloy configs and Markdown runbooks.
 
@@ -310,7 +324,7 @@ def lint(paths: tuple[Path, ...], catalog: Path | None, fmt: str, color: str,
     """
 
     def run(out: Output) -> None:
-        result = lint_paths(paths, catalog)
+        result = lint_paths(paths, catalog, strict=not skip_other_files)
         if result.unchecked:
             out.status(f"No linter for {', '.join(result.unchecked)} files in this obsgen yet: "
                        "they were read, not checked.")

@@ -23,7 +23,17 @@ if TYPE_CHECKING:  # conftest.py is pytest's to import; only its types are neede
 
 REPO = Path(__file__).resolve().parents[2]
 JSON = ("--output-format", "json")
-RULE_FILE = "groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: up == 0\n"
+RULE_FILE = """\
+groups:
+- name: g
+  rules:
+  - alert: TargetDown
+    expr: up == 0
+    for: 5m
+    labels: {severity: critical}
+    annotations: {summary: A target is down, description: It stopped answering scrapes.,
+                  runbook_url: "https://runbooks.example.org/#targetdown"}
+"""
 PROMETHEUS_RULE = """\
 apiVersion: monitoring.coreos.com/v1
 kind: PrometheusRule
@@ -147,6 +157,14 @@ def test_a_file_of_no_linted_kind_named_explicitly(obsgen: RunObsgen, tmp_path: 
     assert [d["code"] for d in result.diagnostics()] == ["OBS960"]
 
 
+def test_skip_other_files_as_pre_commit_names_them(obsgen: RunObsgen, tmp_path: Path) -> None:
+    _write(tmp_path, {"ci.yml": "on: push\n", "notes.txt": "x\n", "e.md": ""})
+    result = obsgen("lint", "--skip-other-files", "ci.yml", "notes.txt", "e.md", *JSON,
+                    cwd=tmp_path)
+    assert result.exit_code == 1, result.describe()
+    assert _found(result.diagnostics()) == {("OBS962", "e.md", 1)}  # only the real problem
+
+
 def test_valid_yaml_that_is_not_a_rule_file(obsgen: RunObsgen, tmp_path: Path) -> None:
     _write(tmp_path, {"values.yaml": "replicaCount: 2\n"})
     result = obsgen("lint", "values.yaml", *JSON, cwd=tmp_path)
@@ -179,6 +197,67 @@ def test_an_unreadable_file(obsgen: RunObsgen, tmp_path: Path) -> None:
     [d] = result.diagnostics()
     assert (d["code"], d["location"]["path"]) == ("OBS965", "rules/gone.yml")
     assert "No such file" in d["message"]
+
+
+@pytest.mark.parametrize(("name", "content", "code", "line"), [
+    ("rules.yml", "groups:\n  - name: [unclosed\n", "OBS940", 3),  # YAML: the stream ends
+    ("rules.yml", "groups: {a: 1}\n", "OBS941", 1),  # valid YAML, not a rule file
+    ("dash.json", '{"panels": [', "OBS631", 1),
+    ("pipe.alloy", 'prometheus.scrape "x" {\n', "OBS801", 2),
+    ("runbook.md", "# Title\n\nSee [the fix](#nowhere).\n", "OBS709", 3),
+])
+def test_malformed_input_of_each_kind(obsgen: RunObsgen, tmp_path: Path, name: str,
+                                      content: str, code: str, line: int) -> None:
+    _write(tmp_path, {name: content})
+    result = obsgen("lint", name, *JSON, cwd=tmp_path)
+    assert result.exit_code == 1, result.describe()
+    assert (code, name, line) in _found(result.diagnostics())
+    assert all(d["hint"] for d in result.diagnostics())
+    assert "Traceback" not in result.output
+
+
+EXPOSITION = """\
+# HELP http_requests_total Requests.
+# TYPE http_requests_total counter
+http_requests_total{code="200",method="GET"} 5
+# TYPE queue_depth gauge
+queue_depth{queue="a"} 3
+"""
+FOREIGN_RULES = """\
+groups:
+- name: app
+  rules:
+  - alert: HighErrors
+    expr: sum by (code) (rate(http_request_total{code="500"}[5m])) > 1
+    for: 5m
+    labels: {severity: warning}
+    annotations: {summary: s, description: d, runbook_url: "https://rb.example.org/#a"}
+  - alert: QueueGrowing
+    expr: rate(queue_depth[5m]) > 1  # obsgen: noqa OBS111
+    for: 5m
+    labels: {severity: warning}
+    annotations: {summary: s, description: d, runbook_url: "https://rb.example.org/#b"}
+  - alert: QueueLabel
+    expr: queue_depth{shard="x"} > 1
+    for: 5m
+    labels: {severity: warning}
+    annotations: {summary: s, description: d, runbook_url: "https://rb.example.org/#c"}
+"""
+
+
+def test_lint_against_an_exposition_catalog(obsgen: RunObsgen, tmp_path: Path) -> None:
+    _write(tmp_path, {"metrics.txt": EXPOSITION, "rules.yml": FOREIGN_RULES})
+    result = obsgen("lint", "--catalog", "metrics.txt", "rules.yml", *JSON, cwd=tmp_path)
+    assert result.exit_code == 1, result.describe()
+    found = _found(result.diagnostics())
+    assert ("OBS116", "rules.yml", 5) in found  # http_request_total: not exported
+    assert ("OBS109", "rules.yml", 15) in found  # queue_depth has no `shard`
+    assert not any(line == 10 for _, _, line in found)  # rate() on a gauge, silenced by noqa
+    hint = next(d["hint"] for d in result.diagnostics() if d["code"] == "OBS116")
+    assert "http_requests_total" in hint
+    without = obsgen("lint", "rules.yml", *JSON, cwd=tmp_path)
+    assert without.exit_code == 0, without.describe()  # no catalog: no catalog findings
+    assert not {"OBS109", "OBS116"} & {d["code"] for d in without.diagnostics()}
 
 
 # catalogs -----------------------------------------------------------------------------------
@@ -269,7 +348,7 @@ def test_select_and_ignore_on_lint(obsgen: RunObsgen, tmp_path: Path) -> None:
     assert unknown.exit_code == 2 and unknown.diagnostics()[0]["code"] == "OBS967"
 
 
-# obsgen noqa comments ----------------------------------------------------------------------------------------
+# obsgen noqa comments ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("line", "codes"), [
     ("x = 1", None),
@@ -369,11 +448,13 @@ def test_pre_commit_hooks_parse_and_name_real_commands() -> None:
     hooks = {h["id"]: h for h in load_manifest(str(REPO / ".pre-commit-hooks.yaml"))}
     assert set(hooks) == {"obsgen-check", "obsgen-lint"}
     for hook in hooks.values():
-        program, command = hook["entry"].split()
+        program, command, *options = hook["entry"].split()
         assert program == "obsgen" and command in main.commands  # type: ignore[attr-defined]
+        known = {o for p in main.commands[command].params for o in p.opts}  # type: ignore[attr-defined]
+        assert set(options) <= known, options
     assert hooks["obsgen-check"]["entry"] == "obsgen check"
     assert hooks["obsgen-check"]["pass_filenames"] is False
-    assert hooks["obsgen-lint"]["entry"] == "obsgen lint"
+    assert hooks["obsgen-lint"]["entry"] == "obsgen lint --skip-other-files"
     pattern = re.compile(hooks["obsgen-lint"]["files"])
     assert all(pattern.search(n) for n in ("a.yml", "b.yaml", "d.json", "c.alloy", "r.md"))
     assert not any(pattern.search(n) for n in ("a.py", "notes.txt", "yml"))

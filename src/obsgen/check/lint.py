@@ -16,8 +16,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from obsgen.check.alloy import lint_alloy
+from obsgen.check.dashboards import lint_dashboard
 from obsgen.check.exposition import parse_exposition
 from obsgen.check.foreign import ForeignFile, Kind, LintContext
+from obsgen.check.rules import lint_rule_file
+from obsgen.check.runbooks import lint_markdown
 from obsgen.config import load_config
 from obsgen.diagnostics import Diagnostic, Location, UsageError
 from obsgen.load import load_project
@@ -39,7 +43,8 @@ _DASHBOARD = re.compile(r"\"(panels|rows|dashboard|schemaVersion|templating)\"\s
 
 def _linters() -> dict[Kind, Linter]:
     """Each kind's linter, as far as this obsgen has one (see check/foreign.py)."""
-    return {}
+    return {"rules": lint_rule_file, "dashboard": lint_dashboard, "alloy": lint_alloy,
+            "markdown": lint_markdown}
 
 
 @dataclass(frozen=True)
@@ -80,14 +85,16 @@ def _walk(top: str, problems: list[Diagnostic]) -> Iterator[Candidate]:
                 yield Candidate(str(Path(parent, name)), named=False)
 
 
-def expand(paths: Iterable[Path]) -> tuple[list[Candidate], list[Diagnostic]]:
-    """Every file to lint, each once, in the order named (folders walked in sorted order)."""
+def expand(paths: Iterable[Path], strict: bool = True
+           ) -> tuple[list[Candidate], list[Diagnostic]]:
+    """Every file to lint, each once, in the order named (folders walked in sorted order).
+    Not `strict`: a named file of another kind is skipped silently, as inside a folder."""
     found: dict[str, Candidate] = {}
     problems: list[Diagnostic] = []
     for path in paths:
         if not path.exists():
             raise missing_path(path, "path")
-        items = _walk(str(path), problems) if path.is_dir() else [Candidate(str(path), True)]
+        items = _walk(str(path), problems) if path.is_dir() else [Candidate(str(path), strict)]
         for item in items:
             key = os.path.normpath(item.path)
             if item.named or key not in found:  # naming a file makes its problems reported
@@ -135,9 +142,10 @@ def detect(path: str, text: str, named: bool) -> Kind | Diagnostic | None:
 def read_files(candidates: Iterable[Candidate]) -> tuple[list[ForeignFile], list[Diagnostic]]:
     files, problems = [], []
     for candidate in candidates:
-        if candidate.named and Path(candidate.path).suffix.lower() not in SUFFIX_KINDS:
-            problems.append(Diagnostic.of("OBS960", "not a kind of file obsgen lints; skipped",
-                                          Location(candidate.path), KINDS_HINT))
+        if Path(candidate.path).suffix.lower() not in SUFFIX_KINDS:
+            if candidate.named:
+                problems.append(Diagnostic.of("OBS960", "not a kind of file obsgen lints; "
+                                              "skipped", Location(candidate.path), KINDS_HINT))
             continue
         text = read_text(candidate.path)
         if isinstance(text, Diagnostic):
@@ -178,10 +186,11 @@ def lint_files(files: tuple[ForeignFile, ...], catalog: Catalog | None,
     return found
 
 
-def lint_paths(paths: Iterable[Path], catalog_path: Path | None = None) -> LintRun:
+def lint_paths(paths: Iterable[Path], catalog_path: Path | None = None,
+               strict: bool = True) -> LintRun:
     """Lint everything under `paths`; a catalog that fails to load stops the run before any
     file is linted, since every finding against a broken catalog would be suspect."""
-    candidates, problems = expand(paths)
+    candidates, problems = expand(paths, strict)
     catalog: Catalog | None = None
     if catalog_path is not None:
         catalog, catalog_problems = load_catalog(catalog_path)

@@ -1,0 +1,158 @@
+"""Skip a build whose inputs did not change: `obsgen build` run twice in a row does the work
+once.
+
+The key is a hash of everything a build reads: every file under the definitions folder, the
+project configuration, obsgen's own source, the Python version, the installed versions of
+obsgen's dependencies, and the --select/--ignore choice. The cache (in `.obsgen-cache/`
+beside the config, never in build/) records that key, the hash of every artifact, and the
+findings of that build. A later build with the same key, and a build/ whose files are still
+exactly those artifacts (nothing edited, added or removed), is reported as before and changes
+nothing. Anything else builds as usual.
+
+What the key cannot see: definitions that read the environment, the clock or files outside
+the definitions folder at import time. `OBSGEN_NO_CACHE=1` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, requires, version
+from pathlib import Path
+
+from obsgen.codes import Severity
+from obsgen.config import Config
+from obsgen.diagnostics import Diagnostic, Location
+
+CACHE_DIR = ".obsgen-cache"
+_FILE = "build.json"
+_PACKAGE = Path(__file__).resolve().parent
+_FORMAT = 1
+
+
+def enabled() -> bool:
+    return os.environ.get("OBSGEN_NO_CACHE", "") in ("", "0")
+
+
+def _files(folder: Path) -> Iterable[Path]:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            yield path
+
+
+def _digest_files(update: Callable[[bytes], None], folder: Path) -> None:
+    for path in _files(folder):
+        update(path.relative_to(folder).as_posix().encode() + b"\0")
+        update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def _dependencies() -> str:
+    try:
+        wanted = requires("obsgen") or []
+    except PackageNotFoundError:
+        return ""
+    names = sorted({w.split(";")[0].split("[")[0].split(">")[0].split("=")[0].split("<")[0]
+                    .strip() for w in wanted})
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}==absent")
+    return ",".join(found)
+
+
+def input_key(config: Config, options: Sequence[str] = ()) -> str:
+    """A hash of everything a build of `config` reads."""
+    digest = hashlib.sha256()
+    for part in (f"format {_FORMAT}", sys.version, _dependencies(), repr(config),
+                 config.file.read_text(encoding="utf-8"), "\0".join(options)):
+        digest.update(part.encode() + b"\1")
+    _digest_files(digest.update, _PACKAGE)
+    _digest_files(digest.update, config.definitions)
+    return digest.hexdigest()
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _as_json(d: Diagnostic) -> dict[str, object]:
+    where = d.location
+    return {"code": d.code, "message": d.message, "hint": d.hint, "severity": d.severity.value,
+            "location": None if where is None else [where.path, where.line, where.column]}
+
+
+def _from_json(data: dict[str, object]) -> Diagnostic:
+    where = data["location"]
+    location = Location(*where) if isinstance(where, list) else None
+    hint = data["hint"]
+    return Diagnostic(str(data["code"]), str(data["message"]), location,
+                      hint if isinstance(hint, str) else None, Severity(str(data["severity"])))
+
+
+@dataclass(frozen=True)
+class Hit:
+    artifacts: int
+    diagnostics: list[Diagnostic]
+
+
+def _path(config: Config) -> Path:
+    return config.root / CACHE_DIR / _FILE
+
+
+def _build_matches(build: Path, hashes: dict[str, str]) -> bool:
+    if not build.is_dir():
+        return False
+    present = {p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file()}
+    if present != set(hashes):
+        return False
+    return all(hashlib.sha256((build / rel).read_bytes()).hexdigest() == digest
+               for rel, digest in hashes.items())
+
+
+def lookup(config: Config, key: str) -> Hit | None:
+    """The recorded result of the build with this key, if build/ still holds its output."""
+    try:
+        data = json.loads(_path(config).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    hashes = data.get("artifacts")
+    findings = data.get("diagnostics")
+    if not isinstance(hashes, dict) or not isinstance(findings, list):
+        return None
+    try:
+        if not _build_matches(config.build, hashes):
+            return None
+        return Hit(len(hashes), [_from_json(d) for d in findings])
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+
+
+def store(config: Config, key: str, artifacts: dict[str, str],
+          diagnostics: Sequence[Diagnostic]) -> None:
+    """Record a successful build; a cache that cannot be written is no error, only slower."""
+    data = {"key": key, "artifacts": {rel: _text_hash(t) for rel, t in sorted(artifacts.items())},
+            "diagnostics": [_as_json(d) for d in diagnostics]}
+    path = _path(config)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+        partial = path.with_suffix(".tmp")
+        partial.write_text(json.dumps(data, sort_keys=True) + "\n", encoding="utf-8")
+        partial.replace(path)
+    except OSError:
+        return
+
+
+def forget(config: Config) -> None:
+    try:
+        _path(config).unlink()
+    except OSError:
+        return
