@@ -194,7 +194,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS930", W, "A function is applied to a series whose name marks the wrong metric type."),
     Code("OBS931", W, "An alert's `severity` label is missing or outside the expected set."),
     Code("OBS940", E, "A rule file is not valid YAML."),
-    Code("OBS941", E, "A rule file's structure is not a Prometheus rule file's."),
+    Code("OBS941", E, "A YAML file holds no rule groups (`groups`, or a PrometheusRule's spec)."),
 
     # obsgen lint inputs: file kinds, exposition catalogs, output (OBS96x-OBS99x)
     Code("OBS960", W, "A file named to `obsgen lint` is of no kind obsgen lints; it was skipped."),

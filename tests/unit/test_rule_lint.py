@@ -197,16 +197,27 @@ def test_recorded_series_of_other_files_are_known() -> None:
 @pytest.mark.parametrize(("text", "code", "line"), [
     ("groups: [\n", "OBS940", 2),
     ("- a\n- b\n", "OBS941", 1),
-    ("groups: 3\n", "OBS941", 1),
-    ("groups:\n- rules: []\n", "OBS941", 2),
-    ("groups:\n- name: g\n  rules:\n  - expr: up\n", "OBS941", 4),
-    ("groups:\n- name: g\n  rules: {a: 1}\n", "OBS941", 3),
+    ("groups: 3\n", "OBS401", 1),
+    ("groups:\n- rules: []\n", "OBS401", 2),
+    ("groups:\n- name: g\n  rules:\n  - record: x\n", "OBS401", 4),
+    ("groups:\n- name: g\n  rules: {a: 1}\n", "OBS401", 3),
+    ("groups:\n- name: g\n  rules:\n  - record: a:b:c\n    expr: up\n    for: 5m\n", "OBS401",
+     4),
     ("kind: PrometheusRule\nspec: {}\n", "OBS941", 1),
     ("\ufeffgroups:\n- name: g\n  rules:\n  - alert: A\n    expr: [1\n", "OBS940", 6),
 ])
 def test_bad_input_is_a_diagnostic_with_a_line(text: str, code: str, line: int) -> None:
     found = lint(text)
     assert [(d.code, d.location.line if d.location else None) for d in found] == [(code, line)]
+
+
+def test_schema_findings_point_at_the_offending_node_also_in_a_prometheusrule() -> None:
+    text = ("apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  groups:\n"
+            "  - name: g\n    rules:\n    - alert: A\n      expr: up == 0\n"
+            "      for: 5 minutes\n")
+    schema = [d for d in lint(text) if d.code == "OBS401"]
+    assert [(d.location.line if d.location else 0) for d in schema] == [9]
+    assert "5 minutes" in schema[0].message
 
 
 def test_an_empty_rules_list_is_accepted() -> None:

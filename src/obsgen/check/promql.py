@@ -185,6 +185,8 @@ class Substituted:
     spans: tuple[tuple[int, int, int, int], ...]  # (new start, new end, old start, old end)
 
     def original(self, position: int) -> int:
+        if not self.spans:
+            return position
         shift = 0
         for new_start, new_end, old_start, old_end in self.spans:
             if position < new_start:
@@ -196,6 +198,8 @@ class Substituted:
 
     def original_end(self, position: int) -> int:
         """Map an exclusive end offset: a stand-in's end maps to its macro's end."""
+        if not self.spans:
+            return position
         for new_start, new_end, _, old_end in self.spans:
             if new_start < position <= new_end:
                 return old_end

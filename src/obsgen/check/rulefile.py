@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import jsonschema
 import yaml
 
+from obsgen.check.schemas import RULES_SCHEMA, load_schema
 from obsgen.diagnostics import Location
 
 Problem = tuple[str, str, str, int]  # code, message, hint, line
@@ -103,13 +105,42 @@ def _documents(text: str) -> Iterator[yaml.Node]:
             yield document
 
 
-def _groups_node(document: yaml.Node) -> yaml.Node | None:
-    groups = _get(document, "groups")
-    if groups is not None:
-        return groups
+def _rules_node(document: yaml.Node) -> yaml.Node | None:
+    """The mapping that holds `groups`: the document, or a PrometheusRule's `spec`."""
+    if _get(document, "groups") is not None:
+        return document
     if _text(_get(document, "kind")) == "PrometheusRule":
-        return _get(_get(document, "spec") or yaml.MappingNode("", []), "groups")
+        spec = _get(document, "spec")
+        return spec if spec is not None and _get(spec, "groups") is not None else None
     return None
+
+
+def _node_at(node: yaml.Node, path: list[str | int]) -> yaml.Node:
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            found = _get(node, str(step))
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+            found = node.value[step] if step < len(node.value) else None
+        else:
+            found = None
+        if found is None:
+            break
+        node = found
+    return node
+
+
+def schema_problems(holder: yaml.Node) -> list[Problem]:
+    """The rule-file schema (the one obsgen's own output is held to) on `{groups: ...}`."""
+    data = yaml.SafeLoader("").construct_document(holder)
+    validator = jsonschema.Draft7Validator(load_schema(RULES_SCHEMA))
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
+        path = list(error.absolute_path)
+        where = "/".join(map(str, path)) or "(document)"
+        problems.append(("OBS401", f"{where}: {error.message}", "promtool refuses this too; "
+                         "see the rule-file format in the Prometheus docs",
+                         _line(_node_at(holder, path))))
+    return problems
 
 
 @lru_cache(maxsize=4096)
@@ -129,20 +160,19 @@ def read_rule_file(path: str, text: str) -> RuleFile:
         return RuleFile(path, (), (("OBS940", f"not valid YAML: {problem}",
                                     "fix the YAML syntax (indentation, quoting, `:` in values)",
                                     line),))
-    reader = _Reader(path, text, [])
     groups: list[Group] = []
-    found = False
-    for document in documents:
-        node = _groups_node(document)
-        if node is None:
-            continue
-        found = True
-        groups += reader.groups(node)
-    if not found:
+    problems: list[Problem] = []
+    holders = [h for h in map(_rules_node, documents) if h is not None]
+    for holder in holders:
+        reader = _Reader(path, text, [])
+        groups += reader.groups(_get(holder, "groups") or holder)
+        # The schema says precisely what is wrong; the reader only what it had to skip.
+        problems += schema_problems(holder) or reader.problems
+    if not holders:
         line = _line(documents[0]) if documents else 1
-        reader.problems.append(("OBS941", "not a rule file: no top-level `groups`, and not a "
-                                "PrometheusRule with `spec.groups`", RULE_FILE_HINT, line))
-    return RuleFile(path, tuple(groups), tuple(reader.problems))
+        problems.append(("OBS941", "not a rule file: no top-level `groups`, and not a "
+                         "PrometheusRule with `spec.groups`", RULE_FILE_HINT, line))
+    return RuleFile(path, tuple(groups), tuple(problems))
 
 
 @dataclass
@@ -155,6 +185,8 @@ class _Reader:
         self.problems.append(("OBS941", message, RULE_FILE_HINT, _line(node)))
 
     def groups(self, node: yaml.Node) -> list[Group]:
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+            return []
         if not isinstance(node, yaml.SequenceNode):
             self.problem("`groups` is not a list", node)
             return []
