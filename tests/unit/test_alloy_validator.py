@@ -3,6 +3,11 @@ message, and the configs that must stay clean."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from obsgen.check.alloy import lint_alloy, validate_text
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.codes import Severity
@@ -246,3 +251,23 @@ def test_lint_reports_a_malformed_file_at_its_position_without_raising() -> None
 def test_lint_runs_the_semantic_checks_on_a_valid_file() -> None:
     found = lint_alloy(ForeignFile("f.alloy", 'nope.nope "a" {\n}\n', "alloy"), LintContext(()))
     assert [d.code for d in found] == ["OBS820"]
+
+
+SEED = (Path(__file__).resolve().parents[2] / "build" / "alloy" / "config.alloy").read_text("utf-8")
+
+
+DAMAGE = st.sampled_from(list('{}[]()=".,\n\t a_0\\/*'))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(SEED)), DAMAGE, st.booleans()),
+                min_size=1, max_size=6))
+def test_lint_never_raises_on_a_damaged_config(edits: list[tuple[int, str, bool]]) -> None:
+    text = list(SEED)
+    for at, char, delete in edits:
+        if delete and text:
+            del text[min(at, len(text) - 1)]
+        else:
+            text.insert(min(at, len(text)), char)
+    found = lint_alloy(ForeignFile("f.alloy", "".join(text), "alloy"), LintContext(()))
+    assert all(d.location is not None and d.location.path == "f.alloy" for d in found)
