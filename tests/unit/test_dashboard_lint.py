@@ -166,12 +166,30 @@ def test_rate_rule_leaves_variable_windows_and_non_rate_ranges_alone() -> None:
         assert "OBS641" not in codes(dashboard), expr
 
 
-def test_rules_report_path_and_line_of_the_offending_query() -> None:
+def _column(text: str, needle: str) -> tuple[int, int]:
+    """1-based line and column of `needle` in the text, found independently of obsgen."""
+    line = line_of(text, needle)
+    return line, text.splitlines()[line - 1].index(needle) + 1
+
+
+def test_rules_report_path_line_and_column_of_the_offending_part() -> None:
     text = text_of(edited(_set_expr(f"sum(rate({W}[5m]))", panel=4)))
     [finding] = lint_dashboard_text(text)
     assert finding.path == ("panels", 4, "targets", 0, "expr")
-    assert finding.line == line_of(text, "[5m]")
+    # the query's JSON text escapes its quotes; the column counts them as written
+    assert (finding.line, finding.column) == _column(text, "[5m]")
     assert finding.message.startswith("panels[4].targets[0].expr: rate() over a fixed [5m]")
+
+
+def test_each_occurrence_is_its_own_finding_at_its_column() -> None:
+    expr = 'up{job="a"} / on() up{job="a"} + ${missing}'
+    text = text_of(edited(_set_expr(expr)))
+    found = lint_dashboard_text(text)
+    line, first = _column(text, 'job=\\"a')
+    assert [(f.code, f.line, f.column) for f in found] == [
+        ("OBS648", line, first),
+        ("OBS648", line, first + len('job=\\"a\\"} / on() up{')),
+        ("OBS644", *_column(text, "${missing}"))]
 
 
 # --- the obsgen lint entry point -----------------------------------------------------------

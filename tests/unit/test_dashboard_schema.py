@@ -399,3 +399,12 @@ def test_format_path() -> None:
     assert format_path(("panels", 3, "targets", 0, "expr")) == "panels[3].targets[0].expr"
     assert format_path(()) == "(dashboard)"
     assert target("up")["refId"] == "A"
+
+
+def test_a_position_inside_a_string_counts_escapes_as_written() -> None:
+    text = '{"q": "a\\"b\\u00e9c[5m]"}'
+    positions = JsonPositions(text)
+    decoded = json.loads(text)["q"]
+    where = positions.in_string(("q",), decoded.index("[5m]"))
+    assert (where.line, where.column) == (1, text.index("[5m]") + 1)
+    assert positions.in_string(("missing",), 3) == positions.of_value(())

@@ -59,12 +59,16 @@ _UNIT_KINDS = frozenset({"timeseries", "stat", "gauge"})
 _UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
-def variable_refs(text: str) -> Iterator[str]:
-    """Names of the variables a string refers to, Grafana's built-ins left out."""
+def _variable_matches(text: str) -> Iterator[tuple[str, int]]:
     for match in _VARIABLE_REF.finditer(text):
         name = match.group("braced") or match.group("bracket") or match.group("plain")
         if name and not name.startswith(_BUILTIN_PREFIX) and name not in _BUILTINS:
-            yield name
+            yield name, match.start()
+
+
+def variable_refs(text: str) -> Iterator[str]:
+    """Names of the variables a string refers to, Grafana's built-ins left out."""
+    return (name for name, _ in _variable_matches(text))
 
 
 def _variables(data: dict[str, Any]) -> list[tuple[JsonPath, dict[str, Any]]]:
@@ -106,16 +110,16 @@ def _not_templated(path: JsonPath) -> bool:
         "current", "options", "name")
 
 
-def _references(data: dict[str, Any]) -> Iterator[tuple[JsonPath, str]]:
-    """Every variable reference in the dashboard, with the path of the string holding it;
-    `repeat` names its variable without a `$`."""
+def _references(data: dict[str, Any]) -> Iterator[tuple[JsonPath, str, int]]:
+    """Every variable reference in the dashboard: the path of the string holding it, the
+    name, where in the string; `repeat` names its variable without a `$`."""
     for path, text in _strings(data, (), _not_templated):
         if path[-1:] == ("repeat",):
             if text:
-                yield path, text
+                yield path, text, 0
             continue
-        for name in variable_refs(text):
-            yield path, name
+        for name, index in _variable_matches(text):
+            yield path, name, index
 
 
 def _owner(path: JsonPath) -> int | None:
@@ -130,7 +134,7 @@ def unused_variables(parsed: ParsedJson) -> list[JsonFinding]:
     findings = []
     for path, variable in _variables(parsed.data):
         name = variable["name"]
-        if any(n == name and _owner(p) != path[2] for p, n in refs):
+        if any(n == name and _owner(p) != path[2] for p, n, _ in refs):
             continue
         findings.append(parsed.finding(
             "OBS643", (*path, "name"), f"variable {name!r} is defined but never used",
@@ -148,8 +152,8 @@ def undefined_variables(parsed: ParsedJson) -> list[JsonFinding]:
     defined = {v["name"] for _, v in _variables(parsed.data)}
     return [parsed.finding("OBS644", path, f"variable {name!r} is used but not defined",
                            f"define {name!r} under templating.list, or fix the name (defined: "
-                           f"{', '.join(sorted(defined)) or 'none'})")
-            for path, name in _references(parsed.data)
+                           f"{', '.join(sorted(defined)) or 'none'})", index=index)
+            for path, name, index in _references(parsed.data)
             if name not in defined and not _prose(path)]
 
 
@@ -213,7 +217,8 @@ def fixed_rate_ranges(parsed: ParsedJson) -> list[JsonFinding]:
                 findings.append(parsed.finding(
                     "OBS641", (*path, "expr"), f"{call.group(1)}() over a fixed [{size}]",
                     "use [$__rate_interval]: a fixed window is too short for a long time range "
-                    "or a slow scrape, and too coarse for a short one"))
+                    "or a slow scrape, and too coarse for a short one",
+                    index=call.end() + window.start()))
     return findings
 
 
@@ -270,7 +275,7 @@ def hardcoded_job_instance(parsed: ParsedJson) -> list[JsonFinding]:
             findings.append(parsed.finding(
                 "OBS648", path, f"query hard-codes {label}{match.group(2)}{match.group(3)}",
                 f"{label} values differ between deployments; select it with a variable "
-                f"({label}=~\"${label}\") or leave it out"))
+                f"({label}=~\"${label}\") or leave it out", index=match.start()))
     return findings
 
 

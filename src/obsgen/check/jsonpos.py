@@ -100,6 +100,7 @@ class JsonPositions:
     def __init__(self, text: str) -> None:
         scanner = _Scanner(text)
         scanner.value(())
+        self._text = text
         self._values = scanner.values
         self._keys = scanner.keys
         self._line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
@@ -116,6 +117,21 @@ class JsonPositions:
             if offset is not None:
                 return self._position(offset)
         return Position(1, 1)
+
+    def in_string(self, path: JsonPath, index: int) -> Position:
+        """Where character `index` of the string value at `path` stands in the text, escapes
+        counted (a finding inside a query points at the offending part, not the quote)."""
+        start = self._values.get(tuple(path))
+        if start is None or not self._text.startswith('"', start):
+            return self.of_value(path)
+        at, seen = start + 1, 0
+        while seen < index and at < len(self._text) and self._text[at] != '"':
+            if self._text[at] == "\\":
+                at += 6 if self._text.startswith("u", at + 1) else 2
+            else:
+                at += 1
+            seen += 1
+        return self._position(at)
 
     def of_key(self, path: JsonPath) -> Position:
         """Where the key naming `path` starts (an unexpected property is best shown at its

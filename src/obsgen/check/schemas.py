@@ -154,9 +154,13 @@ class ParsedJson:
         return JsonPositions(self.text)
 
     def finding(self, code: str, path: JsonPath, message: str, hint: str | None = None,
-                *, at_key: bool = False) -> JsonFinding:
+                *, at_key: bool = False, index: int | None = None) -> JsonFinding:
+        """A finding at the value of `path`, at its key (`at_key`), or at character `index`
+        of its string value."""
         full = (*self.prefix, *path)
-        where = self.positions.of_key(full) if at_key else self.positions.of_value(full)
+        where = (self.positions.of_key(full) if at_key else
+                 self.positions.in_string(full, index) if index is not None else
+                 self.positions.of_value(full))
         return JsonFinding(code, f"{format_path(full)}: {message}", full, where.line,
                            where.column, hint)
 
