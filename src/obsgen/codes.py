@@ -205,6 +205,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS965", E, "A file or folder could not be read."),
     Code("OBS966", E, "A path given on the command line does not exist."),
     Code("OBS967", E, "`--select` or `--ignore` names no registered code or prefix."),
+    Code("OBS968", E, "A kind's linter failed on a file (a bug in obsgen)."),
 
 )
 

@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 from pre_commit.clientlib import load_manifest
 
-from obsgen.check.lint import Candidate, detect, expand, lint_paths, read_files
+from obsgen.check.foreign import ForeignFile, LintContext
+from obsgen.check.lint import Candidate, detect, expand, lint_files, lint_paths, read_files
 from obsgen.cli import main
 from obsgen.codes import CODES
 from obsgen.diagnostics import Diagnostic, Location, UsageError
@@ -458,3 +459,16 @@ def test_pre_commit_hooks_parse_and_name_real_commands() -> None:
     pattern = re.compile(hooks["obsgen-lint"]["files"])
     assert all(pattern.search(n) for n in ("a.yml", "b.yaml", "d.json", "c.alloy", "r.md"))
     assert not any(pattern.search(n) for n in ("a.py", "notes.txt", "yml"))
+
+
+def test_a_linter_that_raises_costs_one_file_not_the_run(tmp_path: Path) -> None:
+    def broken(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
+        if file.path.endswith("a.yml"):
+            raise RuntimeError("boom")
+        return [Diagnostic.of("OBS920", "linted", Location(file.path, 1))]
+
+    files = (ForeignFile("a.yml", RULE_FILE, "rules"), ForeignFile("b.yml", RULE_FILE, "rules"))
+    found = lint_files(files, None, {"rules": broken})
+    assert [(d.code, d.location) for d in found] == [
+        ("OBS968", Location("a.yml")), ("OBS920", Location("b.yml", 1))]
+    assert "RuntimeError: boom" in found[0].message

@@ -181,8 +181,15 @@ def lint_files(files: tuple[ForeignFile, ...], catalog: Catalog | None,
     found: list[Diagnostic] = []
     for file in files:
         linter = linters.get(file.kind)
-        if linter is not None:
+        if linter is None:
+            continue
+        try:
             found += linter(file, context)
+        except Exception as exc:  # a linter bug must cost one file, not the whole run
+            found.append(Diagnostic.of(
+                "OBS968", f"the {file.kind} linter failed on this file: "
+                f"{type(exc).__name__}: {exc}", Location(file.path),
+                "this is a bug in obsgen; please report it with the file"))
     return found
 
 
