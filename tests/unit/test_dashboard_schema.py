@@ -308,7 +308,8 @@ def test_malformed_json_is_an_error_at_line_and_column(text: str, line: int,
         assert lookup("OBS631").severity is Severity.ERROR
 
 
-@pytest.mark.parametrize("text", ["[1, 2]", '"dashboard"', "null", '{"a": NaN}'])
+@pytest.mark.parametrize("text", ["[1, 2]", '"dashboard"', "null", '{"a": NaN}',
+                                  '{"panels": ' + "[" * 900 + "]" * 900 + "}"])
 def test_json_that_is_no_dashboard_object_is_an_error(text: str) -> None:
     assert [f.code for f in validate_dashboard_lenient(text)] == ["OBS631"]
 
