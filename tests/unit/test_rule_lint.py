@@ -197,7 +197,8 @@ def test_recorded_series_of_other_files_are_known() -> None:
 @pytest.mark.parametrize(("text", "code", "line"), [
     ("groups: [\n", "OBS940", 2),
     ("- a\n- b\n", "OBS941", 1),
-    ("groups: 3\n", "OBS401", 1),
+    ("groups: 3\n", "OBS941", 1),
+    ("groups: {a: 1}\n", "OBS941", 1),
     ("groups:\n- rules: []\n", "OBS401", 2),
     ("groups:\n- name: g\n  rules:\n  - record: x\n", "OBS401", 4),
     ("groups:\n- name: g\n  rules: {a: 1}\n", "OBS401", 3),

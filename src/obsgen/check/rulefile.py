@@ -165,7 +165,11 @@ def read_rule_file(path: str, text: str) -> RuleFile:
     holders = [h for h in map(_rules_node, documents) if h is not None]
     for holder in holders:
         reader = _Reader(path, text, [])
-        groups += reader.groups(_get(holder, "groups") or holder)
+        node = _get(holder, "groups") or holder
+        groups += reader.groups(node)
+        if reader.problems and not isinstance(node, yaml.SequenceNode):
+            problems += reader.problems  # `groups` is no list: there are no groups at all
+            continue
         # The schema says precisely what is wrong; the reader only what it had to skip.
         problems += schema_problems(holder) or reader.problems
     if not holders:
@@ -188,7 +192,7 @@ class _Reader:
         if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
             return []
         if not isinstance(node, yaml.SequenceNode):
-            self.problem("`groups` is not a list", node)
+            self.problem("`groups` is not a list of rule groups", node)
             return []
         return [g for g in (self.group(item) for item in node.value) if g is not None]
 
