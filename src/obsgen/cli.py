@@ -316,7 +316,8 @@ def lint(paths: tuple[Path, ...], catalog: Path | None, skip_other_files: bool, 
 
     \b
     Silence one finding with a comment on its line: `# obsgen: noqa OBS110` (YAML, Python),
-    `// obsgen: noqa OBS110` (Alloy), `<!-- obsgen: noqa OBS110 -->` (Markdown).
+    `// obsgen: noqa OBS110` (Alloy), `<!-- obsgen: noqa OBS110 -->` (Markdown);
+    `obsgen: noqa-file OBS110` on any line silences it in the whole file.
     `obsgen rules` lists every code; `obsgen rule OBS110` explains one.
 
     Exit status: 0 clean (warnings allowed), 1 errors found, 2 usage problem (a path that

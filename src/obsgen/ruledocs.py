@@ -52,6 +52,7 @@ def explain(code: str) -> str:
         "", entry.summary, "",
         "To silence it:",
         f"  at one line     a comment `# obsgen: noqa {entry.code}` on the line it points at",
+        f"  in one file     a comment `# obsgen: noqa-file {entry.code}` on any line of it",
         f"  for a run       obsgen lint|build|check --ignore {entry.code}",
         f"  only this code  obsgen lint|build|check --select {entry.code}",
     ]) + "\n"

@@ -16,7 +16,7 @@ from obsgen.check.lint import Candidate, detect, expand, lint_files, lint_paths,
 from obsgen.cli import main
 from obsgen.codes import CODES
 from obsgen.diagnostics import Diagnostic, Location, UsageError
-from obsgen.noqa import ALL, noqa_codes, without_noqa
+from obsgen.noqa import ALL, file_codes, noqa_codes, without_noqa
 from obsgen.selection import Selection, parse_selection
 
 if TYPE_CHECKING:  # conftest.py is pytest's to import; only its types are needed here
@@ -361,9 +361,27 @@ def test_select_and_ignore_on_lint(obsgen: RunObsgen, tmp_path: Path) -> None:
     ("  // obsgen: noqa OBS821", frozenset({"OBS821"})),
     ("<!-- obsgen: noqa OBS701 -->", frozenset({"OBS701"})),
     ("x = 1  # noqa: E501", None),  # someone else's noqa
+    ("# obsgen: noqa-file OBS110", None),  # the file-wide marker is not a line marker
 ])
 def test_noqa_comment_forms(line: str, codes: frozenset[str] | None) -> None:
     assert noqa_codes(line) == codes
+
+
+def test_noqa_file_markers() -> None:
+    assert file_codes(["x = 1", "y = 2"]) is None
+    assert file_codes(["# obsgen: noqa-file OBS110", "# obsgen: noqa-file: OBS116"]) == {
+        "OBS110", "OBS116"}
+    assert file_codes(["# obsgen: noqa-file OBS110", "# obsgen: noqa-file"]) == ALL
+
+
+def test_noqa_file_silences_its_codes_anywhere_in_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.yml"
+    path.write_text("# obsgen: noqa-file OBS923\ngroups: []\n")
+    at = str(path)
+    kept = without_noqa([Diagnostic.of("OBS923", "m", Location(at, 2)),
+                         Diagnostic.of("OBS923", "m", Location(at)),
+                         Diagnostic.of("OBS920", "m", Location(at, 2))])
+    assert [d.code for d in kept] == ["OBS920"]
 
 
 def test_noqa_silences_only_its_line_and_codes(tmp_path: Path) -> None:
@@ -392,6 +410,7 @@ BAD_COUNTER = 'UNSUFFIXED = Counter("hypertool_unsuffixed", help="Things.")'
     ("  # obsgen: noqa OBS101", (), 1),  # another code: still reported
     ("", ("--ignore", "OBS102"), 0),
     ("", ("--select", "OBS2"), 0),
+    ("\n# obsgen: noqa-file OBS102", (), 0),  # on a line of its own, anywhere in the file
 ])
 def test_noqa_and_selection_in_definitions_on_build(obsgen: RunObsgen, example_project: Path,
                                                     comment: str, args: tuple[str, ...],
