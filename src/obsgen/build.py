@@ -13,8 +13,8 @@ from obsgen.check.catalog import check_catalog
 from obsgen.check.dashboard_queries import check_dashboard_queries
 from obsgen.check.pipeline import check_pipelines
 from obsgen.check.rules import check_rules
-from obsgen.check.runbooks import check_runbooks
 from obsgen.check.ruletests import check_rule_tests
+from obsgen.check.runbooks import check_runbooks
 from obsgen.config import Config
 from obsgen.diagnostics import Diagnostic, Location, has_errors, sorted_unique
 from obsgen.emit import alloy, grafana, mkdocs, prometheus, runbooks

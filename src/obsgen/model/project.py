@@ -10,8 +10,8 @@ from obsgen.model.dashboards import Dashboard
 from obsgen.model.metrics import Metric
 from obsgen.model.pipeline import Pipeline, ScrapeJob
 from obsgen.model.rules import Rule, RuleGroup
-from obsgen.model.runbooks import Runbook, RunbookGuide
 from obsgen.model.ruletests import RuleTest
+from obsgen.model.runbooks import Runbook, RunbookGuide
 
 
 @dataclass(frozen=True)
