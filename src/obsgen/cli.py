@@ -19,6 +19,7 @@ from obsgen.check.lint import lint_paths
 from obsgen.check.project import check_project
 from obsgen.codes import CODES
 from obsgen.config import Config, load_config
+from obsgen.deploy.commands import deploy
 from obsgen.diagnostics import Diagnostic, UsageError, has_errors, sorted_unique
 from obsgen.emit.mkdocs import SITE_DIR
 from obsgen.noqa import without_noqa
@@ -366,3 +367,6 @@ def docs(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
         _finish(out, [*compiled.diagnostics, *found])
 
     _guard(run, fmt, color, select, ignore)
+
+
+main.add_command(deploy)
