@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -57,6 +58,9 @@ def _flatten(tokens: list[dict[str, Any]]) -> list[Heading]:
     return out
 
 
+# Rendering builds a Markdown converter with every extension, which dominates `obsgen check` on
+# large projects; pages and fragments repeat across checks, so results are kept by text.
+@lru_cache(maxsize=8192)
 def render(text: str) -> Rendered:
     """The ids, link targets and headings (in page order) of one Markdown page."""
     md = markdown.Markdown(extensions=list(EXTENSIONS))
@@ -67,6 +71,10 @@ def render(text: str) -> Rendered:
 
 
 def links(text: str) -> tuple[str, ...]:
+    """Link targets of a Markdown fragment. Text with neither `[` nor `<` cannot hold a link
+    (inline, reference or raw HTML), so it is not rendered at all."""
+    if "[" not in text and "<" not in text:
+        return ()
     return render(text).links
 
 
