@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -159,6 +161,7 @@ def check_runbooks(project: Project) -> list[Diagnostic]:
 # `obsgen lint` on Markdown written by someone else -------------------------------------------
 
 _PAGE_SUFFIXES = (".md", ".html", ".htm")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 _URL_KEYS = ("runbook_url", "runbook")
 
 
@@ -249,23 +252,38 @@ def _points_at(url: str, path: str) -> bool:
     return bool(segment) and unquote(segment) == stem
 
 
+@dataclass(frozen=True)
+class _UrlAnnotation:
+    alert: str
+    key: str
+    url: str
+    line: int
+    column: int
+
+
+# Every page of a run is checked against every rule file, so each rule file is composed once.
+@lru_cache(maxsize=1024)
+def _url_annotations(text: str) -> tuple[_UrlAnnotation, ...]:
+    try:
+        root = yaml.compose(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        return ()  # the rule-file linter reports it
+    if root is None:
+        return ()
+    return tuple(_UrlAnnotation(alert, key, str(node.value), node.start_mark.line + 1,
+                                node.start_mark.column + 1)
+                 for alert, key, node in _annotation_nodes(root))
+
+
 def _annotation_findings(file: ForeignFile, ids: frozenset[str], rules: ForeignFile
                          ) -> Iterator[Diagnostic]:
-    try:
-        root = yaml.compose(rules.text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return  # the rule-file linter reports it
-    if root is None:
-        return
-    for alert, key, node in _annotation_nodes(root):
-        url = str(node.value)
-        fragment = unquote(urlsplit(url).fragment)
-        if not fragment or not _points_at(url, file.path) or fragment in ids:
+    for found in _url_annotations(rules.text):
+        fragment = unquote(urlsplit(found.url).fragment)
+        if not fragment or not _points_at(found.url, file.path) or fragment in ids:
             continue
-        mark = node.start_mark
-        yield Diagnostic.of("OBS713", f"{key} of alert {alert} points at #{fragment}, which "
-                            f"is not a heading of {file.path}",
-                            Location(rules.path, mark.line + 1, mark.column + 1),
+        yield Diagnostic.of("OBS713", f"{found.key} of alert {found.alert} points at "
+                            f"#{fragment}, which is not a heading of {file.path}",
+                            Location(rules.path, found.line, found.column),
                             mdlinks.anchor_hint(fragment, ids))
 
 
