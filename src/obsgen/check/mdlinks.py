@@ -63,7 +63,10 @@ def _flatten(tokens: list[dict[str, Any]]) -> list[Heading]:
 @lru_cache(maxsize=8192)
 def render(text: str) -> Rendered:
     """The ids, link targets and headings (in page order) of one Markdown page."""
-    md = markdown.Markdown(extensions=list(EXTENSIONS))
+    # Code blocks carry no ids or links, so they are not syntax-highlighted here: Pygments
+    # would be a third of the time and change nothing this module reads.
+    md = markdown.Markdown(extensions=[*EXTENSIONS, "pymdownx.highlight"],
+                           extension_configs={"pymdownx.highlight": {"use_pygments": False}})
     collector = _Collector()
     collector.feed(md.convert(text))
     tokens = getattr(md, "toc_tokens", [])
