@@ -188,11 +188,14 @@ def build(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
 @common
 def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
           ignore: tuple[str, ...]) -> None:
-    """Build, then check every artifact: JSON Schema, `promtool check rules`, and every rule
-    unit test with `promtool test rules`.
+    """Build, then check every artifact before it replaces build/: rule files against their
+    JSON Schema, `promtool check rules` and every rule unit test with `promtool test rules`;
+    dashboards strictly against obsgen's Grafana schema and the dashboard lint; runbook pages'
+    links and every alert's runbook_url anchor; the Alloy config with the built-in validator
+    (and `alloy fmt`/`alloy validate` when an alloy binary is on PATH).
 
     promtool comes from $PROMTOOL or PATH (Debian's `prometheus` package; `make setup`
-    installs it). Findings point at the definition that produced the rule or test.
+    installs it). Findings point at the definition that produced the artifact.
     """
 
     def run(out: Output) -> None:
@@ -211,6 +214,7 @@ def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
                        f"{'FAILED' if rejected else 'clean'}; promtool test rules: "
                        f"{stats.test_cases - stats.failed_cases} of {stats.test_cases} cases "
                        "passed.")
+            out.status(_artifact_summary(compiled.artifacts, found))
             alloy = check_alloy_output(project, staging, compiled.artifacts, config.build,
                                        find_alloy())
             if alloy.summary:
@@ -220,6 +224,17 @@ def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
         _finish(out, [*compiled.diagnostics, *_publish(config, out, compiled.artifacts, verify)])
 
     _guard(run, fmt, color, select, ignore)
+
+
+def _artifact_summary(artifacts: dict[str, str], found: Sequence[Diagnostic]) -> str:
+    def verdict(prefixes: tuple[str, ...]) -> str:
+        return "FAILED" if any(d.code.startswith(prefixes) for d in found) else "clean"
+
+    dashboards = sum(1 for p in artifacts if p.startswith("grafana/") and p.endswith(".json"))
+    pages = sum(1 for p in artifacts if p.startswith("runbooks/") and p.endswith(".md"))
+    return (f"Dashboards: {dashboards} against obsgen's Grafana schema (strict) and the "
+            f"dashboard lint, {verdict(('OBS63', 'OBS64'))}; runbooks: {pages} pages, links and "
+            f"runbook_url anchors {verdict(('OBS70', 'OBS71'))}.")
 
 
 @main.command(context_settings=CONTEXT)
