@@ -14,15 +14,16 @@ write is conditional, so a deploy can be interrupted and run again at any point:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from obsgen.deploy import grafana_content as gc
 from obsgen.deploy.built import BuiltDashboard
-from obsgen.deploy.failures import AbortError, http_diagnostic, is_fatal
-from obsgen.deploy.http import DeployHttpError, Session
+from obsgen.deploy.failures import AbortError
+from obsgen.deploy.http import Session
 from obsgen.deploy.plan import Action, Report, unified_diff
-from obsgen.diagnostics import Diagnostic, Location
+from obsgen.deploy.run import DeployRun, Hints
+from obsgen.diagnostics import Diagnostic
 from obsgen.report import display_path
 
 AUTH_HINT = ("GRAFANA_TOKEN must be a service-account token of this Grafana (stack) with the "
@@ -53,35 +54,13 @@ class Remote:
         return int(self.model.get("version") or 0)
 
 
-@dataclass
-class _Run:
-    session: Session
-    options: GrafanaOptions
-    on_action: Callable[[Action], None]
-    actions: list[Action] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def record(self, action: Action) -> None:
-        self.actions.append(action)
-        self.on_action(action)
-
-    def call(self, what: str, location: Location | None, method: str, path: str,
-             **kwargs: Any) -> Any:
-        """A request whose fatal failures end the run and whose rejections are reported."""
-        try:
-            return self.session.request(method, path, **kwargs)
-        except DeployHttpError as error:
-            diagnostic = http_diagnostic(error, what, location, "OBS515", AUTH_HINT, URL_HINT)
-            if is_fatal(error):
-                raise AbortError(diagnostic) from None
-            self.diagnostics.append(diagnostic)
-            return None
+_Run = DeployRun[GrafanaOptions]
 
 
 def deploy_grafana(session: Session, dashboards: Sequence[BuiltDashboard],
                    options: GrafanaOptions,
                    on_action: Callable[[Action], None] = lambda _: None) -> Report:
-    run = _Run(session, options, on_action)
+    run = DeployRun(session, options, on_action, Hints('OBS515', AUTH_HINT, URL_HINT))
     try:
         _deploy(run, dashboards)
     except AbortError as abort:

@@ -11,16 +11,17 @@ Setting a group and deleting one are both idempotent, so an interrupted run can 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import yaml
 
 from obsgen.deploy.built import BuiltRuleFile
-from obsgen.deploy.failures import AbortError, http_diagnostic, is_fatal
-from obsgen.deploy.http import DeployHttpError, Session
+from obsgen.deploy.failures import AbortError
+from obsgen.deploy.http import Session
 from obsgen.deploy.plan import Action, Report, unified_diff
+from obsgen.deploy.run import DeployRun, Hints
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.model.names import duration_ms
 
@@ -99,33 +100,12 @@ def group_yaml(group: Mapping[str, Any]) -> str:
     return yaml.safe_dump(dict(group), sort_keys=False, allow_unicode=True, width=10_000)
 
 
-@dataclass
-class _Run:
-    session: Session
-    options: RulerOptions
-    on_action: Callable[[Action], None]
-    actions: list[Action] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def record(self, action: Action) -> None:
-        self.actions.append(action)
-        self.on_action(action)
-
-    def call(self, what: str, location: Location | None, method: str, path: str,
-             **kwargs: Any) -> Any:
-        try:
-            return self.session.request(method, path, **kwargs)
-        except DeployHttpError as error:
-            diagnostic = http_diagnostic(error, what, location, "OBS527", AUTH_HINT, URL_HINT)
-            if is_fatal(error):
-                raise AbortError(diagnostic) from None
-            self.diagnostics.append(diagnostic)
-            return None
+_Run = DeployRun[RulerOptions]
 
 
 def deploy_ruler(session: Session, files: Sequence[BuiltRuleFile], options: RulerOptions,
                  on_action: Callable[[Action], None] = lambda _: None) -> Report:
-    run = _Run(session, options, on_action)
+    run = DeployRun(session, options, on_action, Hints('OBS527', AUTH_HINT, URL_HINT))
     try:
         _deploy(run, files)
     except AbortError as abort:

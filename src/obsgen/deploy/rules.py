@@ -16,7 +16,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from obsgen.deploy.built import RULES_SUFFIX, BuiltRuleFile
 from obsgen.deploy.failures import AbortError, http_diagnostic
 from obsgen.deploy.http import DeployHttpError, Session
 from obsgen.deploy.plan import Action, Report, unified_diff
+from obsgen.deploy.run import DeployRun, Hints
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.report import display_path
 
@@ -55,23 +56,13 @@ class Loaded:
         return bool(self.missing or self.unhealthy)
 
 
-@dataclass
-class _Run:
-    session: Session
-    options: PrometheusOptions
-    on_action: Callable[[Action], None]
-    actions: list[Action] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def record(self, action: Action) -> None:
-        self.actions.append(action)
-        self.on_action(action)
+_Run = DeployRun[PrometheusOptions]
 
 
 def deploy_prometheus(session: Session, files: Sequence[BuiltRuleFile],
                       options: PrometheusOptions, tool: promtool.Promtool,
                       on_action: Callable[[Action], None] = lambda _: None) -> Report:
-    run = _Run(session, options, on_action)
+    run = DeployRun(session, options, on_action, Hints("OBS523", LIFECYCLE_HINT, URL_HINT))
     rejected = _promtool(tool, files)
     if rejected:
         return _report(run, rejected)
