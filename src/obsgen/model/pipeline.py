@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import ClassVar, Literal, Union
 from urllib.parse import urlsplit
 
 from obsgen.diagnostics import DefinitionError, Location
@@ -133,11 +133,10 @@ def _targets(value: object, kinds: tuple[type, ...], what: str) -> tuple[object,
 
 
 @dataclass(frozen=True, eq=False)
-class RemoteWrite:
-    """`prometheus.remote_write` to Grafana Cloud Prometheus (or any remote-write endpoint)
-    with basic auth: username (the stack's instance id) and password (an access-policy token)
-    from the environment."""
+class _PushEndpoint:
+    """A push endpoint with basic auth whose username and password come from the environment."""
 
+    KIND: ClassVar[str] = "endpoint"
     label: str
     url: str
     username: Env
@@ -145,10 +144,19 @@ class RemoteWrite:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
-        _label(self.label, "remote write")
-        _url(self.url, f"remote write {self.label!r} url")
-        _credential(self.username, f"remote write {self.label!r} username")
-        _credential(self.password, f"remote write {self.label!r} password")
+        _label(self.label, self.KIND)
+        _url(self.url, f"{self.KIND} {self.label!r} url")
+        _credential(self.username, f"{self.KIND} {self.label!r} username")
+        _credential(self.password, f"{self.KIND} {self.label!r} password")
+
+
+@dataclass(frozen=True, eq=False)
+class RemoteWrite(_PushEndpoint):
+    """`prometheus.remote_write` to Grafana Cloud Prometheus (or any remote-write endpoint)
+    with basic auth: username (the stack's instance id) and password (an access-policy token)
+    from the environment."""
+
+    KIND: ClassVar[str] = "remote write"
 
 
 @dataclass(frozen=True, eq=False)
@@ -247,20 +255,10 @@ class OtlpReceiver:
 
 
 @dataclass(frozen=True, eq=False)
-class LokiWrite:
+class LokiWrite(_PushEndpoint):
     """`loki.write` to Grafana Cloud Loki with basic auth from the environment."""
 
-    label: str
-    url: str
-    username: Env
-    password: Env
-    source: Location = field(default_factory=caller_location, repr=False)
-
-    def __post_init__(self) -> None:
-        _label(self.label, "Loki write")
-        _url(self.url, f"Loki write {self.label!r} url")
-        _credential(self.username, f"Loki write {self.label!r} username")
-        _credential(self.password, f"Loki write {self.label!r} password")
+    KIND: ClassVar[str] = "Loki write"
 
 
 @dataclass(frozen=True, eq=False)
