@@ -141,15 +141,19 @@ def _guard(run: Callable[[Output], None], fmt: str, color: str,
 @click.group(context_settings=CONTEXT)
 @click.version_option(package_name="obsgen", message="obsgen %(version)s")
 def main() -> None:
-    """obsgen compiles Python observability definitions (metric catalog, Prometheus alerting and
-    recording rules with unit tests) into checked artifacts under build/.
+    """obsgen compiles Python observability definitions (metric catalog, Prometheus rules and
+    their unit tests, Grafana dashboards, runbooks, the Alloy pipeline) into checked artifacts
+    under build/, every query cross-checked against the catalog.
 
     \b
     Typical use:
       obsgen init             scaffold obsgen.toml and definitions/ here
       obsgen build            write build/ from definitions/
-      obsgen check            build, then schema-check and promtool-check and -test it
-      obsgen codes OBS102     explain a diagnostic code
+      obsgen check            build, then check every artifact (schemas, promtool, lint)
+      obsgen docs --serve     build and serve the runbook site
+      obsgen lint rules/      lint rule files, dashboards, .alloy, Markdown from anywhere
+      obsgen deploy grafana   upsert the built dashboards (token from GRAFANA_TOKEN)
+      obsgen rule OBS102      explain a diagnostic code
 
     Exit status: 0 clean (warnings allowed), 1 errors found, 2 usage or environment problem.
     """
