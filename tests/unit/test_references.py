@@ -147,6 +147,8 @@ def test_build_checks_raw_string_expressions_against_the_catalog(
              if d["location"]["path"].endswith("alerts.py")}
     assert ("OBS110", line) in found
     assert ("OBS927", line) in found
+    # in our own definitions an annotation that renders empty is an error, not a warning
+    assert {d["severity"] for d in result.diagnostics() if d["code"] == "OBS927"} == {"error"}
 
 
 def test_check_on_the_seed_project_finds_nothing(example_project: Path, obsgen: object) -> None:
