@@ -19,6 +19,9 @@ from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic, Location
 
 RULES_SCHEMA = "prometheus-rules.schema.json"
+# libyaml's safe loader when the PyYAML wheel has it: the same documents and marks, and several
+# times faster on large rule files.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TESTS_SCHEMA = "promtool-test.schema.json"
 
 
@@ -55,8 +58,8 @@ def _node_at(root: yaml.Node, path: list[str | int]) -> yaml.Node:
 def validate_yaml(text: str, schema_name: str) -> list[SchemaFinding]:
     """Schema findings for a YAML document; a YAML syntax error is one finding."""
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=_LOADER)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return [SchemaFinding(f"not valid YAML: {exc}", (mark.line + 1) if mark else 1,
