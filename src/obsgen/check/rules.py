@@ -19,7 +19,7 @@ from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic, Location, sorted_unique
 from obsgen.model.catalog import Catalog
 from obsgen.model.project import Project
-from obsgen.model.rules import DEFAULT_SEVERITIES, AlertRule, RecordingRule, Rule
+from obsgen.model.rules import DEFAULT_SEVERITIES, AlertRule, Rule
 from obsgen.model.ruletests import ExpectSamples
 
 
@@ -38,11 +38,10 @@ def check_promql(project: Project) -> list[Diagnostic]:
     the project's catalog; alert templates name only labels the result carries; rates span
     enough scrapes of their job."""
     catalog = Catalog(project.metrics, project.jobs)
-    recorded = frozenset(r.name for g in project.groups for r in g.rules
-                         if isinstance(r, RecordingRule))
     found = []
     for owner, text, source in _expressions(project):
-        found += check_query(text, source, catalog, recorded=recorded, owner=owner)
+        found += check_query(text, source, catalog, recorded=project.recorded_series,
+                             owner=owner)
     for group in project.groups:
         for rule in group.rules:
             found += _rule_lint(rule, catalog)

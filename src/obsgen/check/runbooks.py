@@ -25,7 +25,6 @@ from obsgen.emit import runbooks as emit
 from obsgen.model.catalog import Catalog
 from obsgen.model.links import anchor, runbook_page
 from obsgen.model.project import Project
-from obsgen.model.rules import RecordingRule
 from obsgen.model.runbooks import Runbook, RunbookGuide
 
 ADD_RUNBOOK = ("add Runbook({name}, description=..., investigation=[...]) to the definitions "
@@ -85,8 +84,7 @@ def check_query(text: str, owner: str, where: Location, catalog: Catalog,
 
 def _queries(project: Project) -> Iterator[Diagnostic]:
     catalog = Catalog(project.metrics, project.jobs)
-    recorded = frozenset(r.name for g in project.groups for r in g.rules
-                         if isinstance(r, RecordingRule))
+    recorded = project.recorded_series
     for runbook in project.runbooks:
         for number, step in enumerate(runbook.investigation, start=1):
             if step.promql is not None:

@@ -9,7 +9,7 @@ from obsgen.config import Config
 from obsgen.model.dashboards import Dashboard
 from obsgen.model.metrics import Metric
 from obsgen.model.pipeline import Pipeline, ScrapeJob
-from obsgen.model.rules import Rule, RuleGroup
+from obsgen.model.rules import RecordingRule, Rule, RuleGroup
 from obsgen.model.ruletests import RuleTest
 from obsgen.model.runbooks import Runbook, RunbookGuide
 
@@ -29,6 +29,12 @@ class Project:
     @cached_property
     def _group_by_rule(self) -> dict[int, RuleGroup]:
         return {id(rule): group for group in self.groups for rule in group.rules}
+
+    @cached_property
+    def recorded_series(self) -> frozenset[str]:
+        """Series the recording rules produce: queryable although not in the catalog."""
+        return frozenset(r.name for g in self.groups for r in g.rules
+                         if isinstance(r, RecordingRule))
 
     def group_of(self, rule: Rule) -> RuleGroup | None:
         """The group that evaluates `rule` (rules are compared by identity)."""
