@@ -245,7 +245,8 @@ def _artifact_summary(artifacts: dict[str, str], found: Sequence[Diagnostic]) ->
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path())
 def init(directory: Path) -> None:
     """Scaffold a project in DIRECTORY (default: here): obsgen.toml and a definitions/ folder
-    with a small catalog, two alerts and their unit tests that build and check clean.
+    with a small catalog, two alerts with their unit tests and runbooks, and a dashboard, all
+    of which build and check clean.
 
     Nothing is overwritten: if any of those files exists, init stops and changes nothing.
     """

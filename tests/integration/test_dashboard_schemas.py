@@ -6,6 +6,7 @@ target. Zero errors, no legacy fields, every query on the `$datasource` variable
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -27,6 +28,7 @@ from obsgen import (
     Table,
     Text,
     TimeSeries,
+    scaffold,
 )
 from obsgen.build import compile_project
 from obsgen.config import load_config
@@ -34,7 +36,16 @@ from obsgen.emit.grafana import dashboard_json
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO.parent / "shared" / "schemas" / "grafana"
-PROJECTS = [REPO, REPO / "tests" / "golden" / "projects" / "kitchen_sink"]
+
+
+def _scaffolded() -> Path:
+    """The starter project `obsgen init` writes, so its dashboard is held to the same oracle."""
+    target = Path(tempfile.mkdtemp(prefix="obsgen-init-")) / "scaffold"
+    scaffold.create(target)
+    return target
+
+
+PROJECTS = [REPO, REPO / "tests" / "golden" / "projects" / "kitchen_sink", _scaffolded()]
 PLUGIN_FILES = {"state-timeline": "statetimeline"}
 LEGACY_KEYS = {"rows", "sharedCrosshair", "hideControls", "style", "span", "height", "error",
                "minSpan", "fieldOptions", "thresholdType"}
@@ -105,7 +116,8 @@ def test_the_oracle_can_fail() -> None:
 
 def test_seed_and_kitchen_sink_dashboards_are_emitted() -> None:
     names = {Path(p).name for p in DASHBOARDS}
-    assert {"hypertool-persona-overview.json", "hypertool-workflow-performance.json"} <= names
+    assert {"hypertool-persona-overview.json", "hypertool-workflow-performance.json",
+            "my-app-overview.json"} <= names
     kinds = {p["type"] for doc in DASHBOARDS.values() for p in panels(doc)}
     assert kinds == {"row", "timeseries", "stat", "gauge", "bargauge", "barchart", "heatmap",
                      "table", "text", "state-timeline"}

@@ -14,8 +14,8 @@ def test_init_scaffold_builds_and_checks_clean(tmp_path: Path, obsgen: RunObsgen
     assert created.exit_code == 0, created.describe()
     project = tmp_path / "new"
     assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*.py")) == [
-        "definitions/alert_tests.py", "definitions/alerts.py", "definitions/metrics.py",
-        "definitions/runbooks.py"]
+        "definitions/alert_tests.py", "definitions/alerts.py", "definitions/dashboards.py",
+        "definitions/metrics.py", "definitions/runbooks.py"]
     checked = obsgen("check", cwd=project)
     assert checked.exit_code == 0, checked.describe()
     assert "4 of 4 cases passed" in checked.stderr

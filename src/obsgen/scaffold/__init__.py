@@ -13,6 +13,7 @@ FILES = {
     "alerts.py.txt": "definitions/alerts.py",
     "alert_tests.py.txt": "definitions/alert_tests.py",
     "runbooks.py.txt": "definitions/runbooks.py",
+    "dashboards.py.txt": "definitions/dashboards.py",
 }
 
 
