@@ -4,18 +4,11 @@ validator ran; a project without a pipeline says nothing about Alloy."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-
 if TYPE_CHECKING:
     from tests.conftest import RunObsgen
-
-pytestmark = pytest.mark.skipif(shutil.which("promtool") is None,
-                                reason="obsgen check needs promtool (make setup installs it)")
-
 
 def _path_without_alloy() -> str:
     return os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep)
