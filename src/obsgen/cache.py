@@ -27,7 +27,6 @@ from pathlib import Path
 from obsgen.codes import Severity
 from obsgen.config import Config
 from obsgen.diagnostics import Diagnostic, Location
-from obsgen.emit.mkdocs import SITE_DIR
 
 CACHE_DIR = ".obsgen-cache"
 _FILE = "build.json"
@@ -110,8 +109,6 @@ def _build_matches(build: Path, hashes: dict[str, str]) -> bool:
     if not build.is_dir():
         return False
     present = {p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file()}
-    # The docs site is derived from the runbooks by `obsgen docs`, not a build artifact.
-    present = {p for p in present if not p.startswith(f"{SITE_DIR}/")}
     if present != set(hashes):
         return False
     return all(hashlib.sha256((build / rel).read_bytes()).hexdigest() == digest

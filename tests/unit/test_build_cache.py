@@ -38,16 +38,6 @@ def test_an_unchanged_project_is_not_rebuilt(obsgen: RunObsgen, built: Path) -> 
     assert snapshot(built / "build") == before
 
 
-def test_the_docs_site_in_build_does_not_defeat_the_cache(obsgen: RunObsgen,
-                                                          built: Path) -> None:
-    site = built / "build" / "site"
-    site.mkdir()
-    (site / "index.html").write_text("<html></html>\n")
-    again = obsgen("build", cwd=built)
-    assert again.exit_code == 0 and SKIPPED in again.output, again.describe()
-    assert (site / "index.html").is_file()
-
-
 @pytest.mark.parametrize("change", ["definitions", "config", "build-edited", "build-extra",
                                     "build-missing", "options"])
 def test_any_changed_input_or_output_rebuilds(obsgen: RunObsgen, built: Path,
