@@ -12,8 +12,8 @@ scope. `lint_alloy` is the `obsgen lint` entry point (contract in obsgen.check.f
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from obsgen.alloy import ast
 from obsgen.alloy.components import (
@@ -28,12 +28,14 @@ from obsgen.alloy.components import (
     STDLIB,
     Attr,
     Block,
-    Component,
     Members,
     ValueType,
 )
+from obsgen.alloy.exprs import KIND_NAMES, children, describe, literal_kind, traversal
 from obsgen.alloy.parser import AlloySyntaxError, parse
+from obsgen.check.alloy_scope import Node, Scope, declared_component
 from obsgen.check.foreign import ForeignFile, LintContext
+from obsgen.check.graph import strongly_connected
 from obsgen.diagnostics import Diagnostic, Location
 
 GO_DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$|^0$")
@@ -72,72 +74,11 @@ def validate_text(text: str, path: str) -> list[Diagnostic]:
 def validate(files: Sequence[AlloyFile]) -> list[Diagnostic]:
     """Validate the files of one config; findings in source order per file."""
     checker = _Checker()
-    root = _Scope("root", None)
+    root = Scope("root", None)
     stmts = [(f.path, s) for f in files for s in f.body.stmts]
     checker.body(stmts, root)
     checker.references()
     return sorted(checker.found, key=Diagnostic.sort_key)
-
-
-# --- scopes --------------------------------------------------------------------------------------
-
-
-@dataclass(eq=False)
-class _Node:
-    """A component instance (or config block with a label) that expressions may reference."""
-
-    ident: str
-    path: str
-    block: ast.Block
-    component: Component | None
-    scope: _Scope
-    refs: list[_Node] = field(default_factory=list)
-
-
-@dataclass(eq=False)
-class _Scope:
-    """A root config, a `declare` module, or a `foreach` template: the components it defines,
-    the custom component names (`declare` labels, `import` namespaces) and local identifiers."""
-
-    kind: str  # "root", "module" or "foreach"
-    parent: _Scope | None
-    nodes: dict[str, _Node] = field(default_factory=dict)
-    custom: dict[str, ast.Block] = field(default_factory=dict)  # declare blocks by label
-    namespaces: set[str] = field(default_factory=set)
-    locals: set[str] = field(default_factory=set)
-    pending: list[tuple[str, ast.Block]] = field(default_factory=list)
-
-    def chain(self) -> Iterator[_Scope]:
-        scope: _Scope | None = self
-        while scope is not None:
-            yield scope
-            scope = scope.parent
-
-    def knows_component(self, name: str) -> bool:
-        first = name.split(".")[0]
-        return any(name in s.custom or first in s.namespaces for s in self.chain())
-
-    def declared(self, name: str) -> ast.Block | None:
-        return next((s.custom[name] for s in self.chain() if name in s.custom), None)
-
-    def visible(self) -> Iterator[_Scope]:
-        """Scopes whose components a reference may name: a foreach template sees its parents;
-        a module sees only itself."""
-        for scope in self.chain():
-            yield scope
-            if scope.kind == "module":
-                return
-
-    def lookup(self, parts: list[str]) -> tuple[_Node, int] | None:
-        for scope in self.visible():
-            for size in range(len(parts), 1, -1):
-                node = scope.nodes.get(".".join(parts[:size]))
-                if node is not None:
-                    return node, size
-        return None
-
-    def is_local(self, name: str) -> bool:
-        return any(name in s.locals for s in self.visible())
 
 
 def _pos(path: str, position: ast.Position) -> Location:
@@ -155,15 +96,15 @@ def _start(expr: ast.Expr | ast.ObjectField) -> ast.Position:
 class _Checker:
     def __init__(self) -> None:
         self.found: list[Diagnostic] = []
-        self.nodes: list[_Node] = []
-        self.exprs: list[tuple[str, ast.Expr, _Scope, _Node | None, ValueType | None]] = []
+        self.nodes: list[Node] = []
+        self.exprs: list[tuple[str, ast.Expr, Scope, Node | None, ValueType | None]] = []
 
     def add(self, code: str, message: str, where: Location, hint: str | None = None) -> None:
         self.found.append(Diagnostic.of(code, message, where, hint))
 
     # -- statements --
 
-    def body(self, stmts: list[tuple[str, ast.Stmt]], scope: _Scope) -> None:
+    def body(self, stmts: list[tuple[str, ast.Stmt]], scope: Scope) -> None:
         """One scope's statements: declarations first (a block may use a `declare` written
         after it), then every block."""
         for _, stmt in stmts:
@@ -190,7 +131,7 @@ class _Checker:
         else:
             seen[key] = (path, block)
 
-    def block(self, path: str, block: ast.Block, scope: _Scope) -> None:
+    def block(self, path: str, block: ast.Block, scope: Scope) -> None:
         name = block.full_name
         if name in SERVICE_BLOCKS:
             self._service(path, block, scope)
@@ -203,7 +144,7 @@ class _Checker:
         else:
             self._component(path, block, scope)
 
-    def _service(self, path: str, block: ast.Block, scope: _Scope) -> None:
+    def _service(self, path: str, block: ast.Block, scope: Scope) -> None:
         if scope.kind != "root":
             where = "module" if scope.kind == "module" else "foreach"
             self.add("OBS821", f"{block.full_name} not allowed in {where}",
@@ -215,15 +156,15 @@ class _Checker:
         else:
             self._expressions(path, block.body, scope, None)
 
-    def _declare(self, path: str, block: ast.Block, scope: _Scope) -> None:
+    def _declare(self, path: str, block: ast.Block, scope: Scope) -> None:
         if block.label is None:
             self.add("OBS830", "declare block must have a label", _pos(path, block.pos),
                      'declare "name" { ... }')
             return
-        module = _Scope("module", scope)
+        module = Scope("module", scope)
         self.body([(path, s) for s in block.body.stmts], module)
 
-    def _module_block(self, path: str, block: ast.Block, scope: _Scope) -> None:
+    def _module_block(self, path: str, block: ast.Block, scope: Scope) -> None:
         name = block.full_name
         if scope.kind != "module":
             self.add("OBS821", f"{name} blocks only allowed inside a module",
@@ -233,11 +174,11 @@ class _Checker:
             self.add("OBS830", f"{name} block must have a label", _pos(path, block.pos),
                      f'{name} "name" {{ ... }}')
         elif name == "argument":
-            scope.nodes[f"argument.{block.label}"] = _Node(
+            scope.nodes[f"argument.{block.label}"] = Node(
                 f"argument.{block.label}", path, block, None, scope)
         self.members(path, block, CONFIG_BLOCKS[name].arguments, scope, None, [])
 
-    def _labelled_config(self, path: str, block: ast.Block, scope: _Scope) -> None:
+    def _labelled_config(self, path: str, block: ast.Block, scope: Scope) -> None:
         name = block.full_name
         schema = CONFIG_BLOCKS.get(name)
         if schema is None:
@@ -250,8 +191,8 @@ class _Checker:
         if name == "foreach":
             self._template(path, block, scope)
 
-    def _template(self, path: str, block: ast.Block, scope: _Scope) -> None:
-        inner = _Scope("foreach", scope)
+    def _template(self, path: str, block: ast.Block, scope: Scope) -> None:
+        inner = Scope("foreach", scope)
         for stmt in block.body.stmts:
             if (isinstance(stmt, ast.Attribute) and stmt.name == "var"
                     and isinstance(stmt.value, ast.StringLiteral)):
@@ -260,10 +201,10 @@ class _Checker:
             if isinstance(stmt, ast.Block) and stmt.full_name == "template":
                 self.body([(path, s) for s in stmt.body.stmts], inner)
 
-    def _component(self, path: str, block: ast.Block, scope: _Scope) -> None:
+    def _component(self, path: str, block: ast.Block, scope: Scope) -> None:
         name = block.full_name
         declared = scope.declared(name)
-        component = BY_NAME.get(name) or (_custom(name, declared) if declared else None)
+        component = BY_NAME.get(name) or (declared_component(name, declared) if declared else None)
         if component is None and name not in OTHER_COMPONENTS and not scope.knows_component(name):
             self.add("OBS820", f'cannot find the definition of component name "{name}"',
                      _pos(path, block.pos), "check the component name against Alloy's reference")
@@ -273,7 +214,7 @@ class _Checker:
                      f'{name} "name" {{ ... }}')
             return
         ident = f"{name}.{block.label}"
-        node = _Node(ident, path, block, component, scope)
+        node = Node(ident, path, block, component, scope)
         scope.nodes.setdefault(ident, node)
         self.nodes.append(node)
         if component is not None:
@@ -283,8 +224,8 @@ class _Checker:
 
     # -- bodies against a schema --
 
-    def members(self, path: str, block: ast.Block, members: Members, scope: _Scope,
-                node: _Node | None, stack: list[Block]) -> None:
+    def members(self, path: str, block: ast.Block, members: Members, scope: Scope,
+                node: Node | None, stack: list[Block]) -> None:
         by_name = {m.name: m for m in members}
         present: dict[str, int] = {}
         for stmt in block.body.stmts:
@@ -306,7 +247,7 @@ class _Checker:
                          _pos(path, block.pos), f"add `{required.name}` to this block")
 
     def _attribute(self, path: str, stmt: ast.Attribute, member: Attr | Block | None,
-                   scope: _Scope, node: _Node | None) -> None:
+                   scope: Scope, node: Node | None) -> None:
         if not isinstance(member, Attr):
             self.add("OBS821", f'unrecognized attribute name "{stmt.name}"',
                      _pos(path, stmt.pos), "check the argument name against the component's "
@@ -323,7 +264,7 @@ class _Checker:
         self._collect(path, stmt.value, scope, node, expected)
 
     def _inner_block(self, path: str, stmt: ast.Block, by_name: dict[str, Attr | Block],
-                     scope: _Scope, node: _Node | None, stack: list[Block]) -> Block | None:
+                     scope: Scope, node: Node | None, stack: list[Block]) -> Block | None:
         first, rest = stmt.name[0], ".".join(stmt.name[1:])
         member = by_name.get(stmt.full_name) or by_name.get(first)
         if isinstance(member, Block) and member.enum and member.name == first and rest:
@@ -344,8 +285,8 @@ class _Checker:
         self._descend(path, stmt, member, scope, node, [*stack, member])
         return member
 
-    def _descend(self, path: str, stmt: ast.Block, member: Block, scope: _Scope,
-                 node: _Node | None, stack: list[Block]) -> None:
+    def _descend(self, path: str, stmt: ast.Block, member: Block, scope: Scope,
+                 node: Node | None, stack: list[Block]) -> None:
         if member.unchecked:
             if member.name != "template":
                 self._expressions(path, stmt.body, scope, node)
@@ -356,7 +297,7 @@ class _Checker:
         self.add("OBS821", f'unrecognized block name "{stmt.full_name}"', _pos(path, stmt.pos),
                  "check the block name against the component's reference")
 
-    def _expressions(self, path: str, body: ast.Body, scope: _Scope, node: _Node | None
+    def _expressions(self, path: str, body: ast.Body, scope: Scope, node: Node | None
                      ) -> None:
         """An unmodelled body: its values are still linted and its references resolved."""
         for stmt in body.stmts:
@@ -366,20 +307,20 @@ class _Checker:
             else:
                 self._expressions(path, stmt.body, scope, node)
 
-    def _collect(self, path: str, expr: ast.Expr, scope: _Scope, node: _Node | None,
+    def _collect(self, path: str, expr: ast.Expr, scope: Scope, node: Node | None,
                  expected: ValueType | None) -> None:
         self.exprs.append((path, expr, scope, node, expected))
 
     # -- values --
 
     def _type(self, path: str, expr: ast.Expr, expected: ValueType, go_type: str) -> None:
-        got = _literal_kind(expr)
+        got = literal_kind(expr)
         if got is None or expected.kind == "any" or isinstance(expr, ast.NullLiteral):
             return
-        want = _KIND_NAMES[expected.kind]
+        want = KIND_NAMES[expected.kind]
         if want != got and not (want == "string" and expected.kind == "secret" and got == "string"):
             self.add("OBS823", f"expected {want}, got {got}", _pos(path, _start(expr)),
-                     f"this argument takes a {_describe(expected)}")
+                     f"this argument takes a {describe(expected)}")
             return
         if isinstance(expr, ast.Array) and expected.element is not None:
             for element in expr.elements:
@@ -419,9 +360,9 @@ class _Checker:
             self._walk(path, expr, scope, node, expected)
         self._cycles()
 
-    def _walk(self, path: str, expr: ast.Expr, scope: _Scope, node: _Node | None,
+    def _walk(self, path: str, expr: ast.Expr, scope: Scope, node: Node | None,
               expected: ValueType | None) -> None:
-        parts = _traversal(expr)
+        parts = traversal(expr)
         if parts is not None:
             self._reference(path, expr, parts, scope, node, expected)
             return
@@ -433,21 +374,21 @@ class _Checker:
             for e in expr.elements:
                 self._walk(path, e, scope, node, element)
             return
-        for child in _children(expr):
+        for child in children(expr):
             self._walk(path, child, scope, node, None)
 
-    def _call(self, path: str, call: ast.Call, scope: _Scope, node: _Node | None) -> None:
+    def _call(self, path: str, call: ast.Call, scope: Scope, node: Node | None) -> None:
         if isinstance(call.func, ast.Identifier) and call.func.name in DEPRECATED_FUNCTIONS:
             name = call.func.name
             self.add("OBS827", f"{name}() is deprecated", _pos(path, call.func.pos),
                      f"use {DEPRECATED_FUNCTIONS[name]}() instead")
-        elif _traversal(call.func) is None:
+        elif traversal(call.func) is None:
             self._walk(path, call.func, scope, node, None)
         for arg in call.args:
             self._walk(path, arg, scope, node, None)
 
-    def _reference(self, path: str, expr: ast.Expr, parts: list[str], scope: _Scope,
-                   node: _Node | None, expected: ValueType | None) -> None:
+    def _reference(self, path: str, expr: ast.Expr, parts: list[str], scope: Scope,
+                   node: Node | None, expected: ValueType | None) -> None:
         root = parts[0]
         if len(parts) < 2 or scope.is_local(root):
             return
@@ -495,7 +436,7 @@ class _Checker:
             if key in edges[key]:
                 self.add("OBS826", "cannot reference self", _pos(node.path, node.block.pos),
                          "a component cannot consume its own exports")
-        for group in _strongly_connected(edges):
+        for group in strongly_connected(edges):
             if len(group) < 2:
                 continue
             members = ", ".join(sorted(index[key].ident for key in group))
@@ -508,121 +449,7 @@ class _Checker:
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _custom(name: str, declare: ast.Block) -> Component:
-    """The schema of a `declare`d component: its `argument` blocks (required unless
-    `optional = true`) and its `export` blocks."""
-    arguments, exports = [], []
-    for stmt in declare.body.stmts:
-        if not isinstance(stmt, ast.Block) or stmt.label is None:
-            continue
-        if stmt.full_name == "argument":
-            optional = any(isinstance(a, ast.Attribute) and a.name == "optional"
-                           and isinstance(a.value, ast.BoolLiteral) and a.value.value
-                           for a in stmt.body.stmts)
-            arguments.append(Attr(stmt.label, "any", required=not optional))
-        elif stmt.full_name == "export":
-            exports.append(Attr(stmt.label, "any"))
-    return Component(name, "", tuple(arguments), tuple(exports))
-
-_KIND_NAMES = {"string": "string", "secret": "string", "number": "number", "bool": "bool",
-               "list": "array", "map": "object", "capsule": "capsule", "any": "any"}
-
-
-def _describe(expected: ValueType) -> str:
-    if expected.kind == "capsule":
-        return expected.capsule
-    if expected.element is not None:
-        return f"{_KIND_NAMES[expected.kind]} of {_describe(expected.element)}"
-    return expected.form or _KIND_NAMES[expected.kind]
-
-
-def _literal_kind(expr: ast.Expr) -> str | None:
-    if isinstance(expr, ast.StringLiteral):
-        return "string"
-    if isinstance(expr, ast.NumberLiteral):
-        return "number"
-    if isinstance(expr, ast.BoolLiteral):
-        return "bool"
-    if isinstance(expr, ast.Array):
-        return "array"
-    if isinstance(expr, ast.Object):
-        return "object"
-    return None
-
-
 def _is_secret_name(name: str) -> bool:
     if name.endswith("_file") or name.endswith("_path"):
         return False
     return name in SECRET_NAMES or name.endswith(("_password", "_token", "_secret", "_api_key"))
-
-
-def _traversal(expr: ast.Expr) -> list[str] | None:
-    """`a.b.c` as ["a", "b", "c"]; None for anything that is not a plain name chain."""
-    if isinstance(expr, ast.Identifier):
-        return [expr.name]
-    if isinstance(expr, ast.Access):
-        inner = _traversal(expr.value)
-        return None if inner is None else [*inner, expr.name]
-    return None
-
-
-def _children(expr: ast.Expr) -> tuple[ast.Expr, ...]:
-    if isinstance(expr, ast.Access):
-        return (expr.value,)
-    if isinstance(expr, ast.Index):
-        return (expr.value, expr.index)
-    if isinstance(expr, ast.Object):
-        return tuple(f.value for f in expr.fields)
-    if isinstance(expr, ast.Unary):
-        return (expr.operand,)
-    if isinstance(expr, ast.Binary):
-        return (expr.left, expr.right)
-    if isinstance(expr, ast.Paren):
-        return (expr.inner,)
-    return ()
-
-
-def _strongly_connected(edges: dict[int, set[int]]) -> list[list[int]]:
-    """Tarjan's algorithm, iteratively (configs may be long chains)."""
-    index: dict[int, int] = {}
-    low: dict[int, int] = {}
-    on_stack: set[int] = set()
-    stack: list[int] = []
-    result: list[list[int]] = []
-    for start in edges:
-        if start in index:
-            continue
-        work = [(start, iter(sorted(edges[start])))]
-        index[start] = low[start] = len(index)
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            vertex, successors = work[-1]
-            advanced = False
-            for succ in successors:
-                if succ not in edges:
-                    continue
-                if succ not in index:
-                    index[succ] = low[succ] = len(index)
-                    stack.append(succ)
-                    on_stack.add(succ)
-                    work.append((succ, iter(sorted(edges[succ]))))
-                    advanced = True
-                    break
-                if succ in on_stack:
-                    low[vertex] = min(low[vertex], index[succ])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[vertex])
-            if low[vertex] == index[vertex]:
-                group = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    group.append(member)
-                    if member == vertex:
-                        break
-                result.append(group)
-    return result
