@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import promql_parser as pp
 
+from obsgen.check.grafana_macros import STAND_IN_NAME, Substituted, substitute
 from obsgen.check.labelflow import (
     Adding,
     Anything,
@@ -55,7 +56,6 @@ _SELECTING_AGGREGATIONS = {"topk", "bottomk", "limitk", "limit_ratio"}
 _VALUE_KEEPING_AGGREGATIONS = {"min", "max", "avg", "topk", "bottomk", "quantile", "limitk"}
 _VALUE_KEEPING_FUNCTIONS = {"min_over_time", "max_over_time", "avg_over_time", "last_over_time",
                             "quantile_over_time", "sort", "sort_desc"}
-_GROUPING_WORDS = {"by", "without", "on", "ignoring", "group_left", "group_right"}
 
 
 class LabelMatcher(NamedTuple):
@@ -164,105 +164,6 @@ class Analysis:
         sel = self.selectors
         lookup = (lambda i: labels_of(sel[i])) if labels_of else (lambda i: None)
         return flow.evaluate(lookup)
-
-
-# --- Grafana macros ---------------------------------------------------------------------------
-
-_MACRO_SCAN = re.compile(
-    r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`|#[^\n]*'  # strings, comments: kept
-    r"|\$\{[^}]*\}|\$\w+|\[\[[\w:.]+\]\]"  # $var, ${var...}, [[var]]
-)
-_NUMBER_MACROS = ("$__range_s", "$__range_ms", "$__interval_ms")
-_STAND_IN_DURATION = "1m"
-_STAND_IN_NAME = "__obsgen_var__"
-
-
-@dataclass(frozen=True, slots=True)
-class Substituted:
-    """Text with macros replaced, and where each replacement sits in both texts."""
-
-    text: str
-    spans: tuple[tuple[int, int, int, int], ...]  # (new start, new end, old start, old end)
-
-    def original(self, position: int) -> int:
-        if not self.spans:
-            return position
-        shift = 0
-        for new_start, new_end, old_start, old_end in self.spans:
-            if position < new_start:
-                break
-            if position < new_end:
-                return old_start
-            shift = old_end - new_end
-        return position + shift
-
-    def original_end(self, position: int) -> int:
-        """Map an exclusive end offset: a stand-in's end maps to its macro's end."""
-        if not self.spans:
-            return position
-        for new_start, new_end, _, old_end in self.spans:
-            if new_start < position <= new_end:
-                return old_end
-        return self.original(position)
-
-    def touches(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e, _, _ in self.spans)
-
-
-def _stand_in(text: str, start: int, end: int, macro: str) -> str:
-    before = text[:start].rstrip()
-    after = text[end:]
-    if before.endswith(("[", ":")) and not before.endswith("[["):
-        return _STAND_IN_DURATION
-    if macro.startswith(_NUMBER_MACROS):
-        return "1"
-    word_before = bool(before) and start > 0 and (text[start - 1].isalnum() or
-                                                  text[start - 1] in "_:")
-    if word_before or (after[:1].isalnum() or after[:1] in "_{") or _in_grouping(before):
-        return _STAND_IN_NAME
-    return "1"
-
-
-def _in_grouping(before: str) -> bool:
-    """Whether the text ends inside `by (...)`, `on (...)` or a matcher's label-name slot."""
-    depth = 0
-    for index in range(len(before) - 1, -1, -1):
-        char = before[index]
-        if char in ")}":
-            depth += 1
-        elif char == "{" and depth == 0:
-            return True
-        elif char in "({":
-            if depth == 0:
-                word = re.search(r"(\w+)\s*$", before[:index])
-                return word is not None and word.group(1) in _GROUPING_WORDS
-            depth -= 1
-    return False
-
-
-def substitute(text: str) -> Substituted:
-    """Replace Grafana macros outside string literals with parseable stand-ins: a duration
-    inside `[...]`, a name where a name is expected, else the number 1."""
-    if "$" not in text and "[[" not in text:
-        return Substituted(text, ())
-    parts: list[str] = []
-    spans: list[tuple[int, int, int, int]] = []
-    last = 0
-    length = 0
-    for match in _MACRO_SCAN.finditer(text):
-        token = match.group()
-        if token[0] in "\"'`#":
-            continue
-        start, end = match.span()
-        parts.append(text[last:start])
-        length += start - last
-        stand_in = _stand_in(text, start, end, token)
-        spans.append((length, length + len(stand_in), start, end))
-        parts.append(stand_in)
-        length += len(stand_in)
-        last = end
-    parts.append(text[last:])
-    return Substituted("".join(parts), tuple(spans))
 
 
 # --- locating nodes in the text ---------------------------------------------------------------
@@ -390,7 +291,7 @@ class _Walk:
         position = self.cursor.find(written) if written else self.cursor.find("{")
         templated = bool(written) and bool(self.sub.spans) and self.sub.touches(
             position, position + len(written or ""))
-        if templated or (name and _STAND_IN_NAME in name):
+        if templated or (name and STAND_IN_NAME in name):
             templated, name = True, None
         range_seconds = range_text = None
         if window is not None:
@@ -475,7 +376,7 @@ class _Walk:
         templated = False
         if modifier is not None:
             given = modifier.labels
-            labels = tuple(name for name in given if name != _STAND_IN_NAME)
+            labels = tuple(name for name in given if name != STAND_IN_NAME)
             templated = len(labels) < len(given)
             if modifier.type is pp.AggModifierType.By:
                 by = labels
