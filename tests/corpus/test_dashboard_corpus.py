@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from obsgen.check.dashboard_schema import validate_dashboard_strict
 from obsgen.check.dashboards import lint_dashboard
 from obsgen.check.foreign import ForeignFile, LintContext
-from obsgen.check.schemas import validate_dashboard_strict
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic
 

@@ -22,9 +22,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from obsgen.check.foreign import ForeignFile, LintContext
-from obsgen.check.jsonpos import JsonPath
-from obsgen.check.schemas import (
+from obsgen.check.dashboard_schema import (
     JsonFinding,
     ParsedJson,
     iter_panels,
@@ -33,6 +31,8 @@ from obsgen.check.schemas import (
     validate_dashboard_lenient,
     validate_dashboard_strict,
 )
+from obsgen.check.foreign import ForeignFile, LintContext
+from obsgen.check.jsonpos import JsonPath
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic
 
