@@ -30,7 +30,7 @@ def _registry(*codes: Code) -> dict[str, Code]:
     return table
 
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: notice
 
 CODES: dict[str, Code] = _registry(
     # loading and project
@@ -39,6 +39,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS003", E, "The project configuration is missing or invalid."),
     Code("OBS004", E, "A definition was given a value of the wrong type."),
     Code("OBS005", W, "A definition object is not reachable from any definitions module."),
+    Code("OBS006", W, "The project identity comes from the folder name; set `project`."),
     # metric catalog
     Code("OBS101", E, "A metric or label name is not snake_case ASCII."),
     Code("OBS102", E, "A counter's name does not end in `_total`."),
@@ -77,11 +78,15 @@ CODES: dict[str, Code] = _registry(
     Code("OBS303", E, "promtool rejected a rule (`promtool check rules`)."),
     Code("OBS304", E, "A rule unit test failed (`promtool test rules`)."),
     Code("OBS305", E, "promtool failed in a way obsgen could not attribute to a rule."),
+    Code("OBS306", E, "promtool ran past its time limit and was stopped."),
     # schemas
     Code("OBS401", E, "A rule file does not match the Prometheus rule-file schema."),
     Code("OBS402", E, "A rule test file does not match the promtool unit-test schema."),
     # build output
     Code("OBS501", E, "The build directory could not be written."),
+    Code("OBS502", E, "The build folder is not one obsgen may replace (outside the project, "
+                      "holding it, or not obsgen's)."),
+    Code("OBS503", N, "Leftovers of an interrupted build were removed."),
 
     # deploy (OBS51x-OBS53x)
     Code("OBS511", E, "A deploy credential or target is missing (GRAFANA_TOKEN, --url, ...)."),
@@ -100,6 +105,8 @@ CODES: dict[str, Code] = _registry(
     Code("OBS525", E, "Restoring the previous rules failed; the rules directory needs attention."),
     Code("OBS526", W, "A deployed rule was not evaluated before the verify timeout."),
     Code("OBS527", E, "The ruler rejected a rule group; its message is shown."),
+    Code("OBS528", W, "An object of another project, or not obsgen's, was left alone."),
+    Code("OBS529", W, "An interrupted deploy was found and rolled back first."),
 
     # dashboards: model and emit (OBS60x-OBS62x)
     Code("OBS601", E, "A dashboard or folder uid is not a valid Grafana uid."),
@@ -206,6 +213,11 @@ CODES: dict[str, Code] = _registry(
     Code("OBS966", E, "A path given on the command line does not exist."),
     Code("OBS967", E, "`--select` or `--ignore` names no registered code or prefix."),
     Code("OBS968", E, "A kind's linter failed on a file (a bug in obsgen)."),
+    Code("OBS969", E, "A path is not a regular file (a FIFO, device or socket); it was not read."),
+    Code("OBS970", E, "A file is larger than the size limit; it was not read."),
+    Code("OBS971", E, "A YAML file uses more aliases, or expands to more nodes, than allowed."),
+    Code("OBS972", W, "An expression is too deep or too long to analyse; it was not checked."),
+    Code("OBS973", W, "A Markdown line is too long or bracket-heavy to check links in."),
 
 )
 

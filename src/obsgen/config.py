@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -11,8 +12,13 @@ from typing import Any
 from obsgen.diagnostics import Diagnostic, Location, UsageError
 from obsgen.model.rules import DEFAULT_SEVERITIES
 
-KEYS = ("definitions", "build", "runbook_base_url", "severities")
+KEYS = ("project", "definitions", "build", "runbook_base_url", "severities")
 CONFIG_HINT = 'create obsgen.toml with: definitions = "definitions"'
+# A project's identity goes into what it deploys (dashboard tags, ruler namespaces, rule-file
+# headers), so it is kept to characters every one of those places accepts.
+PROJECT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+PROJECT_HINT = ('e.g. project = "checkout": 1-40 of a-z, 0-9, "-" and "_", starting with a '
+                'letter or digit')
 
 
 @dataclass(frozen=True)
@@ -23,18 +29,50 @@ class Config:
     build: Path
     runbook_base_url: str = ""
     severities: tuple[str, ...] = DEFAULT_SEVERITIES
+    # Who owns what obsgen deploys: two projects on one Grafana, ruler or rules folder never
+    # touch each other's objects. `project_from` says where it came from ("setting",
+    # "pyproject" [project].name, or "folder" name).
+    project: str = "obsgen"
+    project_from: str = "setting"
+
+
+def _document(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(Diagnostic.of("OBS003", f"cannot parse {path.name}: {exc}",
+                                       Location(str(path)), "fix the TOML syntax")) from None
 
 
 def _table(path: Path) -> dict[str, Any] | None:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(Diagnostic.of("OBS003", f"cannot parse {path.name}: {exc}",
-                                       Location(str(path)), "fix the TOML syntax")) from None
+    data = _document(path)
     if path.name == "obsgen.toml":
         return data
-    table = data.get("tool", {}).get("obsgen")
+    tool = data.get("tool", {})
+    table = tool.get("obsgen") if isinstance(tool, dict) else None
     return table if isinstance(table, dict) else None
+
+
+def slug(text: str) -> str:
+    """A project identity made from a name: lower case, other characters become '-'."""
+    return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-_")[:40].strip("-_")
+
+
+def project_identity(file: Path, table: dict[str, Any], where: Location) -> tuple[str, str]:
+    """The project's identity and where it came from: the `project` setting, else the
+    `[project].name` of a pyproject.toml, else the project folder's name."""
+    given = table.get("project")
+    if given is not None:
+        if not isinstance(given, str) or not PROJECT_ID.match(given):
+            raise UsageError(Diagnostic.of("OBS003", f"project {given!r} is not a usable project "
+                                           "identity", where, PROJECT_HINT))
+        return given, "setting"
+    if file.name == "pyproject.toml":
+        meta = _document(file).get("project")
+        name = slug(str(meta.get("name", ""))) if isinstance(meta, dict) else ""
+        if name:
+            return name, "pyproject"
+    return slug(file.parent.name) or "obsgen", "folder"
 
 
 def find_project(start: Path) -> tuple[Path, dict[str, Any]]:
@@ -86,7 +124,8 @@ def load_config(start: Path) -> Config:
     if not isinstance(base, str) or (base and not base.startswith(("http://", "https://"))):
         raise UsageError(Diagnostic.of("OBS003", f"runbook_base_url {base!r} is not a URL",
                                        where, 'e.g. runbook_base_url = "https://example.org/rb/"'))
+    project, project_from = project_identity(file, table, where)
     return Config(root=root, file=file, definitions=definitions,
                   build=root / str(table.get("build", "build")),
                   runbook_base_url=base if not base or base.endswith("/") else base + "/",
-                  severities=tuple(severities))
+                  severities=tuple(severities), project=project, project_from=project_from)
