@@ -107,6 +107,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS527", E, "The ruler rejected a rule group; its message is shown."),
     Code("OBS528", W, "An object of another project, or not obsgen's, was left alone."),
     Code("OBS529", W, "An interrupted deploy was found and rolled back first."),
+    Code("OBS530", E, "A rule group has the name obsgen reserves for its ruler manifest."),
 
     # dashboards: model and emit (OBS60x-OBS62x)
     Code("OBS601", E, "A dashboard or folder uid is not a valid Grafana uid."),

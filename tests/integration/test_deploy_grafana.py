@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
+from obsgen.config import slug
 from obsgen.deploy.built import Definitions, read_dashboards
 from obsgen.deploy.grafana import GrafanaOptions, deploy_grafana
 from obsgen.deploy.http import RetryPolicy, Session, SystemClock
@@ -31,6 +32,7 @@ from standin.server import Faults
 REAL_URL = os.environ.get("OBSGEN_TEST_GRAFANA_URL", "")
 REAL_TOKEN = os.environ.get("OBSGEN_TEST_GRAFANA_TOKEN", "")
 REAL_VIEWER = os.environ.get("OBSGEN_TEST_GRAFANA_VIEWER_TOKEN", "")
+PROJECT = "demo"  # the identity these tests deploy as, through the API and the CLI alike
 
 
 @dataclass
@@ -82,6 +84,22 @@ class Target:
             "dashboard": model, "folderUid": current["meta"].get("folderUid", ""),
             "overwrite": False, "message": "edited by hand"})
         assert response.status_code == 200, response.text
+
+    def save_as(self, uid: str, new_uid: str, title: str) -> None:
+        """The UI's "Save as" with "Copy tags" on: the same content under a new uid and title,
+        in the same folder."""
+        current = self.dashboard(uid)
+        assert current is not None
+        model = {k: v for k, v in current["dashboard"].items() if k not in ("id", "version")}
+        response = self.api("POST", "/api/dashboards/db", json={
+            "dashboard": {**model, "uid": new_uid, "title": title},
+            "folderUid": current["meta"].get("folderUid", ""), "overwrite": False})
+        assert response.status_code == 200, response.text
+
+    def folder_title(self, uid: str) -> str:
+        response = self.api("GET", f"/api/folders/{uid}")
+        response.raise_for_status()
+        return str(response.json()["title"])
 
 
 @pytest.fixture
@@ -136,6 +154,16 @@ def write_build(build: Path, folders: dict[str, list[dict[str, Any]]]) -> Path:
     return build
 
 
+def project_of(build: Path, project: str = PROJECT) -> Path:
+    """A project folder around `build` whose identity (obsgen.toml `project`) is `project`."""
+    root = make_project(build)
+    toml = root / "obsgen.toml"
+    lines = [line for line in toml.read_text(encoding="utf-8").splitlines()
+             if not line.startswith("project =")]
+    toml.write_text("\n".join([*lines, f'project = "{project}"']) + "\n", encoding="utf-8")
+    return root
+
+
 def remove_built(build: Path, folder_uid: str, uid: str) -> None:
     (build / "grafana" / folder_uid / f"{uid}.json").unlink()
 
@@ -155,7 +183,8 @@ def deploy(target: Target, build: Path, clock: FakeClock | None = None,
     with Session(target.url, {"Authorization": f"Bearer {target.token}"},
                  policy=policy or RetryPolicy(timeout=10), clock=use_clock,
                  rng=random.Random(7)) as session:
-        return deploy_grafana(session, dashboards, GrafanaOptions(target.url, **options))
+        return deploy_grafana(session, dashboards,
+                              GrafanaOptions(target.url, **{"project": PROJECT, **options}))
 
 
 def actions(report: Report, kind: str = "dashboard") -> dict[str, str]:
@@ -209,7 +238,7 @@ def test_changed_panel_is_one_update_with_a_diff_in_dry_run(grafana: Target, tmp
     changed = dashboard_json(uids[1], f"{grafana.prefix} dashboard 1")
     changed["panels"][0]["title"] = "Requests per second"
     write_build(build, {folder: [changed]})
-    project = make_project(build)
+    project = project_of(build)
 
     dry = obsgen("deploy", "grafana", "--dry-run", "--url", grafana.url, cwd=project,
                  env={"GRAFANA_TOKEN": grafana.token})
@@ -304,6 +333,157 @@ def test_prune_deletes_only_obsgen_dashboards_in_obsgen_folders(grafana: Target,
     assert grafana.dashboard(uids[1]) is not None
 
 
+# --- ownership: projects, edits, copies, folders --------------------------------------------
+
+def cli_deploy(obsgen: Any, grafana: Target, project: Path, *args: str) -> dict[str, Any]:
+    """`obsgen deploy grafana ... --output-format json` in `project`; the parsed report."""
+    result = obsgen("deploy", "grafana", "--url", grafana.url, "--output-format", "json", *args,
+                    cwd=project, env={"GRAFANA_TOKEN": grafana.token})
+    assert result.exit_code in (0, 1), result.describe()
+    report: dict[str, Any] = json.loads(result.stdout)
+    report["exit_code"] = result.exit_code
+    return report
+
+
+def planned(report: dict[str, Any], kind: str = "dashboard") -> dict[str, str]:
+    return {a["key"]: a["action"] for a in report["actions"] if a["kind"] == kind}
+
+
+def findings(report: dict[str, Any], code: str) -> list[str]:
+    return [d["message"] for d in report["diagnostics"] if d["code"] == code]
+
+
+def test_two_projects_in_one_folder_never_touch_each_other(grafana: Target, tmp_path: Path,
+                                                           obsgen: Any) -> None:
+    folder = f"{grafana.prefix}-shared"
+    alpha = [f"{grafana.prefix}-a{i}" for i in range(2)]
+    beta = [f"{grafana.prefix}-b{i}" for i in range(2)]
+    build_a = write_build(tmp_path / "alpha" / "build", {folder: [
+        dashboard_json(uid, f"Alpha {i}") for i, uid in enumerate(alpha)]})
+    build_b = write_build(tmp_path / "beta" / "build", {folder: [
+        dashboard_json(uid, f"Beta {i}") for i, uid in enumerate(beta)]})
+    project_a, project_b = project_of(build_a, "alpha"), project_of(build_b, "beta")
+    assert cli_deploy(obsgen, grafana, project_a)["exit_code"] == 0
+    assert cli_deploy(obsgen, grafana, project_b)["exit_code"] == 0
+    theirs = {uid: grafana.dashboard(uid) for uid in beta}
+    assert all("obsgen-project:beta" in d["dashboard"]["tags"] for d in theirs.values() if d)
+
+    remove_built(build_a, folder, alpha[1])
+    dry = cli_deploy(obsgen, grafana, project_a, "--prune", "--dry-run")
+    assert planned(dry) == {alpha[0]: "unchanged", alpha[1]: "prune", beta[0]: "foreign",
+                            beta[1]: "foreign"}
+    pruned = cli_deploy(obsgen, grafana, project_a, "--prune")
+    assert pruned["exit_code"] == 0
+    assert grafana.dashboard(alpha[1]) is None and grafana.dashboard(alpha[0]) is not None
+    assert {uid: grafana.dashboard(uid) for uid in beta} == theirs  # byte for byte
+    left = findings(pruned, "OBS528")
+    assert len(left) == 2 and all("deployed by obsgen project 'beta'" in m for m in left)
+
+    # One project's definitions claiming the other's uid: refused, until --force.
+    write_build(build_a, {folder: [dashboard_json(beta[0], "Alpha's take on Beta 0")]})
+    clash = cli_deploy(obsgen, grafana, project_a)
+    assert clash["exit_code"] == 1 and planned(clash)[beta[0]] == "foreign"
+    assert any("project 'beta'" in m for m in findings(clash, "OBS517"))
+    assert grafana.dashboard(beta[0]) == theirs[beta[0]]
+    forced = cli_deploy(obsgen, grafana, project_a, "--force")
+    assert forced["exit_code"] == 0
+    taken = grafana.dashboard(beta[0])
+    assert taken is not None and "obsgen-project:alpha" in taken["dashboard"]["tags"]
+
+
+def test_edited_dashboard_and_save_as_copy_survive_prune(grafana: Target, tmp_path: Path,
+                                                         obsgen: Any) -> None:
+    build, folder, uids = seed(grafana, tmp_path)
+    deploy(grafana, build)
+    copy_uid = f"{grafana.prefix}-copy"
+    grafana.edit(uids[0], {"description": "tuned by hand"})
+    grafana.save_as(uids[1], copy_uid, "My own copy")
+    edited_before = grafana.dashboard(uids[0])
+    remove_built(build, folder, uids[0])
+    project = project_of(build)
+
+    report = cli_deploy(obsgen, grafana, project, "--prune")
+    assert report["exit_code"] == 0
+    assert planned(report) == {uids[0]: "drift", uids[1]: "unchanged", uids[2]: "unchanged",
+                               copy_uid: "foreign"}
+    details = {a["key"]: a["detail"] for a in report["actions"]}
+    assert "edited in Grafana since obsgen wrote it" in details[uids[0]]
+    assert f"copy of {uids[1]!r}" in details[copy_uid]
+    assert len(findings(report, "OBS528")) == 2
+    assert grafana.dashboard(uids[0]) == edited_before
+    assert grafana.dashboard(copy_uid) is not None
+
+    # The original goes once it is no longer defined; its copy still stays.
+    remove_built(build, folder, uids[1])
+    again = cli_deploy(obsgen, grafana, project, "--prune", "--force")
+    assert planned(again)[uids[1]] == "prune" and planned(again)[copy_uid] == "foreign"
+    assert planned(again)[uids[0]] == "drift", "--force must not widen --prune"
+    assert grafana.dashboard(uids[1]) is None
+    assert grafana.dashboard(copy_uid) is not None and grafana.dashboard(uids[0]) is not None
+
+
+def test_dashboards_of_an_obsgen_without_projects(grafana: Target, tmp_path: Path) -> None:
+    build, folder, uids = seed(grafana, tmp_path)
+    deploy(grafana, build)
+    for uid in uids[:2]:  # as the previous obsgen left them: no project tag
+        found = grafana.dashboard(uid)
+        assert found is not None
+        tags = [t for t in found["dashboard"]["tags"] if not t.startswith("obsgen-project:")]
+        grafana.api("POST", "/api/dashboards/db", json={
+            "dashboard": {**found["dashboard"], "tags": tags}, "folderUid": folder,
+            "overwrite": True}).raise_for_status()
+    remove_built(build, folder, uids[1])
+
+    report = deploy(grafana, build, prune=True)
+    assert actions(report) == {uids[0]: "update", uids[1]: "foreign", uids[2]: "unchanged"}
+    adopted = grafana.dashboard(uids[0])
+    assert adopted is not None and f"obsgen-project:{PROJECT}" in adopted["dashboard"]["tags"]
+    assert grafana.dashboard(uids[1]) is not None, "pruned a dashboard of unknown project"
+    [left] = [d for d in report.diagnostics if d.code == "OBS528"]
+    assert "did not record projects" in left.message
+    assert actions(deploy(grafana, build))[uids[0]] == "unchanged"
+
+
+def test_existing_folder_title_is_kept_without_force(grafana: Target, tmp_path: Path) -> None:
+    build, folder, uids = seed(grafana, tmp_path)
+    grafana.api("POST", "/api/folders", json={"uid": folder, "title": "Somebody's folder"})
+    report = deploy(grafana, build)
+    assert actions(report, "folder") == {folder: "foreign"}
+    assert [d.code for d in report.diagnostics] == ["OBS528"]
+    assert "Somebody's folder" in report.diagnostics[0].message
+    assert grafana.folder_title(folder) == "Somebody's folder"
+    assert actions(report) == dict.fromkeys(uids, "create")  # deployed into it all the same
+    assert all(grafana.dashboard(uid) for uid in uids)
+
+    forced = deploy(grafana, build, force=True)
+    assert actions(forced, "folder") == {folder: "update"} and codes(forced) == []
+    assert grafana.folder_title(folder) == folder
+
+
+def test_the_longest_project_identity_fits_grafanas_tags(grafana: Target,
+                                                        tmp_path: Path) -> None:
+    build, _, uids = seed(grafana, tmp_path, count=1)
+    report = deploy(grafana, build, project="p" * 40)  # the longest config.PROJECT_ID allows
+    assert codes(report) == [], report.diagnostics
+    found = grafana.dashboard(uids[0])
+    assert found is not None and all(len(t) <= 50 for t in found["dashboard"]["tags"])
+    assert actions(deploy(grafana, build, project="p" * 40)) == {uids[0]: "unchanged"}
+
+
+def test_identity_from_the_folder_name_is_a_warning(grafana: Target, tmp_path: Path,
+                                                    obsgen: Any) -> None:
+    build, _, uids = seed(grafana, tmp_path, count=1)
+    result = obsgen("deploy", "grafana", "--url", grafana.url, "--output-format", "json",
+                    cwd=make_project(build), env={"GRAFANA_TOKEN": grafana.token})
+    assert result.exit_code == 0, result.describe()
+    report = json.loads(result.stdout)
+    [note] = report["diagnostics"]
+    assert note["code"] == "OBS006" and note["severity"] == "warning"
+    assert report["project"] == slug(tmp_path.name)
+    found = grafana.dashboard(uids[0])
+    assert found is not None and f"obsgen-project:{report['project']}" in found["dashboard"]["tags"]
+
+
 # --- Grafana says no --------------------------------------------------------------------------
 
 def test_dashboard_rejected_by_grafana_shows_its_message_uid_and_file(grafana: Target,
@@ -335,7 +515,7 @@ def test_rejection_points_at_the_definition_when_the_project_knows_it(tmp_path: 
 def test_missing_token_exits_2_with_a_hint(grafana: Target, tmp_path: Path,
                                            obsgen: Any) -> None:
     build, _, _ = seed(grafana, tmp_path)
-    result = obsgen("deploy", "grafana", "--url", grafana.url, cwd=make_project(build),
+    result = obsgen("deploy", "grafana", "--url", grafana.url, cwd=project_of(build),
                     env={"GRAFANA_TOKEN": ""})
     assert result.exit_code == 2, result.describe()
     assert "OBS511" in result.output and "GRAFANA_TOKEN" in result.output
@@ -345,7 +525,7 @@ def test_missing_token_exits_2_with_a_hint(grafana: Target, tmp_path: Path,
 def test_token_flag_does_not_exist(grafana: Target, tmp_path: Path, obsgen: Any) -> None:
     build, _, _ = seed(grafana, tmp_path)
     result = obsgen("deploy", "grafana", "--url", grafana.url, "--token", "x",
-                    cwd=make_project(build))
+                    cwd=project_of(build))
     assert result.exit_code == 2
     assert "No such option '--token'" in result.output
 
@@ -355,7 +535,7 @@ def test_bad_token_is_401_and_never_printed(grafana: Target, tmp_path: Path,
     build, _, _ = seed(grafana, tmp_path)
     secret = "glsa_wrong_" + secrets.token_hex(8)
     result = obsgen("deploy", "grafana", "--url", grafana.url,
-                    cwd=make_project(build), env={"GRAFANA_TOKEN": secret})
+                    cwd=project_of(build), env={"GRAFANA_TOKEN": secret})
     assert result.exit_code == 1, result.describe()
     assert "OBS513" in result.output and "HTTP 401" in result.output
     assert secret not in result.output
@@ -367,7 +547,7 @@ def test_viewer_token_is_403_and_changes_nothing(grafana: Target, tmp_path: Path
         pytest.skip("set OBSGEN_TEST_GRAFANA_VIEWER_TOKEN to run this against a real Grafana")
     build, _, uids = seed(grafana, tmp_path)
     result = obsgen("deploy", "grafana", "--url", grafana.url, "--output-format", "json",
-                    cwd=make_project(build),
+                    cwd=project_of(build),
                     env={"GRAFANA_TOKEN": grafana.viewer_token})
     assert result.exit_code == 1, result.describe()
     report = json.loads(result.stdout)
@@ -380,7 +560,7 @@ def test_viewer_token_is_403_and_changes_nothing(grafana: Target, tmp_path: Path
 def test_unresolvable_host_is_reported_without_retrying(tmp_path: Path, obsgen: Any) -> None:
     build = write_build(tmp_path / "build", {"f": [dashboard_json("x", "X")]})
     result = obsgen("deploy", "grafana", "--url", "http://grafana.invalid",
-                    cwd=make_project(build), env={"GRAFANA_TOKEN": "t"}, timeout=60)
+                    cwd=project_of(build), env={"GRAFANA_TOKEN": "t"}, timeout=60)
     assert result.exit_code == 1, result.describe()
     assert "OBS512" in result.output and "cannot resolve the host name" in result.output
     assert "retrying" not in result.output
@@ -392,7 +572,7 @@ def test_refused_connection_is_retried_then_reported(tmp_path: Path, obsgen: Any
         port = sock.getsockname()[1]
     build = write_build(tmp_path / "build", {"f": [dashboard_json("x", "X")]})
     result = obsgen("deploy", "grafana", "--url", f"http://127.0.0.1:{port}", "--retries", "2",
-                    cwd=make_project(build), env={"GRAFANA_TOKEN": "t"})
+                    cwd=project_of(build), env={"GRAFANA_TOKEN": "t"})
     assert result.exit_code == 1, result.describe()
     assert "OBS512" in result.output and "gave up after 3 tries" in result.output
     assert result.output.count("retrying GET") == 2
@@ -401,7 +581,7 @@ def test_refused_connection_is_retried_then_reported(tmp_path: Path, obsgen: Any
 def test_url_that_is_not_http_is_a_usage_error(tmp_path: Path, obsgen: Any) -> None:
     build = write_build(tmp_path / "build", {"f": [dashboard_json("x", "X")]})
     result = obsgen("deploy", "grafana", "--url", "grafana.example.org",
-                    cwd=make_project(build), env={"GRAFANA_TOKEN": "t"})
+                    cwd=project_of(build), env={"GRAFANA_TOKEN": "t"})
     assert result.exit_code == 2 and "OBS511" in result.output
 
 
@@ -409,7 +589,7 @@ def test_no_built_dashboards_is_a_usage_error(tmp_path: Path, obsgen: Any) -> No
     build = tmp_path / "build"
     build.mkdir()
     result = obsgen("deploy", "grafana", "--url", "http://127.0.0.1:9",
-                    cwd=make_project(build), env={"GRAFANA_TOKEN": "t"})
+                    cwd=project_of(build), env={"GRAFANA_TOKEN": "t"})
     assert result.exit_code == 2 and "OBS519" in result.output and "obsgen build" in result.output
 
 
@@ -585,7 +765,7 @@ def test_a_url_that_is_not_grafana_is_one_clear_error(tmp_path: Path, obsgen: An
     try:
         build = write_build(tmp_path / "build", {"f": [dashboard_json("x", "X")]})
         result = obsgen("deploy", "grafana", "--url", other.url, "--output-format", "json",
-                        cwd=make_project(build), env={"GRAFANA_TOKEN": "t"})
+                        cwd=project_of(build), env={"GRAFANA_TOKEN": "t"})
         assert result.exit_code == 1, result.describe()
         [diagnostic] = json.loads(result.stdout)["diagnostics"]
         assert diagnostic["code"] == "OBS512"
@@ -600,7 +780,7 @@ def test_tls_failure_is_reported_without_retrying(grafana: Target, tmp_path: Pat
     needs_standin(grafana)
     build = write_build(tmp_path / "build", {"f": [dashboard_json("x", "X")]})
     https = grafana.url.replace("http://", "https://")  # TLS to a plain-HTTP server
-    result = obsgen("deploy", "grafana", "--url", https, cwd=make_project(build),
+    result = obsgen("deploy", "grafana", "--url", https, cwd=project_of(build),
                     env={"GRAFANA_TOKEN": grafana.token})
     assert result.exit_code == 1, result.describe()
     assert "OBS512" in result.output and "TLS handshake failed" in result.output

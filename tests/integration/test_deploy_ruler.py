@@ -1,12 +1,15 @@
 """`obsgen deploy rules --ruler-url` against our stand-in for the Mimir / Cortex / Grafana
-Cloud ruler configuration API (tests/standin/ruler.py): one namespace per rule file, groups
-set one by one, only obsgen's namespaces pruned, faults retried."""
+Cloud ruler configuration API (tests/standin/ruler.py): one namespace per rule file with
+obsgen's manifest in it, groups set one by one, only this project's unchanged groups pruned,
+faults retried."""
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,16 +17,21 @@ from typing import Any
 import pytest
 import yaml
 
+from obsgen.check.promtool import find_promtool
+from obsgen.config import slug
 from obsgen.deploy.built import read_rule_files
 from obsgen.deploy.http import RetryPolicy, Session
 from obsgen.deploy.plan import Report
 from obsgen.deploy.ruler import RulerOptions, deploy_ruler, normalised
+from obsgen.deploy.ruler_content import fingerprint
+from obsgen.deploy.ruler_manifest import MANIFEST_GROUP, Manifest, read_manifest
 from standin.helpers import FakeClock, make_project
 from standin.ruler import RulerStandIn
 from standin.server import Faults
 
 REPO = Path(__file__).resolve().parents[2]
 TENANT = "team-platform"
+PROJECT = "demo"  # the identity these tests deploy as, through the API and the CLI alike
 
 
 @pytest.fixture
@@ -56,39 +64,92 @@ def write_build(root: Path, files: dict[str, list[dict[str, Any]]]) -> Path:
     return root / "build"
 
 
+def project_of(build: Path, project: str = PROJECT) -> Path:
+    """A project folder around `build` whose identity (obsgen.toml `project`) is `project`."""
+    root = make_project(build)
+    toml = root / "obsgen.toml"
+    lines = [line for line in toml.read_text(encoding="utf-8").splitlines()
+             if not line.startswith("project =")]
+    toml.write_text("\n".join([*lines, f'project = "{project}"']) + "\n", encoding="utf-8")
+    return root
+
+
 BUILT = {"api": [group("api", "vector(1)"), group("api-slo", "vector(2)", "vector(3)")],
          "queues": [group("queues", "vector(4)", interval="30s")]}
+API, QUEUES = f"obsgen-{PROJECT}-api", f"obsgen-{PROJECT}-queues"
 
 
 def deploy(ruler: RulerStandIn, build: Path, clock: FakeClock | None = None,
            policy: RetryPolicy | None = None, **options: Any) -> Report:
     with Session(ruler.base, {"X-Scope-OrgID": TENANT}, policy=policy or RetryPolicy(timeout=5),
                  clock=clock or FakeClock(), rng=random.Random(3)) as session:
-        return deploy_ruler(session, read_rule_files(build), RulerOptions(ruler.base, **options))
+        return deploy_ruler(session, read_rule_files(build),
+                            RulerOptions(ruler.base, **{"project": PROJECT, **options}))
 
 
-def actions(report: Report) -> dict[str, str]:
-    return {a.key: a.action for a in report.actions}
+def actions(report: Report, kind: str = "group") -> dict[str, str]:
+    return {a.key: a.action for a in report.actions if a.kind == kind}
+
+
+def codes(report: Report) -> list[str]:
+    return [d.code for d in report.diagnostics]
 
 
 def held(ruler: RulerStandIn) -> dict[str, list[str]]:
-    return {ns: sorted(groups) for ns, groups in ruler.namespaces(TENANT).items() if groups}
+    """The tenant's groups by namespace, obsgen's manifests left out."""
+    return {ns: sorted(g for g in groups if g != MANIFEST_GROUP)
+            for ns, groups in ruler.namespaces(TENANT).items()
+            if set(groups) - {MANIFEST_GROUP}}
 
+
+def manifest(ruler: RulerStandIn, namespace: str) -> Manifest | None:
+    return read_manifest(ruler.namespaces(TENANT).get(namespace, {}).get(MANIFEST_GROUP))
+
+
+def stored(ruler: RulerStandIn, namespace: str, name: str) -> dict[str, Any]:
+    found: dict[str, Any] = ruler.namespaces(TENANT)[namespace][name]
+    return found
+
+
+def cli(obsgen: Any, ruler: RulerStandIn, project: Path, *args: str) -> dict[str, Any]:
+    """`obsgen deploy rules --ruler-url ... --output-format json`; the report and exit code."""
+    result = obsgen("deploy", "rules", "--ruler-url", ruler.base, "--output-format", "json",
+                    *args, cwd=project, env={"MIMIR_TENANT": TENANT})
+    assert result.exit_code in (0, 1), result.describe()
+    report: dict[str, Any] = json.loads(result.stdout)
+    report["exit_code"] = result.exit_code
+    return report
+
+
+def planned(report: dict[str, Any], kind: str = "group") -> dict[str, str]:
+    return {a["key"]: a["action"] for a in report["actions"] if a["kind"] == kind}
+
+
+def findings(report: dict[str, Any], code: str) -> list[str]:
+    return [d["message"] for d in report["diagnostics"] if d["code"] == code]
+
+
+# --- deploy, update, prune ------------------------------------------------------------------
 
 def test_one_namespace_per_rule_file_then_nothing_to_do(ruler: RulerStandIn,
                                                         tmp_path: Path) -> None:
     build = write_build(tmp_path, BUILT)
     first = deploy(ruler, build)
-    assert [d.code for d in first.diagnostics] == []
-    assert actions(first) == {"obsgen-api/api": "create", "obsgen-api/api-slo": "create",
-                              "obsgen-queues/queues": "create"}
-    assert held(ruler) == {"obsgen-api": ["api", "api-slo"], "obsgen-queues": ["queues"]}
-    stored = ruler.namespaces(TENANT)["obsgen-api"]["api"]
-    assert stored["rules"][1]["for"] == "1m30s"  # re-serialised the way the ruler does
+    assert codes(first) == []
+    assert actions(first) == {f"{API}/api": "create", f"{API}/api-slo": "create",
+                              f"{QUEUES}/queues": "create"}
+    assert actions(first, "manifest") == {f"{API}/{MANIFEST_GROUP}": "create",
+                                          f"{QUEUES}/{MANIFEST_GROUP}": "create"}
+    assert held(ruler) == {API: ["api", "api-slo"], QUEUES: ["queues"]}
+    assert stored(ruler, API, "api")["rules"][1]["for"] == "1m30s"  # as the ruler writes it
+    recorded = manifest(ruler, API)
+    assert recorded is not None and recorded.owned_by(PROJECT, "obsgen-")
+    assert recorded.fingerprints("api") == {fingerprint(BUILT["api"][0])}
+    assert recorded.fingerprints("api-slo") == {fingerprint(BUILT["api"][1])}
 
     ruler.clear_log()
     second = deploy(ruler, build)
-    assert set(actions(second).values()) == {"unchanged"}
+    assert set(actions(second).values()) == {"unchanged"} and actions(second, "manifest") == {}
     assert ruler.writes() == [] and second.writes == 0
 
 
@@ -97,27 +158,35 @@ def test_changed_group_is_one_update_with_a_diff(ruler: RulerStandIn, tmp_path: 
     changed = {**BUILT, "queues": [group("queues", "vector(5)", interval="30s")]}
     build = write_build(tmp_path, changed)
     dry = deploy(ruler, build, dry_run=True)
-    assert [k for k, v in actions(dry).items() if v == "update"] == ["obsgen-queues/queues"]
-    [update] = [a for a in dry.actions if a.action == "update"]
+    assert [k for k, v in actions(dry).items() if v == "update"] == [f"{QUEUES}/queues"]
+    [update] = [a for a in dry.actions if a.action == "update" and a.kind == "group"]
     assert (" - record: obsgen_test:queues_0\n-  expr: vector(4)\n+  expr: vector(5)\n"
             in update.diff)
     assert " interval: 30s\n" in update.diff and "   for: 1m30s\n" in update.diff
-    assert ruler.namespaces(TENANT)["obsgen-queues"]["queues"]["rules"][0]["expr"] == "vector(4)"
+    assert stored(ruler, QUEUES, "queues")["rules"][0]["expr"] == "vector(4)"
     done = deploy(ruler, build)
-    assert [d.code for d in done.diagnostics] == []
-    assert ruler.namespaces(TENANT)["obsgen-queues"]["queues"]["rules"][0]["expr"] == "vector(5)"
+    assert codes(done) == []
+    assert stored(ruler, QUEUES, "queues")["rules"][0]["expr"] == "vector(5)"
+    recorded = manifest(ruler, QUEUES)
+    assert recorded is not None
+    assert recorded.fingerprints("queues") == {fingerprint(changed["queues"][0])}
 
 
-def test_prune_stays_inside_obsgen_namespaces(ruler: RulerStandIn, tmp_path: Path) -> None:
+def test_prune_stays_inside_this_projects_namespaces(ruler: RulerStandIn,
+                                                     tmp_path: Path) -> None:
     deploy(ruler, write_build(tmp_path, BUILT))
     with ruler.lock:
         ruler.namespaces(TENANT)["team-a"] = {"by-hand": {"name": "by-hand", "rules": [
             {"record": "x:y", "expr": "vector(1)"}]}}
     report = deploy(ruler, write_build(tmp_path, {"api": [BUILT["api"][0]]}))
-    assert [d.code for d in report.diagnostics] == []
-    assert actions(report) == {"obsgen-api/api": "unchanged", "obsgen-api/api-slo": "prune",
-                               "obsgen-queues/queues": "prune"}
-    assert held(ruler) == {"obsgen-api": ["api"], "team-a": ["by-hand"]}
+    assert codes(report) == []
+    assert actions(report) == {f"{API}/api": "unchanged", f"{API}/api-slo": "prune",
+                               f"{QUEUES}/queues": "prune"}
+    assert held(ruler) == {API: ["api"], "team-a": ["by-hand"]}
+    assert QUEUES not in ruler.namespaces(TENANT) or not ruler.namespaces(TENANT)[QUEUES], \
+        "the manifest of an emptied namespace must go with its last group"
+    recorded = manifest(ruler, API)
+    assert recorded is not None and recorded.fingerprints("api-slo") == frozenset()
 
 
 def test_a_group_the_ruler_rejects_is_reported_and_the_rest_deployed(ruler: RulerStandIn,
@@ -127,10 +196,12 @@ def test_a_group_the_ruler_rejects_is_reported_and_the_rest_deployed(ruler: Rule
     [diagnostic] = report.diagnostics
     assert diagnostic.code == "OBS527"
     assert "rules per rule group limit (limit: 20 actual: 26) exceeded" in diagnostic.message
-    assert "'obsgen-big/big'" in diagnostic.message
+    assert f"'obsgen-{PROJECT}-big/big'" in diagnostic.message
     assert diagnostic.location is not None
     assert diagnostic.location.path.endswith("build/prometheus/big.rules.yml")
-    assert held(ruler) == {"obsgen-api": ["api", "api-slo"], "obsgen-queues": ["queues"]}
+    assert held(ruler) == {API: ["api", "api-slo"], QUEUES: ["queues"]}
+    assert not ruler.namespaces(TENANT).get(f"obsgen-{PROJECT}-big"), \
+        "a manifest was left behind in a namespace whose only group was rejected"
 
 
 def test_faults_are_retried_and_the_result_is_exact(ruler: RulerStandIn, tmp_path: Path) -> None:
@@ -140,12 +211,190 @@ def test_faults_are_retried_and_the_result_is_exact(ruler: RulerStandIn, tmp_pat
     clock = FakeClock()
     policy = RetryPolicy(attempts=12, timeout=0.25, budget=600)
     report = deploy(ruler, build, clock, policy)
-    assert [d.code for d in report.diagnostics] == []
+    assert codes(report) == []
     assert any(e.fault for e in ruler.log) and clock.sleeps
-    assert held(ruler) == {"obsgen-api": ["api", "api-slo"], "obsgen-queues": ["queues"]}
+    assert held(ruler) == {API: ["api", "api-slo"], QUEUES: ["queues"]}
     again = deploy(ruler, build, clock, policy)
     assert set(actions(again).values()) == {"unchanged"} and again.writes == 0
 
+
+# --- ownership: projects, hand-made namespaces, drift, cut-off runs ---------------------------
+
+def test_two_projects_on_one_tenant_never_delete_each_other(ruler: RulerStandIn, tmp_path: Path,
+                                                            obsgen: Any) -> None:
+    alpha = project_of(write_build(tmp_path / "alpha", BUILT), "alpha")
+    beta = project_of(write_build(tmp_path / "beta", BUILT), "beta")  # the very same files
+    assert cli(obsgen, ruler, alpha)["exit_code"] == 0
+    assert cli(obsgen, ruler, beta)["exit_code"] == 0
+    assert held(ruler) == {"obsgen-alpha-api": ["api", "api-slo"],
+                           "obsgen-alpha-queues": ["queues"],
+                           "obsgen-beta-api": ["api", "api-slo"],
+                           "obsgen-beta-queues": ["queues"]}
+    theirs = {ns: copy.deepcopy(groups) for ns, groups in ruler.namespaces(TENANT).items()
+              if ns.startswith("obsgen-beta-")}
+
+    write_build(tmp_path / "alpha", {"api": [BUILT["api"][0]]})
+    report = cli(obsgen, ruler, alpha)
+    assert report["exit_code"] == 0 and report["diagnostics"] == []
+    assert planned(report) == {"obsgen-alpha-api/api": "unchanged",
+                               "obsgen-alpha-api/api-slo": "prune",
+                               "obsgen-alpha-queues/queues": "prune"}
+    assert {ns: groups for ns, groups in ruler.namespaces(TENANT).items()
+            if ns.startswith("obsgen-beta-")} == theirs  # every group, byte for byte
+    assert held(ruler)["obsgen-alpha-api"] == ["api"]
+    assert "obsgen-alpha-queues" not in held(ruler)
+
+
+def test_hand_made_namespaces_with_obsgens_prefix_survive(ruler: RulerStandIn, tmp_path: Path,
+                                                          obsgen: Any) -> None:
+    by_hand = {"obsgen-foo": {"mine": {"name": "mine", "rules": [
+        {"record": "foo:up", "expr": "vector(1)"}]}},
+        "obsgen-api": {"api": {"name": "api", "rules": [  # as the previous obsgen named it
+            {"record": "legacy:up", "expr": "vector(1)"}]}}}
+    with ruler.lock:
+        ruler.namespaces(TENANT).update(copy.deepcopy(by_hand))
+    project = project_of(write_build(tmp_path, BUILT))
+    dry = cli(obsgen, ruler, project, "--dry-run")
+    assert planned(dry, "namespace") == {"obsgen-api": "foreign", "obsgen-foo": "foreign"}
+    report = cli(obsgen, ruler, project)
+    assert report["exit_code"] == 0
+    left = findings(report, "OBS528")
+    assert len(left) == 2 and all("no obsgen manifest" in m for m in left)
+    assert {ns: ruler.namespaces(TENANT)[ns] for ns in by_hand} == by_hand
+    forced = cli(obsgen, ruler, project, "--force")
+    assert {ns: ruler.namespaces(TENANT)[ns] for ns in by_hand} == by_hand, \
+        "--force must never delete what obsgen did not write"
+    assert len(findings(forced, "OBS528")) == 2
+
+
+def test_drift_is_refused_then_overwritten_with_force(ruler: RulerStandIn, tmp_path: Path,
+                                                      obsgen: Any) -> None:
+    project = project_of(write_build(tmp_path, BUILT))
+    cli(obsgen, ruler, project)
+    with ruler.lock:  # someone edits two groups in the ruler (mimirtool, say)
+        stored(ruler, API, "api")["rules"][0]["expr"] = "vector(100)"
+        stored(ruler, QUEUES, "queues")["rules"][0]["expr"] = "vector(400)"
+    write_build(tmp_path, {"api": [group("api", "vector(10)"), BUILT["api"][1]]})
+
+    dry = cli(obsgen, ruler, project, "--dry-run")
+    assert planned(dry) == {f"{API}/api": "drift", f"{API}/api-slo": "unchanged",
+                            f"{QUEUES}/queues": "drift"}
+    [diff] = [a["diff"] for a in dry["actions"] if a["key"] == f"{API}/api"]
+    assert "-  expr: vector(100)\n+  expr: vector(10)\n" in diff
+    refused = cli(obsgen, ruler, project)
+    assert refused["exit_code"] == 1 and refused["writes"] == 0
+    messages = findings(refused, "OBS516")
+    assert len(messages) == 2 and any("not deleted" in m for m in messages)
+    assert stored(ruler, API, "api")["rules"][0]["expr"] == "vector(100)"
+    assert stored(ruler, QUEUES, "queues")["rules"][0]["expr"] == "vector(400)"
+
+    forced = cli(obsgen, ruler, project, "--force")
+    assert forced["exit_code"] == 0 and forced["diagnostics"] == []
+    assert stored(ruler, API, "api")["rules"][0]["expr"] == "vector(10)"
+    assert held(ruler) == {API: ["api", "api-slo"]}
+    again = cli(obsgen, ruler, project)
+    assert again["diagnostics"] == [] and set(planned(again).values()) == {"unchanged"}
+
+
+def test_a_deploy_cut_off_after_the_manifest_reruns_without_drift(ruler: RulerStandIn,
+                                                                  tmp_path: Path) -> None:
+    deploy(ruler, write_build(tmp_path, BUILT))
+    changed = {"api": [group("api", "vector(11)"), group("api-slo", "vector(12)")],
+               "queues": [group("queues", "vector(14)", interval="30s")]}
+    build = write_build(tmp_path, changed)
+    # The first POST (the manifest of the first namespace) lands; then the line dies.
+    ruler.faults = Faults(script=[None] + ["drop"] * 20,
+                          applies=lambda method, _path: method == "POST")
+    cut = deploy(ruler, build, policy=RetryPolicy(attempts=2, timeout=5))
+    ruler.faults = Faults()
+    assert codes(cut) == ["OBS512"]
+    assert stored(ruler, API, "api")["rules"][0]["expr"] == "vector(1)"  # groups untouched
+    between = manifest(ruler, API)
+    assert between is not None and between.fingerprints("api") == {
+        fingerprint(BUILT["api"][0]), fingerprint(changed["api"][0])}
+
+    rerun = deploy(ruler, build)
+    assert codes(rerun) == [], rerun.diagnostics
+    assert set(actions(rerun).values()) == {"update"}
+    final = manifest(ruler, API)
+    assert final is not None and final.fingerprints("api") == {fingerprint(changed["api"][0])}
+    assert stored(ruler, QUEUES, "queues")["rules"][0]["expr"] == "vector(14)"
+
+
+def test_groups_obsgen_did_not_write_in_its_namespace(ruler: RulerStandIn,
+                                                      tmp_path: Path) -> None:
+    build = write_build(tmp_path, {"api": [BUILT["api"][0]]})
+    deploy(ruler, build)
+    extra = {"name": "extra", "rules": [{"record": "x:y", "expr": "vector(7)"}]}
+    squatter = {"name": "api-slo", "rules": [{"record": "x:z", "expr": "vector(8)"}]}
+    with ruler.lock:
+        ruler.namespaces(TENANT)[API].update(extra=copy.deepcopy(extra),
+                                             **{"api-slo": copy.deepcopy(squatter)})
+    build = write_build(tmp_path, {"api": BUILT["api"]})
+    report = deploy(ruler, build)
+    assert actions(report) == {f"{API}/api": "unchanged", f"{API}/api-slo": "foreign",
+                               f"{API}/extra": "foreign"}
+    assert sorted(codes(report)) == ["OBS517", "OBS528"]
+    assert stored(ruler, API, "api-slo") == squatter and stored(ruler, API, "extra") == extra
+    forced = deploy(ruler, build, force=True)
+    assert codes(forced) == ["OBS528"]  # overwritten when built; never deleted when not
+    assert normalised(stored(ruler, API, "api-slo")) == normalised(BUILT["api"][1])
+    assert stored(ruler, API, "extra") == extra
+
+
+def test_a_built_namespace_that_is_not_this_projects_is_not_written(ruler: RulerStandIn,
+                                                                   tmp_path: Path) -> None:
+    theirs = {"api": {"name": "api", "rules": [{"record": "x:y", "expr": "vector(9)"}]}}
+    with ruler.lock:
+        ruler.namespaces(TENANT)[API] = copy.deepcopy(theirs)
+    build = write_build(tmp_path, BUILT)
+    report = deploy(ruler, build)
+    assert "OBS517" in codes(report) and ruler.namespaces(TENANT)[API] == theirs
+    assert actions(report)[f"{API}/api"] == "foreign"
+    assert held(ruler)[QUEUES] == ["queues"]  # the rest is deployed
+    other = Manifest.of("someone-else", "obsgen-", {"api": ["0" * 16]})
+    with ruler.lock:
+        ruler.namespaces(TENANT)[API][MANIFEST_GROUP] = other.group()
+    report = deploy(ruler, build)
+    assert any("obsgen project 'someone-else'" in d.message for d in report.diagnostics)
+    assert manifest(ruler, API) == other
+
+    forced = deploy(ruler, build, force=True)
+    assert "OBS517" not in codes(forced)
+    taken = manifest(ruler, API)
+    assert taken is not None and taken.owned_by(PROJECT, "obsgen-")
+    assert held(ruler)[API] == ["api", "api-slo"]
+
+
+def test_the_manifest_group_name_is_reserved(ruler: RulerStandIn, tmp_path: Path) -> None:
+    report = deploy(ruler, write_build(tmp_path, {**BUILT, "x": [group(MANIFEST_GROUP,
+                                                                          "vector(1)")]}))
+    assert codes(report) == ["OBS530"]
+    assert held(ruler) == {API: ["api", "api-slo"], QUEUES: ["queues"]}
+
+
+def test_the_manifest_is_a_valid_rule_that_never_fires(tmp_path: Path) -> None:
+    """promtool (the real one) accepts the manifest group and proves it inert: no alert at any
+    time, whatever series exist."""
+    group_text = yaml.safe_dump({"groups": [Manifest.of("demo", "{{ x }}", {
+        "api": ["0123456789abcdef"], "we{{ird}} name": ["fedcba9876543210"]}).group()]})
+    (tmp_path / "m.rules.yml").write_text(group_text, encoding="utf-8")
+    (tmp_path / "t.yml").write_text(yaml.safe_dump({
+        "rule_files": ["m.rules.yml"], "evaluation_interval": "1m", "tests": [{
+            "interval": "1m",
+            "input_series": [{"series": "up", "values": "0 1 0 1 2 3 4 5"}],
+            "alert_rule_test": [{"eval_time": t, "alertname": "ObsgenManifest",
+                                 "exp_alerts": []} for t in ("0m", "5m", "2h")]}]}),
+        encoding="utf-8")
+    tool = find_promtool().path
+    for args in (["check", "rules", "m.rules.yml"], ["test", "rules", "t.yml"]):
+        done = subprocess.run([tool, *args], cwd=tmp_path, capture_output=True, text=True,
+                              check=False, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert read_manifest(yaml.safe_load(group_text)["groups"][0]) is not None
+
+
+# --- the CLI ------------------------------------------------------------------------------------
 
 def test_seed_rules_through_the_cli_with_a_tenant(ruler: RulerStandIn, tmp_path: Path,
                                                   obsgen: Any) -> None:
@@ -153,13 +402,16 @@ def test_seed_rules_through_the_cli_with_a_tenant(ruler: RulerStandIn, tmp_path:
     (build / "prometheus").mkdir(parents=True)
     for file in (REPO / "build" / "prometheus").glob("*.rules.yml"):
         shutil.copy(file, build / "prometheus" / file.name)
-    project = make_project(build)
+    project = make_project(build)  # no `project` setting: the folder's name, and OBS006
+    identity = slug(tmp_path.name)
     env = {"MIMIR_TENANT": TENANT}
     first = obsgen("deploy", "rules", "--ruler-url", ruler.base, "--output-format", "json",
                    cwd=project, env=env)
     assert first.exit_code == 0, first.describe()
-    created = [a["key"] for a in json.loads(first.stdout)["actions"]]
-    expected = sorted(f"obsgen-{f.name.removesuffix('.rules.yml')}/{g['name']}"
+    report = json.loads(first.stdout)
+    assert [d["code"] for d in report["diagnostics"]] == ["OBS006"]
+    created = [a["key"] for a in report["actions"] if a["kind"] == "group"]
+    expected = sorted(f"obsgen-{identity}-{f.name.removesuffix('.rules.yml')}/{g['name']}"
                       for f in (build / "prometheus").glob("*.rules.yml")
                       for g in yaml.safe_load(f.read_text(encoding="utf-8"))["groups"])
     assert sorted(created) == expected

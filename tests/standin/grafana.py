@@ -8,7 +8,9 @@ folder_dashboard_search}.md and pkg/services/dashboards/errors.go in grafana/gra
 - POST /api/dashboards/db: version 1 on create, +1 on every save; with `overwrite: false` a
   uid that exists and a `version` that differs → 412 `version-mismatch`; another dashboard
   with the same title in the folder → 412 `name-exists`; unknown folderUid → 404 "Folder not
-  found"; empty title → 400 `empty-name`; refresh below min_refresh_interval → 400;
+  found"; empty title → 400 `empty-name`; refresh below min_refresh_interval → 400; a tag
+  over 50 characters → 500 (tags are stored in dashboard_tag.term, NVARCHAR(50)
+  (pkg/services/sqlstore/migrations/dashboard_mig.go): MySQL and Postgres refuse the row);
 - GET/DELETE /api/dashboards/uid/:uid (404 when unknown);
 - GET/POST /api/folders, GET/PUT/DELETE /api/folders/:uid (404 unknown, 409 uid taken on
   create; DELETE takes the folder's dashboards with it);
@@ -29,6 +31,7 @@ ADMIN_TOKEN = "glsa_standin_editor_token_0123456789"  # a fixture, not a secret
 VIEWER_TOKEN = "glsa_standin_viewer_token_9876543210"
 _DURATION = re.compile(r"^(\d+)(ms|s|m|h|d)$")
 _UNIT_S = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_TAG = 50
 
 
 @dataclass
@@ -182,6 +185,8 @@ class GrafanaStandIn(StandIn):
             return Answer(400, {"message": "message too long, max 500 characters"})
         if folder_uid and folder_uid not in self.folders:
             return Answer(404, {"message": "Folder not found"})
+        if any(len(str(tag)) > MAX_TAG for tag in model.get("tags") or []):
+            return Answer(500, {"message": "Failed to save dashboard"})
         refresh = _seconds(str(model.get("refresh") or ""))
         if refresh is not None and refresh < self.min_refresh:
             return Answer(400, {"message": "Dashboard refresh interval is too low"})

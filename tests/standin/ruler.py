@@ -3,9 +3,14 @@ docs/sources/mimir/references/http-api/index.md (grafana/mimir):
 
 - `GET <prefix>/config/v1/rules`: YAML {namespace: [group, ...]}; 404 "no rule groups found"
   when the tenant has none (what Cortex answers; Mimir answers 200 with an empty map);
-- `POST <prefix>/config/v1/rules/{namespace}`: one group as YAML → 202; a group that does not
-  parse, has no name, a rule with both or neither of record/alert, or an expression that is
-  not PromQL → 400; more rules than the per-group limit → 400;
+- `POST <prefix>/config/v1/rules/{namespace}`: one group as YAML → 202, replacing the group
+  of that name; 400 for what Mimir's ValidateRuleGroup (pkg/ruler/manager.go) and
+  Prometheus' rulefmt Rule.Validate refuse: a group that does not parse, has no name or no
+  rules, a rule with both or neither of record/alert, an expression that is not PromQL, a
+  recording rule with annotations, a label or annotation name that is not a label name, a
+  label or annotation template that does not parse (here: an unclosed `{{`); more rules than
+  the per-group limit, or a new group beyond the per-tenant group limit
+  (ruler_max_rule_groups_per_tenant, 70 by default) → 400;
 - `DELETE <prefix>/config/v1/rules/{namespace}/{group}` and `.../{namespace}` → 202 (404 when
   unknown);
 - path segments are percent-decoded; every request needs `X-Scope-OrgID` (401 "no org id"),
@@ -18,6 +23,7 @@ Go's format (`1m30s`, `1h`), empty fields left out, keys in the ruler's order.
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 from urllib.parse import unquote
 
@@ -30,6 +36,7 @@ from standin.server import Answer, Request, StandIn
 RULE_KEYS = ("record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations")
 GROUP_KEYS = ("name", "interval", "limit", "rules")
 ACCEPTED = {"status": "success", "data": None, "errorType": "", "error": ""}
+LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")  # Prometheus' legacy name validation
 
 
 def go_duration(text: str) -> str:
@@ -62,11 +69,12 @@ def _stored(group: dict[str, Any]) -> dict[str, Any]:
 
 class RulerStandIn(StandIn):
     def __init__(self, prefix: str = "/prometheus", credentials: tuple[str, str] | None = None,
-                 max_rules_per_group: int = 20) -> None:
+                 max_rules_per_group: int = 20, max_rule_groups: int = 70) -> None:
         super().__init__()
         self.prefix = prefix
         self.credentials = credentials
         self.max_rules = max_rules_per_group
+        self.max_groups = max_rule_groups
         self.tenants: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
 
     @property
@@ -126,20 +134,47 @@ class RulerStandIn(StandIn):
             return _bad("invalid rules config: a rule group needs a name and rules")
         if not group.get("name"):
             return _bad("invalid rules config: rule group name must not be empty")
+        if not group["rules"]:
+            return _bad(f"invalid rules configuration: rule group '{group['name']}' has no "
+                        "rules")
         if len(group["rules"]) > self.max_rules:
             return _bad(f"per-user rules per rule group limit (limit: {self.max_rules} actual: "
                         f"{len(group['rules'])}) exceeded")
         for index, rule in enumerate(group["rules"]):
-            if not isinstance(rule, dict) or ("record" in rule) == ("alert" in rule):
-                return _bad(f"invalid rules config: rule {index}: one of 'record' or 'alert' "
-                            "must be set")
-            try:
-                promql_parser.parse(str(rule.get("expr", "")))
-            except Exception as exc:
-                return _bad(f"invalid rules config: rule {index}: could not parse expression: "
-                            f"{exc}")
-        spaces.setdefault(namespace, {})[str(group["name"])] = _stored(group)
+            problem = _invalid_rule(rule)
+            if problem:
+                return _bad(f"invalid rules config: rule {index}: {problem}")
+        name = str(group["name"])
+        held = sum(len(groups) for groups in spaces.values())
+        if name not in spaces.get(namespace, {}) and self.max_groups and \
+                held + 1 > self.max_groups:
+            return _bad(f"per-user rule groups limit (limit: {self.max_groups} actual: "
+                        f"{held + 1}) exceeded")
+        spaces.setdefault(namespace, {})[name] = _stored(group)
         return Answer(202, ACCEPTED)
+
+
+def _invalid_rule(rule: Any) -> str:
+    """What rulefmt's Rule.Validate says about a rule, or ""."""
+    if not isinstance(rule, dict) or ("record" in rule) == ("alert" in rule):
+        return "one of 'record' or 'alert' must be set"
+    try:
+        promql_parser.parse(str(rule.get("expr", "")))
+    except Exception as exc:
+        return f"could not parse expression: {exc}"
+    labels, notes = rule.get("labels") or {}, rule.get("annotations") or {}
+    if "record" in rule and notes:
+        return "invalid field 'annotations' in recording rule"
+    for kind, names in (("label", labels), ("annotation", notes)):
+        for name in names:
+            if not LABEL_NAME.match(str(name)) or (kind == "label" and name == "__name__"):
+                return f"invalid {kind} name: {name}"
+    for kind, values in (("label", labels), ("annotation", notes)):
+        for name, value in values.items():
+            text = str(value)
+            if "alert" in rule and text.count("{{") > text.count("}}"):
+                return f"{kind} {name!r}: template: __alert_{rule['alert']}:1: unclosed action"
+    return ""
 
 
 def _bad(message: str) -> Answer:
