@@ -17,6 +17,7 @@ from obsgen.config import load_config
 from obsgen.deploy import built
 from obsgen.deploy.grafana import GrafanaOptions, deploy_grafana
 from obsgen.deploy.http import RetryPolicy, Session
+from obsgen.deploy.identity import with_identity
 from obsgen.deploy.output import Progress, show
 from obsgen.deploy.plan import Report
 from obsgen.deploy.ruler import RulerOptions, deploy_ruler
@@ -100,11 +101,12 @@ def deploy() -> None:
 @options
 @click.option("--url", envvar="GRAFANA_URL", help="Grafana base URL [env: GRAFANA_URL].")
 @click.option("--prune", is_flag=True,
-              help="Delete dashboards tagged `obsgen` in obsgen's folders that are no longer "
-                   "defined. Nothing without the tag is ever deleted.")
+              help="Delete this project's dashboards in its folders that are no longer "
+                   "defined and unchanged since obsgen wrote them. Others (edited, copies, "
+                   "other projects') are reported and left.")
 @click.option("--force", is_flag=True,
-              help="Overwrite dashboards changed in Grafana since the last deploy (drift) or "
-                   "not deployed by obsgen.")
+              help="Overwrite dashboards changed in Grafana since the last deploy (drift), "
+                   "not deployed by obsgen or by another project, and rename folders.")
 @click.option("--message", default="Deployed by obsgen", show_default=True,
               help="Version-history message of every dashboard saved.")
 def grafana(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt: str,
@@ -113,8 +115,8 @@ def grafana(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt:
     API. The token is read from GRAFANA_TOKEN (a service-account token).
 
     Unchanged dashboards are not posted again. Every dashboard written carries the tags
-    `obsgen` and `obsgen-sha256:<fingerprint>`; one edited in Grafana since is reported as
-    drift and left alone unless --force.
+    `obsgen`, `obsgen-project:<project>` and `obsgen-sha256:<fingerprint>`; one edited in
+    Grafana since, or another project's, is reported and left alone unless --force.
     """
 
     def run() -> int:
@@ -130,8 +132,8 @@ def grafana(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt:
                           policy=policy(timeout, retries), notify=progress.note)
         with session:
             report = deploy_grafana(session, dashboards, GrafanaOptions(
-                base, dry_run, prune, force, message), progress.action)
-        return show(report, fmt, use_color(color))
+                base, dry_run, prune, force, message, config.project), progress.action)
+        return show(with_identity(report, config), fmt, use_color(color))
 
     guard(run, fmt, color)
 
