@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from obsgen import swap
+from obsgen.buildfolder import MARKER, entries, is_obsgens, marker_text, read_regular
+from obsgen.buildguard import writable_build
 from obsgen.check.catalog import check_catalog
 from obsgen.check.dashboard_queries import check_dashboard_queries
 from obsgen.check.pipeline import check_pipelines
@@ -57,38 +59,39 @@ def compile_project(config: Config, keep: Callable[[list[Diagnostic]], list[Diag
     diagnostics = keep(sorted_unique([*diagnostics, *validate(project)]))
     if has_errors(diagnostics):
         return Compiled(project, {}, diagnostics)
-    return Compiled(project, emit(project), diagnostics)
+    artifacts = {MARKER: marker_text(config.project), **emit(project)}
+    return Compiled(project, dict(sorted(artifacts.items())), diagnostics)
 
 
 def changed_paths(build_dir: Path, artifacts: dict[str, str]) -> list[str]:
-    """Artifacts whose text differs from what `build_dir` holds, plus files that would go."""
+    """Artifacts whose bytes differ from what `build_dir` holds (a file that cannot be read,
+    or is no regular file, differs), plus entries that would go."""
     changed = [p for p, text in artifacts.items()
-               if not (build_dir / p).is_file()
-               or (build_dir / p).read_text(encoding="utf-8") != text]
+               if read_regular(build_dir / p) != text.encode("utf-8")]
     if build_dir.is_dir():
-        existing = {f.relative_to(build_dir).as_posix()
-                    for f in build_dir.rglob("*") if f.is_file()}
         # The docs site is derived from the runbooks by `obsgen docs`, not an artifact.
-        existing = {p for p in existing if not p.startswith(f"{mkdocs.SITE_DIR}/")}
+        existing = {p for p in entries(build_dir) if not p.startswith(f"{mkdocs.SITE_DIR}/")}
         changed += sorted(existing - set(artifacts))
     return sorted(changed)
 
 
-def stage(build_dir: Path, artifacts: dict[str, str]) -> Path:
-    """Write everything into a new temp folder beside `build_dir` (same file system, so the
-    swap is a rename) and return it."""
-    build_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{build_dir.name}.tmp-", dir=build_dir.parent))
+def stage(target: Path, artifacts: dict[str, str]) -> swap.Held:
+    """Write everything into a new folder beside `target` (same file system, so the swap is
+    a rename), held by this run; the marker goes first, so even a killed stage is
+    recognisably obsgen's litter."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{target.name}.tmp-", dir=target.parent))
+    held = swap.hold(staging)
     try:
         staging.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; build/ is read by others
-        for rel, text in artifacts.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(text.encode("utf-8"))
+        for rel in sorted(artifacts, key=lambda rel: rel != MARKER):
+            path = staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(artifacts[rel].encode("utf-8"))
     except BaseException:
-        discard(staging)
+        discard(held)
         raise
-    return staging
+    return held
 
 
 def _umask() -> int:
@@ -97,33 +100,53 @@ def _umask() -> int:
     return current
 
 
-def discard(staging: Path) -> None:
-    shutil.rmtree(staging, ignore_errors=True)
+def discard(staged: swap.Held) -> None:
+    """Remove what is left at the staged path (the new build if it was never swapped in, the
+    old one if it was) and let go of it."""
+    swap.remove(staged.path)
+    swap.release(staged)
+
+
+def replace(staged: swap.Held, target: Path) -> None:
+    """Swap the staged build in for `target` in one atomic step where the system allows."""
+    swap.replace(staged.path, target)
 
 
 def write_atomically(build_dir: Path, artifacts: dict[str, str]) -> None:
-    """Stage everything, then swap it in; on any failure the old build folder stays as it was."""
-    staging = stage(build_dir, artifacts)
+    """Stage everything, then swap it in; on any failure the old build folder stays as it was.
+    A symlinked build folder is followed: the folder it points to is replaced."""
+    target = build_dir.resolve()
+    staged = stage(target, artifacts)
     try:
-        swap(staging, build_dir)
-    except BaseException:
-        discard(staging)
-        raise
+        replace(staged, target)
+    finally:
+        discard(staged)
 
 
-def swap(staging: Path, build_dir: Path) -> None:
-    if not build_dir.exists():
-        staging.rename(build_dir)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f"{build_dir.name}.old-", dir=build_dir.parent))
-    retired.rmdir()
-    build_dir.rename(retired)
-    try:
-        staging.rename(build_dir)
-    except OSError:
-        retired.rename(build_dir)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+def sweep_litter(target: Path) -> tuple[list[Diagnostic], list[Path]]:
+    """Remove what killed builds left beside `target` (only folders that are obsgen's);
+    returns a notice for each removed folder, and the folders left alone."""
+    removed, left = swap.sweep(target, is_obsgens)
+    return [Diagnostic.of("OBS503", f"removed {p.name}/, left beside {target.name}/ by an "
+                          "interrupted build", Location(str(p)))
+            for p in removed], left
+
+
+@dataclass(frozen=True)
+class Target:
+    """The folder a writing command may replace (symlinks resolved), and the leftovers of
+    killed builds beside it that were removed (as notices) or left alone."""
+
+    path: Path
+    swept: list[Diagnostic]
+    left: list[Path]
+
+
+def prepare(config: Config) -> Target:
+    """Refuse a build folder obsgen may not replace (UsageError, OBS502), then sweep."""
+    path = writable_build(config)
+    swept, left = sweep_litter(path)
+    return Target(path, swept, left)
 
 
 def write_error(config: Config, exc: OSError) -> Diagnostic:

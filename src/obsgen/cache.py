@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, requires, version
 from pathlib import Path
 
+from obsgen.buildfolder import entries, read_regular
 from obsgen.codes import Severity
 from obsgen.config import Config
 from obsgen.diagnostics import Diagnostic, Location
@@ -47,7 +48,10 @@ def _files(folder: Path) -> Iterable[Path]:
 def _digest_files(update: Callable[[bytes], None], folder: Path) -> None:
     for path in _files(folder):
         update(path.relative_to(folder).as_posix().encode() + b"\0")
-        update(hashlib.sha256(path.read_bytes()).digest())
+        try:
+            update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:  # loading reports it; the key only has to differ from a readable one
+            update(b"\0unreadable\0")
 
 
 def _dependencies() -> str:
@@ -106,13 +110,15 @@ def _path(config: Config) -> Path:
 
 
 def _build_matches(build: Path, hashes: dict[str, str]) -> bool:
-    if not build.is_dir():
+    """Whether build/ holds exactly these files, byte for byte (anything unreadable or not a
+    regular file does not match)."""
+    if not build.is_dir() or entries(build) != set(hashes):
         return False
-    present = {p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file()}
-    if present != set(hashes):
-        return False
-    return all(hashlib.sha256((build / rel).read_bytes()).hexdigest() == digest
-               for rel, digest in hashes.items())
+    for rel, digest in hashes.items():
+        data = read_regular(build / rel)
+        if data is None or hashlib.sha256(data).hexdigest() != digest:
+            return False
+    return True
 
 
 def lookup(config: Config, key: str) -> Hit | None:

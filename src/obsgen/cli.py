@@ -103,28 +103,33 @@ def _compile(config: Config, out: Output) -> building.Compiled:
 
 def _publish(config: Config, out: Output, artifacts: dict[str, str],
              verify: Verify | None = None) -> list[Diagnostic]:
-    """Stage the artifacts, let `verify` check the staged copy, and swap it in only when it
-    found no error; build/ never holds a half-written or rejected build."""
-    changed = building.changed_paths(config.build, artifacts)
+    """Refuse a build folder obsgen may not replace (exit 2), sweep leftovers of killed builds,
+    stage the artifacts, let `verify` check the staged copy, and swap it in only when it found
+    no error: build/ never holds a half-written or rejected build, and is never missing."""
+    target = building.prepare(config)
+    for path in target.left:
+        out.status(f"Left {display_path(str(path))} alone: named like a leftover build, but "
+                   "not recognisably obsgen's.")
+    changed = building.changed_paths(target.path, artifacts)
     try:
-        staging = building.stage(config.build, artifacts)
+        staged = building.stage(target.path, artifacts)
     except OSError as exc:
         _kept(out, config, "Writing")
-        return [building.write_error(config, exc)]
+        return [*target.swept, building.write_error(config, exc)]
     try:
-        found = verify(staging) if verify else []
+        found = verify(staged.path) if verify else []
         if has_errors(found):
             _kept(out, config, "Check")
-            return found
-        building.swap(staging, config.build)
+            return [*target.swept, *found]
+        building.replace(staged, target.path)
     except OSError as exc:
         _kept(out, config, "Writing")
-        return [building.write_error(config, exc)]
+        return [*target.swept, building.write_error(config, exc)]
     finally:
-        building.discard(staging)
+        building.discard(staged)
     out.status(f"Built {len(artifacts)} files into {display_path(str(config.build))}/ "
                f"({len(changed)} changed).")
-    return found
+    return [*target.swept, *found]
 
 
 def _guard(run: Callable[[Output], None], fmt: str, color: str,
