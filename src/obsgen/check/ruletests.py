@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import promql_parser
 
 from obsgen.diagnostics import Diagnostic
-from obsgen.emit.annotations import TemplateError, expected_annotations
+from obsgen.emit.annotations import TemplateError, expected_annotations, expected_labels
 from obsgen.model.catalog import Catalog
 from obsgen.model.project import Project
-from obsgen.model.ruletests import RuleTest, Series
+from obsgen.model.ruletests import ExpectAlert, Firing, RuleTest, Series
 
 # MatchOp is not hashable; its repr is "MatchOp.<Name>".
 _OPS = {"Equal": "=", "NotEqual": "!=", "Re": "=~", "NotRe": "!~"}
@@ -49,12 +49,24 @@ def _test_findings(test: RuleTest, project: Project, catalog: Catalog) -> Iterat
                                 "add the alert to a RuleGroup")
             continue
         for firing in expectation.firing:
-            try:
-                expected_annotations(project, expectation.alert, firing)
-            except TemplateError as exc:
-                yield Diagnostic.of("OBS210", str(exc), expectation.source,
-                                    "give that annotation's expanded text in the test: "
-                                    'Firing(labels={...}, annotations={"description": "..."})')
+            yield from _template_findings(project, expectation, firing)
+
+
+def _template_findings(project: Project, expectation: ExpectAlert, firing: Firing
+                       ) -> Iterator[Diagnostic]:
+    """OBS210 for each label or annotation template the firing leaves unexpandable."""
+    try:
+        expected_labels(expectation.alert, firing)
+    except TemplateError as exc:
+        yield Diagnostic.of("OBS210", str(exc), expectation.source,
+                            "give that label's expanded value in the test, under its name: "
+                            'Firing(labels={..., "team": "..."})')
+    try:
+        expected_annotations(project, expectation.alert, firing)
+    except TemplateError as exc:
+        yield Diagnostic.of("OBS210", str(exc), expectation.source,
+                            "give that annotation's expanded text in the test: "
+                            'Firing(labels={...}, annotations={"description": "..."})')
 
 
 def check_rule_tests(project: Project) -> list[Diagnostic]:

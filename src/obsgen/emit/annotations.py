@@ -1,4 +1,10 @@
-"""An alert's annotations as Prometheus will render them, where that can be known offline."""
+"""An alert's labels and annotations as Prometheus will render them, where that can be known
+offline.
+
+Prometheus expands the templates of a rule's labels and annotations alike, with `$labels` bound
+to the labels of the series the expression returned (not the rule's own labels); a test's
+`Firing.labels` are those labels, so both derive from them here.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +42,22 @@ def expand(template: str, labels: Mapping[str, str]) -> str:
         action = rest[rest.index("{{"):].split("}}")[0] + "}}"
         raise TemplateError(f"cannot expand {action} offline")
     return _LABEL_REF.sub(lambda m: labels.get(m.group(1), ""), template)
+
+
+def expected_labels(alert: AlertRule, firing: Firing) -> dict[str, str]:
+    """What promtool must see as one firing alert's labels: each label as given in the test,
+    or else the rule's own (managed ones included), its template expanded from the firing's
+    labels. As with annotations, a template obsgen cannot expand must be given in the test."""
+    given = dict(firing.labels)
+    expected = dict(given)
+    for key, template in alert.all_labels().items():
+        if key in given:
+            continue
+        try:
+            expected[key] = expand(template, given)
+        except TemplateError as exc:
+            raise TemplateError(f"alert {alert.name}, label {key!r}: {exc}") from None
+    return dict(sorted(expected.items()))
 
 
 def expected_annotations(project: Project, alert: AlertRule, firing: Firing) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from obsgen.emit.annotations import alert_annotations, expected_annotations
+from obsgen.emit.annotations import alert_annotations, expected_annotations, expected_labels
 from obsgen.emit.yamltext import dump
 from obsgen.model.project import Project
 from obsgen.model.rules import AlertRule, RecordingRule, RuleGroup
@@ -61,9 +61,8 @@ def rule_file(project: Project, group: RuleGroup) -> str:
 
 
 def _alert_test(project: Project, item: ExpectAlert) -> dict[str, Any]:
-    static = item.alert.all_labels()
     return {"eval_time": item.at, "alertname": item.alert.name, "exp_alerts": [
-        {"exp_labels": dict(sorted({**f.labels, **static}.items())),
+        {"exp_labels": expected_labels(item.alert, f),
          "exp_annotations": expected_annotations(project, item.alert, f)}
         for f in item.firing
     ]}
