@@ -23,7 +23,7 @@ from obsgen.check.foreign import ForeignFile, Kind, LintContext
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.emit import runbooks as emit
 from obsgen.model.catalog import Catalog
-from obsgen.model.links import anchor, runbook_page
+from obsgen.model.links import RESERVED_PAGES, anchor, is_reserved, runbook_page
 from obsgen.model.project import Project
 from obsgen.model.runbooks import Runbook, RunbookGuide
 
@@ -92,6 +92,16 @@ def _queries(project: Project) -> Iterator[Diagnostic]:
                 yield from check_query(step.promql.text, owner, step.source, catalog, recorded)
 
 
+def _reserved(project: Project) -> Iterator[Diagnostic]:
+    for group in emit.alert_groups(project):
+        if is_reserved(group):
+            yield Diagnostic.of(
+                "OBS205", f"rule group {group.name!r} would get the runbook page "
+                f"{runbook_page(group)}, a name the runbook site uses itself", group.source,
+                f'give the group another file name: file="{group.file}-alerts" (reserved: '
+                f"{', '.join(sorted(RESERVED_PAGES))})")
+
+
 def _anchors(project: Project, pages: dict[str, mdlinks.Rendered]) -> Iterator[Diagnostic]:
     for group in emit.alert_groups(project):
         headings = [h for h in pages[runbook_page(group)].headings if h.level == 2]
@@ -151,6 +161,12 @@ def _links(project: Project, pages: dict[str, mdlinks.Rendered]) -> Iterator[Dia
 
 
 def check_runbooks(project: Project) -> list[Diagnostic]:
+    reserved = list(_reserved(project))
+    groups = emit.alert_groups(project)
+    if reserved or len({runbook_page(g) for g in groups}) < len(groups):
+        # Pages would overwrite one another (OBS205: here, or check.rules for a shared file
+        # name), so their headings and links say nothing yet.
+        return [*reserved, *_coverage(project), *_queries(project)]
     pages = {path: mdlinks.render(text) for path, text in emit.pages(project).items()}
     return [*_coverage(project), *_queries(project), *_anchors(project, pages),
             *_links(project, pages)]

@@ -16,6 +16,8 @@ DEFAULT_SEVERITIES = ("critical", "warning", "info")
 # Labels and annotations obsgen sets itself from dedicated fields.
 MANAGED_LABELS = ("severity", "category", "component")
 MANAGED_ANNOTATIONS = ("summary", "description", "runbook_url")
+# The group obsgen keeps in the ruler to record what it deployed; no user group may take it.
+MANIFEST_GROUP = "obsgen-manifest"
 _FILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
@@ -140,6 +142,10 @@ class RuleGroup:
         if not isinstance(self.name, str) or not self.name.strip():
             raise DefinitionError("OBS205", "a rule group needs a non-empty name",
                                   hint='RuleGroup("persona-alerts", rules=[...])')
+        if self.name == MANIFEST_GROUP:
+            raise DefinitionError("OBS205", f"the rule group name {MANIFEST_GROUP!r} is reserved",
+                                  hint="the name is obsgen's own in the ruler (it records what "
+                                  "obsgen deployed there); give the group another name")
         rules = tuple(self.rules)
         for rule in rules:
             if not isinstance(rule, AlertRule | RecordingRule):
