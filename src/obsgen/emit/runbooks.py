@@ -3,15 +3,21 @@ rule group with one heading per alert, rendered through the Jinja2 templates in 
 
 The output is a fixed point of `mdformat` (with mdformat-tables): tables are padded the way it
 pads them, ordered lists number every item `1.`, and blocks are separated by one blank line.
+
+Runbook fields are Markdown and land as written. Everything else is plain text or code: alert
+summaries, names, severities, categories and components go through `mdtext.text` (shown
+literally, HTML included), commands and queries through `mdtext.fence`.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import jinja2
 from wcwidth import wcswidth
 
+from obsgen.emit import mdtext
 from obsgen.model.links import anchor, runbook_page
 from obsgen.model.project import Project
 from obsgen.model.rules import AlertRule, RuleGroup
@@ -62,15 +68,32 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
         lstrip_blocks=True, autoescape=False,
     )
-    env.globals.update(table=table, link=link, causes=_causes)
+    env.globals.update(table=table, link=link, causes=_causes, text=mdtext.text,
+                       fence=mdtext.fence, code_span=mdtext.code_span)
     return env
+
+
+_FENCE = re.compile(r"^ *(`{3,}|~{3,})")
+
+
+def _closes(line: str, fence: str) -> bool:
+    marker = line.strip()
+    return bool(marker) and set(marker) == {fence[0]} and len(marker) >= len(fence)
 
 
 def _render(template: str, **context: object) -> str:
     text = _environment().get_template(template).render(**context)
-    # Templates may leave runs of blank lines where optional sections are absent.
+    # Templates may leave runs of blank lines and trailing blanks where optional sections are
+    # absent; inside a code block every line is kept as written.
     lines: list[str] = []
+    fence = ""
     for line in text.rstrip().split("\n"):
+        if fence:
+            fence = "" if _closes(line, fence) else fence
+            lines.append(line if fence else line.rstrip())
+            continue
+        opening = _FENCE.match(line)
+        fence = opening.group(1) if opening else ""
         line = line.rstrip()
         if line or (lines and lines[-1]):
             lines.append(line)
@@ -102,8 +125,9 @@ def group_page(project: Project, group: RuleGroup) -> str:
 
 
 def index_page(project: Project) -> str:
-    overview = [[link(alert, group, None), alert.severity, alert.category or "-", alert.summary,
-                 f"[{group.name}]({runbook_page(group)})"]
+    overview = [[link(alert, group, None), mdtext.text(alert.severity),
+                 mdtext.text(alert.category or "-"), mdtext.text(alert.summary),
+                 f"[{mdtext.text(group.name)}]({runbook_page(group)})"]
                 for group in alert_groups(project) for alert in group.alerts]
     commons = [[i.symptom, i.cause, i.fix] for i in guide(project).common_issues]
     return _render("index.md.j2", guide=guide(project), overview=overview, commons=commons)

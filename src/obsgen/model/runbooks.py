@@ -76,7 +76,11 @@ class RootCause:
 
 @dataclass(frozen=True, eq=False)
 class Runbook:
-    """The runbook of one alert; it lands under the alert's heading on its group's page."""
+    """The runbook of one alert; it lands under the alert's heading on its group's page.
+
+    Its text fields are Markdown and land as written (raw HTML included: it is the project's
+    own text). The alert's summary, names, severity, category and component beside it are
+    plain text and show literally; a step's command and query land as code, verbatim."""
 
     alert: AlertRule
     description: str
