@@ -111,6 +111,10 @@ def load_config(start: Path) -> Config:
         raise UsageError(Diagnostic.of("OBS003", f"unknown setting(s) {', '.join(unknown)}",
                                        where, f"known settings: {', '.join(KEYS)}"))
     root = file.parent
+    for key in ("definitions", "build"):
+        if not isinstance(table.get(key, ""), str):
+            raise UsageError(Diagnostic.of("OBS003", f"{key} must be a folder name (text), got "
+                                           f"{table[key]!r}", where, f'e.g. {key} = "{key}"'))
     definitions = root / str(table.get("definitions", "definitions"))
     if not definitions.is_dir():
         raise UsageError(Diagnostic.of("OBS003", f"definitions folder {definitions} not found",

@@ -51,3 +51,28 @@ def test_runbook_base_url_gets_a_trailing_slash(tmp_path: Path) -> None:
 ])
 def test_bad_settings_are_usage_errors(tmp_path: Path, toml: str, words: str) -> None:
     assert words in refused(project(tmp_path, toml))
+
+
+@pytest.mark.parametrize("key", ["definitions", "build"])
+def test_a_folder_setting_that_is_not_text_is_refused(tmp_path: Path, key: str) -> None:
+    assert f"{key} must be a folder name" in refused(project(tmp_path, f"{key} = 3\n"))
+
+
+@pytest.mark.parametrize("value", ["", "Upper", "a.b", "-x", "x" * 41, "3"])
+def test_an_unusable_project_identity_is_refused(tmp_path: Path, value: str) -> None:
+    toml = f'project = "{value}"\n' if value != "3" else "project = 3\n"
+    assert "project identity" in refused(project(tmp_path, toml))
+
+
+def test_project_identity_defaults(tmp_path: Path) -> None:
+    folder = tmp_path / "My Service"
+    folder.mkdir()
+    config = load_config(project(folder, 'definitions = "definitions"\n'))
+    assert (config.project, config.project_from) == ("my-service", "folder")
+    named = tmp_path / "named"
+    named.mkdir()
+    config = load_config(project(named, '[project]\nname = "Shop.API"\n[tool.obsgen]\n',
+                                 "pyproject.toml"))
+    assert (config.project, config.project_from) == ("shop-api", "pyproject")
+    config = load_config(project(named, 'project = "checkout"\n'))
+    assert (config.project, config.project_from) == ("checkout", "setting")

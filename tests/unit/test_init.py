@@ -32,3 +32,11 @@ def test_init_refuses_to_overwrite(tmp_path: Path, obsgen: RunObsgen) -> None:
     assert "alerts.py already exists" in result.stderr
     assert mine.read_text(encoding="utf-8") == "# mine\n"
     assert not (tmp_path / "obsgen.toml").exists()
+
+
+def test_init_writes_a_stable_project_identity(tmp_path: Path, obsgen: RunObsgen) -> None:
+    result = obsgen("init", str(tmp_path / "Shop API"), cwd=tmp_path)
+    assert result.exit_code == 0, result.describe()
+    toml = (tmp_path / "Shop API" / "obsgen.toml").read_text(encoding="utf-8")
+    assert 'project = "shop-api"' in toml
+    assert "my-service" not in toml
