@@ -108,6 +108,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS528", W, "An object of another project, or not obsgen's, was left alone."),
     Code("OBS529", W, "An interrupted deploy was found and rolled back first."),
     Code("OBS530", E, "A rule group has the name obsgen reserves for its ruler manifest."),
+    Code("OBS535", E, "A changed rule group was not evaluated within its interval after reload."),
 
     # dashboards: model and emit (OBS60x-OBS62x)
     Code("OBS601", E, "A dashboard or folder uid is not a valid Grafana uid."),

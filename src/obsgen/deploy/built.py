@@ -13,6 +13,8 @@ from typing import Any
 
 from obsgen.config import Config
 from obsgen.diagnostics import Diagnostic, Location, UsageError
+from obsgen.emit import provenance
+from obsgen.emit.provenance import Provenance
 
 GRAFANA_DIR = "grafana"
 PROMETHEUS_DIR = "prometheus"
@@ -44,6 +46,11 @@ class BuiltRuleFile:
     @property
     def stem(self) -> str:
         return self.name[: -len(RULES_SUFFIX)]
+
+    @property
+    def provenance(self) -> Provenance | None:
+        """The project and fingerprint its obsgen header records (None: no obsgen header)."""
+        return provenance.read(self.text)
 
 
 @dataclass(frozen=True)

@@ -148,7 +148,15 @@ def grafana(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt:
               help="That server, for POST /-/reload and /api/v1/rules [env: PROMETHEUS_URL].")
 @click.option("--verify-timeout", type=click.FloatRange(min=0), default=30.0,
               show_default=True,
-              help="Seconds to wait for every deployed rule to be evaluated healthy.")
+              help="Seconds to wait for the deployed groups to load and run healthy. A "
+                   "changed group with a longer interval is waited for up to its interval "
+                   "+ 15 s, unless --allow-unverified.")
+@click.option("--allow-unverified", is_flag=True,
+              help="Accept changed groups not yet evaluated after --verify-timeout (a "
+                   "warning) instead of waiting for their first evaluation (else an error).")
+@click.option("--force", is_flag=True,
+              help="Overwrite rule files edited by hand since obsgen wrote them (drift), of "
+                   "another project, or not obsgen's, and prune this project's edited ones.")
 @click.option("--ruler-url", envvar="RULER_URL",
               help="A Mimir / Cortex / Grafana Cloud ruler, with its Prometheus prefix, e.g. "
                    "https://prometheus-prod-01-eu-west-0.grafana.net/prometheus or "
@@ -159,14 +167,18 @@ def grafana(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt:
                    "with this prefix and deletes groups in them that are no longer built.")
 def rules(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt: str,
           color: str, prometheus_dir: Path | None, prometheus_url: str | None,
-          verify_timeout: float, ruler_url: str | None, namespace_prefix: str) -> None:
+          verify_timeout: float, allow_unverified: bool, force: bool, ruler_url: str | None,
+          namespace_prefix: str) -> None:
     """Deploy build/prometheus/*.rules.yml to a Prometheus (--prometheus-dir and
     --prometheus-url) or to a Mimir / Grafana Cloud ruler (--ruler-url).
 
     \b
-    Prometheus: promtool check rules first; files written atomically; POST /-/reload; every
-    group confirmed loaded and healthy through /api/v1/rules; on any failure the previous
-    files are restored and Prometheus reloaded again.
+    Prometheus: promtool check rules first; only this project's files, unchanged since
+    obsgen wrote them, are overwritten or pruned (others are reported and left unless
+    --force); the previous files are kept beside the folder until the deploy is verified;
+    files written atomically; POST /-/reload; every group confirmed loaded and healthy, and
+    every changed group evaluated once, through /api/v1/rules; on any failure, or in the next
+    run after a kill, the previous files are restored and Prometheus reloaded again.
     Ruler: one namespace per rule file; groups created or updated one by one; groups no
     longer built are deleted, only in namespaces obsgen owns (see --namespace-prefix).
     """
@@ -189,7 +201,8 @@ def rules(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt: s
         files = built.read_rule_files(config.build)
         with Session(url, policy=policy(timeout, retries), notify=progress.note) as session:
             report = deploy_prometheus(session, files, PrometheusOptions(
-                prometheus_dir, url, dry_run, verify_timeout), tool, progress.action)
+                prometheus_dir, url, dry_run, verify_timeout, project=config.project,
+                force=force, allow_unverified=allow_unverified), tool, progress.action)
         return show(report, fmt, use_color(color))
 
     guard(run, fmt, color)
