@@ -227,29 +227,55 @@ class _SchemaError:
     panel_kind: str | None  # set when the error is about a panel's options or custom config
 
 
-def _schema_errors(data: dict[str, Any], strict: bool) -> Iterator[_SchemaError]:
-    for error in _dashboard_validator(strict).iter_errors(data):
+def _errors_of(validator: jsonschema.protocols.Validator, data: Any, path: JsonPath,
+               kind: str | None) -> Iterator[_SchemaError]:
+    for error in validator.iter_errors(data):
         for leaf in _leaf_errors(error):
-            yield _SchemaError(tuple(leaf.absolute_path), str(leaf.validator).removeprefix(
-                "x-obsgen-"), leaf.message, leaf.instance, leaf.schema, None)
-    kinds = load_schema(PANELS_SCHEMA)["kinds"]
+            yield _SchemaError((*path, *leaf.absolute_path), str(leaf.validator).removeprefix(
+                "x-obsgen-"), leaf.message, leaf.instance, leaf.schema, kind)
+
+
+def _schema_errors(data: dict[str, Any], strict: bool) -> Iterator[_SchemaError]:
+    yield from _errors_of(_dashboard_validator(strict), data, (), None)
     for path, panel in iter_panels(data):
-        kind = panel.get("type")
-        if not isinstance(kind, str) or kind not in kinds:
-            continue
-        field_config = panel.get("fieldConfig")
-        defaults = field_config.get("defaults") if isinstance(field_config, dict) else None
-        parts = [("options", panel.get("options"), (*path, "options")),
-                 ("custom", defaults.get("custom") if isinstance(defaults, dict) else None,
-                  (*path, "fieldConfig", "defaults", "custom"))]
-        for part, value, where in parts:
-            if value is None:
-                continue
-            for error in _panel_validator(kinds[kind][part], strict).iter_errors(value):
-                for leaf in _leaf_errors(error):
-                    yield _SchemaError((*where, *leaf.absolute_path), str(
-                        leaf.validator).removeprefix("x-obsgen-"), leaf.message, leaf.instance,
-                        leaf.schema, kind)
+        yield from _kind_errors(panel, path, strict)
+
+
+def _kind_errors(panel: dict[str, Any], path: JsonPath, strict: bool
+                 ) -> Iterator[_SchemaError]:
+    """A panel's options and custom field config against the schema of its kind."""
+    kinds = load_schema(PANELS_SCHEMA)["kinds"]
+    kind = panel.get("type")
+    if not isinstance(kind, str) or kind not in kinds:
+        return
+    field_config = panel.get("fieldConfig")
+    defaults = field_config.get("defaults") if isinstance(field_config, dict) else None
+    parts = [("options", panel.get("options"), (*path, "options")),
+             ("custom", defaults.get("custom") if isinstance(defaults, dict) else None,
+              (*path, "fieldConfig", "defaults", "custom"))]
+    for part, value, where in parts:
+        if value is not None:
+            yield from _errors_of(_panel_validator(kinds[kind][part], strict), value, where, kind)
+
+
+@cache
+def _any_panel_validator() -> jsonschema.protocols.Validator:
+    definitions = load_schema(DASHBOARD_SCHEMA)["definitions"]
+    return _strict_validator_class()({"$ref": "#/definitions/AnyPanel",
+                                      "definitions": definitions})
+
+
+def panel_errors_strict(panel: dict[str, Any]) -> list[tuple[JsonPath, str]]:
+    """(path within the panel, message) for each way one emitted panel deviates from obsgen's
+    strict schema: the build's last check on what it is about to write, at the panel's line."""
+    errors = [*_errors_of(_any_panel_validator(), panel, (), None),
+              *_kind_errors(panel, (), strict=True)]
+    found = []
+    for error in errors:
+        keys = _unexpected(error) if error.keyword == "additionalProperties" else []
+        found += ([((*error.path, key), "property is not in the dashboard model") for key in keys]
+                  or [(error.path, error.message)])
+    return found
 
 
 def _unexpected(error: _SchemaError) -> list[str]:

@@ -7,6 +7,7 @@ from grafanalib and are canonicalised by emit/grafana_panels.py.
 from __future__ import annotations
 
 import json
+import re
 import string
 from collections import defaultdict
 from collections.abc import Iterator
@@ -15,9 +16,19 @@ from typing import Any
 
 from grafanalib import core
 
+from obsgen.check.dashboard_schema import panel_errors_strict
+from obsgen.check.jsonpos import format_path
 from obsgen.diagnostics import DefinitionError, Diagnostic, Location
 from obsgen.emit.grafana_panels import Json, bucket_unit, canonical, to_plain, unit_of
-from obsgen.model.dashboards import DATASOURCE_VARIABLE, Dashboard, Link, Panel, Row, Variable
+from obsgen.model.dashboards import (
+    DATASOURCE_VARIABLE,
+    Dashboard,
+    Link,
+    Panel,
+    Row,
+    Variable,
+    variables_used,
+)
 from obsgen.model.project import Project
 from obsgen.model.promql import _Ops
 
@@ -26,6 +37,8 @@ DATASOURCE: Json = {"type": "prometheus", "uid": f"${{{DATASOURCE_VARIABLE}}}"}
 GRID_WIDTH = 24
 FORMATS = ("time_series", "table", "heatmap")
 TABLE_KINDS = ("table", "barchart")  # their plain queries are instant tables
+VARIABLE_ENTRY = re.compile(r"templating\.list\[\d+\]")
+SAVED_VARIABLE_STATE = ("current", "options", "name")  # values and names, not references
 BUILT_IN_ANNOTATIONS: Json = {
     "builtIn": 1, "datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": True,
     "hide": True, "iconColor": "rgba(0, 211, 255, 1)", "name": "Annotations & Alerts",
@@ -48,15 +61,50 @@ def artifacts(project: Project) -> dict[str, str]:
 
 def problems(project: Project) -> list[Diagnostic]:
     """What would stop the dashboards from being emitted: duplicate uids (reported at both
-    definitions) and anything a panel cannot be canonicalised with."""
+    definitions), anything a panel cannot be canonicalised with, and any panel that would not
+    pass obsgen's strict schema (each distinct panel shape is validated once per build)."""
     found = list(_duplicate_uids(project.dashboards))
+    clean: set[str] = set()
     for d in project.dashboards:
+        placed: list[tuple[Json, Location]] = []
         try:
-            dashboard_json(d)
+            dashboard_json(d, placed)
+            for body, where in placed:
+                _check_schema(body, where, clean)
         except DefinitionError as exc:
             found.append(Diagnostic.of(exc.code, exc.message, exc.location or d.source,
                                        exc.hint))
     return found
+
+
+def _shape(body: Json) -> str:
+    """The panel without what obsgen's argument checks have already typed (title, text of its
+    queries) or what it computes itself (id, position): panels of one shape pass or fail the
+    schema alike."""
+    shape = {k: v for k, v in body.items() if k not in ("id", "gridPos", "title", "description",
+                                                       "targets")}
+    shape["targets"] = [{k: v for k, v in t.items() if k not in ("expr", "legendFormat", "refId")}
+                        for t in body.get("targets", ())]
+    return json.dumps(shape, sort_keys=True)
+
+
+def _check_schema(body: Json, where: Location, clean: set[str]) -> None:
+    """OBS004 at the panel's line for the first way its JSON deviates from obsgen's strict
+    schema: the last line of defence, so that a definition that builds never yields a panel
+    `obsgen check` calls an obsgen bug."""
+    shape = _shape(body)
+    if shape in clean:
+        return
+    errors = panel_errors_strict(body)
+    if not errors:
+        clean.add(shape)
+        return
+    path, message = errors[0]
+    kind = body.get("type", "panel")
+    raise DefinitionError("OBS004", f"{kind} panel {body.get('title', '')!r}: "
+                          f"{format_path(path)}: {message}", hint=f"obsgen writes this argument "
+                          f"there in the panel JSON; give it a value Grafana's {kind} panel "
+                          "accepts", location=where)
 
 
 def _duplicate_uids(dashboards: tuple[Dashboard, ...]) -> Iterator[Diagnostic]:
@@ -71,14 +119,15 @@ def _duplicate_uids(dashboards: tuple[Dashboard, ...]) -> Iterator[Diagnostic]:
                                 d.source, "uids identify dashboards in Grafana; give each its own")
 
 
-def dashboard_json(d: Dashboard) -> Json:
+def dashboard_json(d: Dashboard, placed: list[tuple[Json, Location]] | None = None) -> Json:
+    """The dashboard's JSON; `placed` collects each panel's JSON with its definition line."""
     out: Json = {
         "annotations": {"list": [dict(BUILT_IN_ANNOTATIONS)]},
         "editable": d.editable,
         "fiscalYearStartMonth": 0,
         "graphTooltip": d.graph_tooltip,
         "links": [_link(link) for link in d.links],
-        "panels": _layout(d),
+        "panels": _layout(d, [] if placed is None else placed),
         "refresh": d.refresh,
         "schemaVersion": SCHEMA_VERSION,
         "tags": list(d.tags),
@@ -91,6 +140,8 @@ def dashboard_json(d: Dashboard) -> Json:
     }
     if d.description:
         out["description"] = d.description
+    own = {key: out[key] for key in ("title", "description", "links", "templating") if key in out}
+    _require_defined(own, "", _defined(d), d.source, f"dashboard {d.uid!r}")
     return out
 
 
@@ -136,8 +187,12 @@ def _size(panel: Panel, width: int, height: int) -> tuple[int, int]:
     if isinstance(pos, core.GridPos):
         return pos.w, pos.h
     if isinstance(pos, dict) and {"w", "h"} <= pos.keys():
-        return int(pos["w"]), int(pos["h"])
+        return pos["w"], pos["h"]
     return width, height
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _widths(count: int) -> list[int]:
@@ -145,11 +200,12 @@ def _widths(count: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(count)]
 
 
-def _layout(d: Dashboard) -> list[Json]:
+def _layout(d: Dashboard, placed: list[tuple[Json, Location]]) -> list[Json]:
     """Rows top to bottom, each row's panels left to right, wrapping at the grid's width;
     ids count up in that order, so they only change when the layout does."""
     panels: list[Json] = []
     y, next_id = 0, 1
+    defined = _defined(d)
     for row in d.rows:
         holder = panels
         if row.title:
@@ -158,31 +214,72 @@ def _layout(d: Dashboard) -> list[Json]:
                                                                "y": y},
                       "id": next_id, "panels": inside, "title": row.title, "type": "row"}
             panels.append(header)
+            _require_defined(row.title, "title", defined, row.source, f"row {row.title!r}")
             next_id, y = next_id + 1, y + 1
             if row.collapsed:
                 holder = inside
-        y, next_id = _place_row(row, holder, y, next_id)
+        y, next_id = _place_row(row, holder, y, next_id, defined, placed)
         if row.collapsed and row.title:
             y = panels[-1]["gridPos"]["y"] + 1
     return panels
 
 
-def _place_row(row: Row, holder: list[Json], y: int, next_id: int) -> tuple[int, int]:
+def _place_row(row: Row, holder: list[Json], y: int, next_id: int, defined: frozenset[str],
+               placed: list[tuple[Json, Location]]) -> tuple[int, int]:
     x, tallest = 0, 0
     for panel, width in zip(row.panels, _widths(len(row.panels)), strict=True):
         w, h = _size(panel, width, row.height)
         where = getattr(panel, "source", row.source)
-        if not (1 <= w <= GRID_WIDTH and h >= 1):
-            raise DefinitionError("OBS609", f"panel {panel.title!r}: gridPos {w}x{h} does not "
-                                  "fit the 24-column grid", hint="w is 1-24, h at least 1",
-                                  location=where)
+        if not (_whole(w) and _whole(h) and 1 <= w <= GRID_WIDTH and h >= 1):
+            raise DefinitionError("OBS609", f"panel {panel.title!r}: gridPos w={w!r}, h={h!r} "
+                                  "does not fit the 24-column grid", hint="w is a whole number "
+                                  "1-24, h a whole number of at least 1", location=where)
         if x + w > GRID_WIDTH:
             x, y, tallest = 0, y + tallest, 0
         body = panel_json(panel, where)
+        _require_defined(body, "", defined, where, f"panel {body.get('title', '')!r}")
         body["id"], body["gridPos"] = next_id, {"h": h, "w": w, "x": x, "y": y}
         holder.append(body)
+        placed.append((body, where))
         x, tallest, next_id = x + w, max(tallest, h), next_id + 1
     return y + tallest, next_id
+
+
+# Variables the emitted text refers to -------------------------------------------------------
+
+def _defined(d: Dashboard) -> frozenset[str]:
+    return frozenset({DATASOURCE_VARIABLE, *(v.name for v in d.variables)})
+
+
+def _references(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """(JSON path, variable name) for each variable a part of the dashboard refers to, read as
+    the dashboard lint reads it: `repeat` names its variable bare, a text panel's content is
+    prose that may hold a literal `$`, a variable's saved `current`/`options` are values."""
+    if isinstance(value, str):
+        yield from ((path, name) for name in variables_used(value))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _references(item, f"{path}[{index}]")
+    elif isinstance(value, dict):
+        saved = SAVED_VARIABLE_STATE if VARIABLE_ENTRY.fullmatch(path) else ()
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if key == "repeat" and isinstance(item, str) and item:
+                yield where, item
+            elif key not in saved and not (key == "content" and path.endswith("options")):
+                yield from _references(item, where)
+
+
+def _require_defined(value: Any, path: str, defined: frozenset[str], where: Location,
+                     what: str) -> None:
+    """OBS605 at `where` for the first variable `value` refers to that is not `defined`."""
+    for at, name in _references(value, path):
+        if name not in defined:
+            have = ", ".join(sorted(defined))
+            raise DefinitionError(
+                "OBS605", f"{what}: {at} uses ${name}, which the dashboard does not "
+                "define", hint=f"add Variable({name!r}, ...) to the dashboard's variables=[...], "
+                f"or reword the text without '$' (defined: {have})", location=where)
 
 
 # Panels and targets -------------------------------------------------------------------------
@@ -199,7 +296,15 @@ def panel_json(panel: Panel, where: Location) -> Json:
     texts = [str(t) for t in _query_texts(panel)]
     unit = (bucket_unit(texts) if raw.get("type") == "heatmap"
             else unit_of(texts[0]) if texts else "short")
-    body = canonical(raw, unit, where)
+    try:
+        body = canonical(raw, unit, where)
+    except DefinitionError:
+        raise
+    except Exception as exc:  # an option of a shape no check above foresaw: never a traceback
+        raise DefinitionError("OBS604", f"panel {panel.title!r:.60}: an option has a shape "
+                              f"obsgen cannot write ({type(exc).__name__}: {exc})",
+                              hint="check the panel's options against grafanalib's "
+                              "documentation for this panel kind", location=where) from None
     if body["type"] != "text":
         body["datasource"] = dict(DATASOURCE)
         body["targets"] = _targets(panel, raw, where)

@@ -11,12 +11,14 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from grafanalib import core
 
 from obsgen.diagnostics import DefinitionError, Location
+from obsgen.model.arguments import Accepts, check_arguments
 from obsgen.model.metrics import Metric
+from obsgen.model.panel_arguments import check_grafanalib_arguments
 from obsgen.model.panels import REPLACED, SUPPORTED, panel_location
 from obsgen.model.promql import Match, Selector, _Ops
 from obsgen.model.source import caller_location
@@ -24,8 +26,11 @@ from obsgen.model.source import caller_location
 DATASOURCE_VARIABLE = "datasource"
 UID = re.compile(r"^[a-zA-Z0-9_-]{1,40}$")
 VARIABLE_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
-# $name, ${name}, ${name:format}, [[name]]; names starting with __ are Grafana's own macros.
-VARIABLE_USE = re.compile(r"\$\{([a-zA-Z_]\w*)(?::[^}]*)?\}|\$([a-zA-Z_]\w*)|\[\[([a-zA-Z_]\w*)")
+# $name, ${name}, ${name:format}, ${name.field}, [[name]], [[name:format]] (the forms the
+# dashboard lint reads); names starting with __ are Grafana's own macros, timeFilter InfluxDB's.
+VARIABLE_USE = re.compile(r"\$\{([a-zA-Z_]\w*)(?:[.:][^}]*)?\}|\$([a-zA-Z_]\w*)"
+                          r"|\[\[([a-zA-Z_]\w*)(?::[^\]]*)?\]\]")
+BUILT_IN_VARIABLES = frozenset({"timeFilter"})
 RELATIVE_TIME = re.compile(r"^now(-\d+[smhdwMy])?(/[smhdwMy])?$")
 REFRESH = re.compile(r"^(\d+(ms|s|m|h|d|w|y))?$")
 
@@ -61,7 +66,8 @@ def _strings(values: Iterable[str] | str, what: str) -> tuple[str, ...]:
 def variables_used(text: str) -> tuple[str, ...]:
     """Template variables a text refers to, without Grafana's own `$__...` macros."""
     names = (next(g for g in m.groups() if g) for m in VARIABLE_USE.finditer(text))
-    return tuple(dict.fromkeys(n for n in names if not n.startswith("__")))
+    return tuple(dict.fromkeys(n for n in names
+                               if not n.startswith("__") and n not in BUILT_IN_VARIABLES))
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,7 @@ class Folder:
     uid: str | None = None
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         _text(self.title, "folder title")
         object.__setattr__(self, "uid", _uid(self.uid or slug(self.title), "folder"))
 
@@ -86,7 +93,7 @@ class Link:
 
     title: str
     url: str = ""
-    tags: tuple[str, ...] = ()
+    tags: Annotated[tuple[str, ...], Accepts(tuple[str, ...] | str)] = ()
     tooltip: str = ""
     icon: str = "external link"
     as_dropdown: bool = False
@@ -95,6 +102,7 @@ class Link:
     keep_time: bool = True
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         _text(self.title, "link title")
         object.__setattr__(self, "tags", _strings(self.tags, "link tags"))
         if bool(self.url) == bool(self.tags):
@@ -127,7 +135,8 @@ class Variable:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not VARIABLE_NAME.match(self.name) or (
+        check_arguments(self)
+        if not VARIABLE_NAME.match(self.name) or (
                 self.name.startswith("__") or self.name == DATASOURCE_VARIABLE):
             raise DefinitionError("OBS606", f"variable name {self.name!r} is not usable",
                                   hint="a name like 'workflow': [a-zA-Z_][a-zA-Z0-9_]*, not "
@@ -177,6 +186,7 @@ def check_panel(panel: Panel, fallback: Location) -> None:
         raise DefinitionError("OBS603", f"{panel!r:.80} is not a panel kind obsgen emits",
                               hint=f"use one of grafanalib's {kinds} (RowPanel only between "
                               "rows)", location=where)
+    check_grafanalib_arguments(panel, where)
 
 
 @dataclass(frozen=True, eq=False)
@@ -191,16 +201,11 @@ class Row:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.title, str):
-            raise DefinitionError("OBS004", f"row title must be a string, got {self.title!r}",
-                                  hint='Row("Latency", [...])')
-        panels = tuple(self.panels) if isinstance(self.panels, list | tuple) else None
-        if panels is None:
-            raise DefinitionError("OBS004", f"row {self.title!r}: panels must be a list",
-                                  hint='Row("Latency", [TimeSeries(...), Stat(...)])')
+        check_arguments(self)
+        panels = tuple(self.panels)
         for panel in panels:
             check_panel(panel, self.source)
-        if not isinstance(self.height, int) or not 1 <= self.height <= 64:
+        if not 1 <= self.height <= 64:
             raise DefinitionError("OBS609", f"row {self.title!r}: height {self.height!r} is not "
                                   "a grid height", hint="a whole number of grid units, 1-64")
         object.__setattr__(self, "panels", panels)
@@ -218,6 +223,7 @@ def rows_of(items: Sequence[Row | Panel], fallback: Location) -> tuple[Row, ...]
             rows.append(item)
             current, title, collapsed = [], "", False
         elif isinstance(item, core.RowPanel):
+            check_grafanalib_arguments(item, panel_location(item, fallback))
             if current or title:
                 rows.append(Row(title, current, collapsed=collapsed, source=where))
             current, title = [], item.title or ""
@@ -282,7 +288,7 @@ class Dashboard:
     title: str
     folder: Folder
     rows: Sequence[Row | Panel] = ()
-    tags: tuple[str, ...] = ()
+    tags: Annotated[tuple[str, ...], Accepts(tuple[str, ...] | str)] = ()
     variables: tuple[Variable, ...] = ()
     description: str = ""
     time_from: str = "now-6h"
@@ -295,11 +301,9 @@ class Dashboard:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         _uid(self.uid, f"dashboard {self.title!r}")
         _text(self.title, "dashboard title")
-        if not isinstance(self.folder, Folder):
-            raise DefinitionError("OBS004", f"dashboard {self.uid!r}: folder must be a Folder, "
-                                  f"got {self.folder!r}", hint='folder=Folder("Hypertool")')
         object.__setattr__(self, "tags", _strings(self.tags, "dashboard tags"))
         object.__setattr__(self, "variables", tuple(self.variables))
         object.__setattr__(self, "links", tuple(self.links))
@@ -321,13 +325,6 @@ class Dashboard:
         if self.graph_tooltip not in (0, 1, 2):
             raise DefinitionError("OBS609", f"graph_tooltip must be 0, 1 or 2, got "
                                   f"{self.graph_tooltip!r}", hint="1 shares the crosshair")
-        kinds: tuple[tuple[tuple[object, ...], type], ...] = (
-            (self.variables, Variable), (self.links, Link))
-        for items, kind in kinds:
-            bad = [v for v in items if not isinstance(v, kind)]
-            if bad:
-                raise DefinitionError("OBS004", f"dashboard {self.uid!r}: {bad[0]!r} is not a "
-                                      f"{kind.__name__}", hint=f"use obsgen's {kind.__name__}")
 
     def _check_variables(self) -> None:
         defined = {DATASOURCE_VARIABLE}

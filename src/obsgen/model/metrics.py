@@ -6,10 +6,11 @@ import itertools
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from obsgen.diagnostics import DefinitionError, Location
 from obsgen.model import promql
+from obsgen.model.arguments import Accepts, check_arguments
 from obsgen.model.names import LABEL_NAME, METRIC_NAME, SNAKE_CASE
 from obsgen.model.source import caller_location
 
@@ -33,13 +34,14 @@ class Label:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not LABEL_NAME.match(self.name):
+        check_arguments(self)
+        if not LABEL_NAME.match(self.name):
             raise DefinitionError(
                 "OBS101", f"label name {self.name!r} is not a valid label name",
                 hint="label names are snake_case: [a-z_][a-z0-9_]*",
             )
         if self.values is not None:
-            values = _string_tuple(self.values, f"values of label {self.name!r}")
+            values = tuple(self.values)
             if len(set(values)) != len(values):
                 dup = sorted(v for v in set(values) if values.count(v) > 1)
                 raise DefinitionError(
@@ -56,24 +58,8 @@ class Label:
         return self.values is None or value in self.values
 
 
-def _string_tuple(items: Iterable[str], what: str) -> tuple[str, ...]:
-    if isinstance(items, str):
-        raise DefinitionError("OBS004", f"{what} must be a list of strings, not one string",
-                              hint=f"write [{items!r}]")
-    result = tuple(items)
-    bad = [v for v in result if not isinstance(v, str)]
-    if bad:
-        raise DefinitionError("OBS004", f"{what} must be strings; got {bad[0]!r}",
-                              hint="label values are always strings in Prometheus: quote them")
-    return result
-
-
 def _labels(labels: Iterable[Label | str], metric: str) -> tuple[Label, ...]:
     result = tuple(Label(lab) if isinstance(lab, str) else lab for lab in labels)
-    for lab in result:
-        if not isinstance(lab, Label):
-            raise DefinitionError("OBS004", f"label {lab!r} of {metric} is not a Label or str",
-                                  hint='write Label("name", values=[...]) or just "name"')
     seen: set[str] = set()
     for lab in result:
         if lab.name in seen:
@@ -90,12 +76,13 @@ class Metric:
     kind: ClassVar[str] = "untyped"
     name: str
     help: str = ""
-    labels: tuple[Label, ...] = ()
+    labels: Annotated[tuple[Label, ...], Accepts(tuple[Label | str, ...])] = ()
     unit: str = ""
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not METRIC_NAME.match(self.name):
+        check_arguments(self)
+        if not METRIC_NAME.match(self.name):
             raise DefinitionError(
                 "OBS101", f"metric name {self.name!r} is not a valid Prometheus metric name",
                 hint="metric names are snake_case ASCII: [a-z_][a-z0-9_]*",

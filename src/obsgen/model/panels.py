@@ -1,69 +1,103 @@
 """grafanalib's panel classes, each remembering the line that created it.
 
 Users keep grafanalib's whole surface (every argument of `TimeSeries`, `Stat`, ...); obsgen only
-adds `source`, so a problem found in a panel is reported at the panel's own line.
+adds `source`, so a problem found in a panel is reported at the panel's own line, and turns the
+errors grafanalib's own argument validators raise into OBS004 diagnostics.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, TypeVar
 
 import attr
 from grafanalib import core
 
 from obsgen.diagnostics import Location
+from obsgen.model.panel_arguments import from_attrs_error
 from obsgen.model.source import caller_location
+
+T = TypeVar("T", bound=type)
 
 
 def _source() -> Any:
     return attr.ib(factory=caller_location, kw_only=True, eq=False, repr=False)
 
 
+def _checked(cls: T) -> T:
+    """`cls` whose constructor reports a wrong-typed argument as OBS004 (at the user's line,
+    where the loader places it) instead of attrs' TypeError."""
+    made = vars(cls)["__init__"]  # the one attrs generated for this class
+
+    @functools.wraps(made)
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            made(self, *args, **kwargs)
+        except (TypeError, ValueError) as exc:
+            error = from_attrs_error(self, exc)
+            if error is None:
+                raise
+            raise error from None
+
+    setattr(cls, "__init__", init)  # noqa: B010 - mypy refuses assigning to a method
+    return cls
+
+
+@_checked
 @attr.s
 class TimeSeries(core.TimeSeries):  # type: ignore[misc]
     source: Location = _source()
 
 
+@_checked
 @attr.s
 class Stat(core.Stat):  # type: ignore[misc]
     source: Location = _source()
 
 
+@_checked
 @attr.s
 class GaugePanel(core.GaugePanel):  # type: ignore[misc]
     source: Location = _source()
 
 
+@_checked
 @attr.s
 class BarGauge(core.BarGauge):  # type: ignore[misc]
     source: Location = _source()
 
 
+@_checked
 @attr.s
 class BarChart(core.BarChart):  # type: ignore[misc]
     source: Location = _source()
 
 
+@_checked
 @attr.s
 class Heatmap(core.Heatmap):  # type: ignore[misc]
     source: Location = _source()
 
 
+@_checked
 @attr.s
 class Table(core.Table):  # type: ignore[misc]
     source: Location = _source()
 
 
+@_checked
 @attr.s
 class Text(core.Text):  # type: ignore[misc]
     source: Location = _source()
 
 
+@_checked
 @attr.s
 class StateTimeline(core.StateTimeline):  # type: ignore[misc]
     source: Location = _source()
 
 
+@_checked
 @attr.s
 class RowPanel(core.RowPanel):  # type: ignore[misc]
     source: Location = _source()

@@ -11,12 +11,13 @@ config as `sys.env("NAME")`: no field of this model can hold a secret value.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union
 from urllib.parse import urlsplit
 
 from obsgen.diagnostics import DefinitionError, Location
+from obsgen.model.arguments import Accepts, check_arguments
 from obsgen.model.names import check_duration
 from obsgen.model.source import caller_location
 
@@ -33,14 +34,15 @@ class ScrapeJob:
     """A Prometheus scrape job: its `name` is the `job` label every scraped series carries."""
 
     name: str
-    targets: tuple[str, ...] = ()
+    targets: Annotated[tuple[str, ...], Accepts(tuple[str, ...] | str)] = ()
     interval: str = "15s"
     timeout: str = "10s"
     path: str = "/metrics"
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name.strip():
+        check_arguments(self)
+        if not self.name.strip():
             raise DefinitionError("OBS004", "a scrape job needs a non-empty name",
                                   hint='ScrapeJob("my-app", targets=["localhost:9464"])')
         targets = (self.targets,) if isinstance(self.targets, str) else tuple(self.targets)
@@ -144,6 +146,7 @@ class _PushEndpoint:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self, specific=("url", "username", "password"))
         _label(self.label, self.KIND)
         _url(self.url, f"{self.KIND} {self.label!r} url")
         _credential(self.username, f"{self.KIND} {self.label!r} username")
@@ -170,6 +173,7 @@ class Scrape:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         if not isinstance(self.job, ScrapeJob | str) or not str(self.job):
             raise DefinitionError("OBS004", "Scrape(job=...) takes the catalog's ScrapeJob",
                                   hint="import the catalog's job: Scrape(HYPERTOOL_JOB, ...)")
@@ -199,6 +203,7 @@ class OtlpExporter:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self, specific=("endpoint", "username", "password"))
         _label(self.label, "OTLP exporter")
         what = f"OTLP exporter {self.label!r} endpoint"
         if self.protocol == "grpc":
@@ -222,6 +227,7 @@ class Batch:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         _label(self.label, "batch")
         _duration(self.timeout, f"batch {self.label!r} timeout")
         object.__setattr__(self, "forward_to",
@@ -240,6 +246,7 @@ class OtlpReceiver:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         _label(self.label, "OTLP receiver")
         for what, address in (("grpc", self.grpc), ("http", self.http)):
             if address is not None:
@@ -272,6 +279,7 @@ class LogProcess:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         _label(self.label, "log process")
         try:
             compiled = re.compile(self.level_regex)
@@ -293,10 +301,12 @@ class JournalSource:
     label: str
     forward_to: Sequence[LogProcess | LokiWrite] | LogProcess | LokiWrite
     max_age: str = "12h"
-    labels: tuple[tuple[str, str], ...] = (("job", "systemd-journal"),)
+    labels: Annotated[tuple[tuple[str, str], ...], Accepts(
+        tuple[tuple[str, str], ...] | Mapping[str, str])] = (("job", "systemd-journal"),)
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         _label(self.label, "journal source")
         _duration(self.max_age, f"journal source {self.label!r} max_age")
         labels = tuple(sorted(dict(self.labels).items()))
@@ -320,6 +330,7 @@ class Pipeline:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         items = tuple(self.components) if isinstance(self.components, list | tuple) else ()
         if not items or not all(isinstance(c, COMPONENT_TYPES) for c in items):
             raise DefinitionError("OBS004", "Pipeline(components=[...]) takes pipeline "

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, Union
 
 from obsgen.diagnostics import DefinitionError
+from obsgen.model.arguments import check_arguments
 from obsgen.model.names import check_duration
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ class Match:
 
     op: str
     value: str
+
+    def __post_init__(self) -> None:
+        check_arguments(self)
 
 
 class AsMatch(Protocol):
@@ -150,6 +154,9 @@ class Expr(_Ops):
     binary: bool = False
     scalar: bool = False
 
+    def __post_init__(self) -> None:
+        check_arguments(self)
+
     def expr(self) -> Expr:
         return self
 
@@ -157,7 +164,8 @@ class Expr(_Ops):
         return f"({self.text})" if self.binary else self.text
 
 
-Operand = _Ops | str | int | float
+# What a rule, test or runbook query may be given: `as_expr` turns each into an Expr.
+Operand = Union[_Ops, str, int, float, "Metric"]
 
 
 def as_expr(value: Operand | Metric) -> Expr:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from obsgen.diagnostics import DefinitionError, Location
+from obsgen.model.arguments import check_arguments
 from obsgen.model.names import METRIC_NAME, check_duration, check_label_name
 from obsgen.model.promql import Expr, Operand, as_expr
 from obsgen.model.source import caller_location
@@ -59,13 +60,14 @@ class AlertRule:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not METRIC_NAME.match(self.name):
+        check_arguments(self)
+        if not METRIC_NAME.match(self.name):
             raise DefinitionError("OBS206", f"alert name {self.name!r} is not valid",
                                   hint="use CamelCase letters and digits: obsgen turns alert "
                                   "names into runbook anchors and file names")
         object.__setattr__(self, "expr", _expr(self.expr, self.name))
         for key in ("summary", "description"):
-            if not isinstance(getattr(self, key), str) or not getattr(self, key).strip():
+            if not getattr(self, key).strip():
                 raise DefinitionError(
                     "OBS203", f"alert {self.name} has no {key}",
                     hint=f"add {key}=\"...\"; on-call reads it in the notification",
@@ -112,7 +114,8 @@ class RecordingRule:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not METRIC_NAME.match(self.name):
+        check_arguments(self)
+        if not METRIC_NAME.match(self.name):
             raise DefinitionError("OBS206", f"recording rule name {self.name!r} is not valid",
                                   hint="use level:metric:operations, e.g. job:http_requests:rate5m")
         object.__setattr__(self, "expr", _expr(self.expr, self.name))
@@ -139,6 +142,7 @@ class RuleGroup:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         if not isinstance(self.name, str) or not self.name.strip():
             raise DefinitionError("OBS205", "a rule group needs a non-empty name",
                                   hint='RuleGroup("persona-alerts", rules=[...])')

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Annotated
 
 from obsgen.diagnostics import DefinitionError, Location
+from obsgen.model.arguments import Accepts, check_arguments
 from obsgen.model.names import check_duration
 from obsgen.model.promql import Expr, Operand, Selector, as_expr
 from obsgen.model.rules import AlertRule, RuleGroup
@@ -22,7 +24,8 @@ class Series:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.values, str) or not self.values.strip():
+        check_arguments(self)
+        if not self.values.strip():
             raise DefinitionError("OBS208", f"series {self.text} has no values",
                                   hint='e.g. values="0+10x30" (start 0, +10 each step, 30 steps)')
 
@@ -39,6 +42,9 @@ class Firing:
     labels: Mapping[str, str] = field(default_factory=dict)
     annotations: Mapping[str, str] | None = None
 
+    def __post_init__(self) -> None:
+        check_arguments(self)
+
 
 @dataclass(frozen=True, eq=False)
 class ExpectAlert:
@@ -46,10 +52,11 @@ class ExpectAlert:
 
     alert: AlertRule
     at: str
-    firing: tuple[Firing, ...] = ()
+    firing: Annotated[tuple[Firing, ...], Accepts(tuple[Firing | Mapping[str, str], ...])] = ()
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self, specific=("alert",))
         if not isinstance(self.alert, AlertRule):
             raise DefinitionError("OBS209", f"ExpectAlert needs an AlertRule, got {self.alert!r}",
                                   hint="pass the alert object, not its name")
@@ -69,6 +76,7 @@ class ExpectSamples:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         object.__setattr__(self, "expr", as_expr(self.expr))
         check_duration(self.at, "eval time")
         object.__setattr__(self, "samples", tuple(self.samples))
@@ -95,16 +103,13 @@ class RuleTest:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         object.__setattr__(self, "series", tuple(self.series))
         object.__setattr__(self, "expect", tuple(self.expect))
         check_duration(self.interval, f"interval of test {self.name!r}")
         if not self.expect:
             raise DefinitionError("OBS212", f"rule test {self.name!r} expects nothing",
                                   hint="add ExpectAlert(...) or ExpectSamples(...)")
-        for item in self.series:
-            if not isinstance(item, Series):
-                raise DefinitionError("OBS208", f"{item!r} is not a Series",
-                                      hint='Series("metric{label=\\"v\\"}", values="0+1x10")')
         if self.group is None and not self.alerts:
             raise DefinitionError("OBS209", f"rule test {self.name!r} tests no alert; "
                                   "name the group its expressions need", hint="group=MY_GROUP")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from obsgen.diagnostics import DefinitionError, Location
+from obsgen.model.arguments import check_arguments
 from obsgen.model.promql import Expr, Operand, as_expr
 from obsgen.model.rules import AlertRule
 from obsgen.model.source import caller_location
@@ -48,6 +49,7 @@ class Step:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         object.__setattr__(self, "text", _text(self.text, "a step's text", required=True))
         if self.query is not None:
             object.__setattr__(self, "query", as_expr(self.query))
@@ -69,6 +71,7 @@ class RootCause:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         for key in ("cause", "confirm", "fix"):
             object.__setattr__(self, key, _text(getattr(self, key), f"root cause {key}",
                                                 required=True))
@@ -95,6 +98,7 @@ class Runbook:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self, specific=("alert",))
         if not isinstance(self.alert, AlertRule):
             raise DefinitionError("OBS701", f"a runbook's alert must be an AlertRule object, "
                                   f"got {self.alert!r}", hint="pass the alert itself: "
@@ -121,6 +125,7 @@ class Command:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         object.__setattr__(self, "purpose", _text(self.purpose, "a command's purpose", True))
         object.__setattr__(self, "command", _text(self.command, "a command", True))
 
@@ -135,6 +140,7 @@ class CommonIssue:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         for key in ("symptom", "cause", "fix"):
             object.__setattr__(self, key, _text(getattr(self, key), f"common issue {key}", True))
 
@@ -152,6 +158,7 @@ class RunbookGuide:
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
+        check_arguments(self)
         object.__setattr__(self, "title", _text(self.title, "the guide's title", True))
         object.__setattr__(self, "introduction", _text(self.introduction, "introduction"))
         object.__setattr__(self, "troubleshooting", tuple(
