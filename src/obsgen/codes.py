@@ -22,6 +22,8 @@ class Code:
     code: str
     severity: Severity
     summary: str
+    # The line it points at may hold a credential: excerpts mask the string literals on it.
+    secret_line: bool = False
 
 
 def _registry(*codes: Code) -> dict[str, Code]:
@@ -167,7 +169,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS825", E, "Two Alloy blocks share one name and label."),
     Code("OBS826", E, "Alloy components reference each other in a cycle."),
     Code("OBS827", W, "An Alloy config uses a deprecated function or argument."),
-    Code("OBS828", W, "A credential is written into an Alloy config as a literal."),
+    Code("OBS828", W, "A credential is written into an Alloy config as a literal.", True),
     Code("OBS829", W, "An Alloy listener binds to every interface (0.0.0.0)."),
     Code("OBS830", E, "An Alloy component block lacks its label, or has one it must not."),
     Code("OBS831", E, "An Alloy block that may appear once appears more than once."),
@@ -175,7 +177,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS834", E, "The alloy binary rejected or reformatted the emitted config."),
     Code("OBS835", W, "An Alloy component name shadows a standard-library name."),
     Code("OBS840", E, "A pipeline URL is not a valid http(s) URL."),
-    Code("OBS841", E, "A pipeline credential is not an environment variable reference."),
+    Code("OBS841", E, "A pipeline credential is not an environment variable reference.", True),
     Code("OBS842", E, "A pipeline forwards to a component that is not part of it."),
     Code("OBS843", E, "Two pipeline components share one Alloy label."),
     Code("OBS844", E, "A pipeline scrapes a job that is not the catalog's."),

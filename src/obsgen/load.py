@@ -3,12 +3,14 @@ diagnostics at the user's line."""
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import importlib.util
+import os
 import sys
 import types
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -115,12 +117,58 @@ def _diagnose(exc: BaseException, config: Config, name: str) -> Diagnostic:
 
 def _import_all(config: Config) -> tuple[list[types.ModuleType], list[Diagnostic]]:
     modules, diagnostics = [], []
-    for name in module_names(config):
-        try:
-            modules.append(importlib.import_module(name))
-        except (Exception, SystemExit) as exc:  # a definition error must never escape as a crash
-            diagnostics.append(_diagnose(exc, config, name))
+    with stdout_to_stderr():
+        for name in module_names(config):
+            try:
+                modules.append(importlib.import_module(name))
+            except (Exception, SystemExit) as exc:  # a definition error must never crash
+                diagnostics.append(_diagnose(exc, config, name))
     return modules, diagnostics
+
+
+@contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """Send what definitions print to stderr: stdout carries `--output-format json|sarif`,
+    which a stray print() would corrupt. Both Python's sys.stdout and file descriptor 1 (what
+    C code and os.write use) are redirected, and restored afterwards."""
+    _flush_python_stdio()
+    saved = _redirect_fd(1, 2)
+    try:
+        with redirect_stdout(sys.stderr):
+            yield
+    finally:
+        _flush_python_stdio()
+        if saved is not None:
+            _flush_c_stdio()
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def _flush_python_stdio() -> None:
+    for stream in (sys.stdout, sys.__stdout__, sys.stderr):
+        if stream is not None:
+            with suppress(OSError, ValueError):  # closed by the definitions, or never open
+                stream.flush()
+
+
+def _redirect_fd(fd: int, to: int) -> int | None:
+    """Point `fd` at `to`; the saved original, or None when either is not open."""
+    try:
+        saved = os.dup(fd)
+    except OSError:
+        return None
+    try:
+        os.dup2(to, fd)
+    except OSError:
+        os.close(saved)
+        return None
+    return saved
+
+
+def _flush_c_stdio() -> None:
+    """Flush C's stdout buffer, so that what C code printed lands where fd 1 pointed then."""
+    with suppress(OSError, AttributeError):  # no C library to load (not a POSIX system)
+        ctypes.CDLL(None).fflush(None)
 
 
 def _candidates(module: types.ModuleType) -> Iterator[Any]:

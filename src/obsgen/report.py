@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
-from obsgen.codes import Severity
+from obsgen.codes import Severity, lookup
 from obsgen.diagnostics import Diagnostic, Location
+from obsgen.excerpt import Sources
 from obsgen.sarif import sarif_log
+from obsgen.terminal import printable
 
 FORMATS = ("full", "concise", "json", "github", "sarif")
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+# Undecodable bytes of a file name: JSON can carry them only as \u escapes.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def display_path(path: str) -> str:
@@ -35,50 +40,61 @@ def display_path(path: str) -> str:
 def _where(location: Location | None) -> str:
     if location is None:
         return "obsgen"
-    return str(Location(display_path(location.path), location.line, location.column))
-
-
-def _source_line(location: Location | None) -> str | None:
-    if location is None or location.line < 1:
-        return None
-    try:
-        lines = Path(location.path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return lines[location.line - 1] if location.line <= len(lines) else None
+    return printable(str(Location(display_path(location.path), location.line, location.column)))
 
 
 def _concise(d: Diagnostic, color: bool) -> str:
+    where = _where(d.location)
     code = click.style(d.code, fg=_COLOURS[d.severity], bold=True) if color else d.code
-    where = click.style(_where(d.location), bold=True) if color else _where(d.location)
-    return f"{where}: {code} [{d.severity.value}] {d.message}"
+    where = click.style(where, bold=True) if color else where
+    return f"{where}: {code} [{d.severity.value}] {printable(d.message, newlines=True)}"
 
 
-def _full(d: Diagnostic, color: bool) -> str:
+def _full(d: Diagnostic, color: bool, sources: Sources, secret_lines: set[Location]) -> str:
     lines = [_concise(d, color)]
-    source = _source_line(d.location)
-    if source is not None and d.location is not None:
-        lines.append(f"  {d.location.line:>4} | {source}")
-        if d.location.column:
-            lines.append("       | " + " " * (d.location.column - 1) + "^")
+    loc = d.location
+    shown = None if loc is None or loc.line < 1 else sources.excerpt(
+        loc.path, loc.line, loc.column, Location(loc.path, loc.line) in secret_lines)
+    if shown is not None and loc is not None:
+        lines.append(f"  {loc.line:>4} | {shown.text}")
+        if shown.caret is not None:
+            lines.append("       | " + shown.caret + "^")
     if d.hint:
         label = click.style("hint", fg="cyan", bold=True) if color else "hint"
-        lines.append(f"  {label}: {d.hint}")
+        lines.append(f"  {label}: {printable(d.hint, newlines=True)}")
     return "\n".join(lines) + "\n"
 
 
-def _github(d: Diagnostic, color: bool) -> str:
+def github_property(value: str) -> str:
+    """A workflow-command property value, escaped as @actions/core's escapeProperty does."""
+    return github_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_data(value: str) -> str:
+    """A workflow-command message, escaped as @actions/core's escapeData does."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github(d: Diagnostic) -> str:
     level = {"error": "error", "warning": "warning", "info": "notice"}[d.severity.value]
-    props = [f"title={d.code}"]
+    props = []
     if d.location is not None:
-        props.insert(0, f"file={display_path(d.location.path)}")
+        props.append(("file", display_path(d.location.path)))
         if d.location.line:
-            props.insert(1, f"line={d.location.line}")
+            props.append(("line", str(d.location.line)))
         if d.location.column:
-            props.insert(2, f"col={d.location.column}")
+            props.append(("col", str(d.location.column)))
+    props.append(("title", d.code))
+    # Properties stay faithful (the runner unescapes them to find the file); a byte that was
+    # not UTF-8 cannot be written, so it is shown as its escape.
+    listed = ",".join(f"{key}={github_property(_LONE_SURROGATE.sub(_shown, value))}"
+                      for key, value in props)
     message = d.message + (f" (hint: {d.hint})" if d.hint else "")
-    message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::{level} {','.join(props)}::{message}"
+    return f"::{level} {listed}::{github_data(printable(message, newlines=True))}"
+
+
+def _shown(match: re.Match[str]) -> str:
+    return printable(match.group(0))
 
 
 def as_dict(d: Diagnostic) -> dict[str, object]:
@@ -92,11 +108,17 @@ def render(diagnostics: Sequence[Diagnostic], fmt: str, color: bool) -> str:
     if fmt == "json":
         return json.dumps([as_dict(d) for d in diagnostics], indent=2, sort_keys=True) + "\n"
     if fmt == "sarif":
-        log = sarif_log(diagnostics, display_path)
-        return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    one: Callable[[Diagnostic, bool], str] = {
-        "full": _full, "concise": _concise, "github": _github}[fmt]
-    return "".join(one(d, color) + "\n" for d in diagnostics)
+        log = json.dumps(sarif_log(diagnostics, display_path), indent=2, sort_keys=True,
+                         ensure_ascii=False)
+        return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", log) + "\n"
+    if fmt == "github":
+        return "".join(_github(d) + "\n" for d in diagnostics)
+    if fmt == "concise":
+        return "".join(_concise(d, color) + "\n" for d in diagnostics)
+    sources = Sources()
+    secret_lines = {Location(d.location.path, d.location.line) for d in diagnostics
+                    if d.location is not None and lookup(d.code).secret_line}
+    return "".join(_full(d, color, sources, secret_lines) + "\n" for d in diagnostics)
 
 
 def summary(diagnostics: Sequence[Diagnostic]) -> str:

@@ -33,9 +33,11 @@ def artifact_uri(path: str) -> str:
     """A URI reference for a path: relative paths stay relative (code scanning resolves them
     against the repository root), absolute ones become file: URIs."""
     posix = path.replace("\\", "/")
+    # A byte of the name that was not UTF-8 (kept by surrogateescape) is percent-encoded as it.
     if PurePosixPath(posix).is_absolute() or PureWindowsPath(path).is_absolute():
-        return "file://" + quote(posix if posix.startswith("/") else "/" + posix)
-    return quote(posix)
+        return "file://" + quote(posix if posix.startswith("/") else "/" + posix,
+                                 errors="surrogateescape")
+    return quote(posix, errors="surrogateescape")
 
 
 def _location(location: Location, shown: Callable[[str], str]) -> Json:
