@@ -8,6 +8,9 @@ Faults (what a flaky network or an overloaded Grafana Cloud does):
   client's timeout), so the client cannot know whether it landed;
 - "drop": the connection is closed before the request is carried out;
 - "drop-after": the request is carried out, then the connection is closed with no answer.
+
+`echo_authorization`: every error answer (4xx/5xx) quotes the request's Authorization header
+in its message, as a misconfigured proxy or a debugging build of a server does.
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ class StandIn:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.faults = NO_FAULTS
+        self.echo_authorization = False
         self.log: list[Logged] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -156,6 +160,17 @@ class StandIn:
         return answer, fault, self.faults.delay if fault == "slow" else 0.0
 
 
+def _echoing(answer: Answer, authorization: str) -> Answer:
+    said = f"(request had Authorization: {authorization})"
+    if isinstance(answer.body, dict):
+        message = f"{answer.body.get('message', '')} {said}".strip()
+        return Answer(answer.status, {**answer.body, "message": message}, answer.headers,
+                      answer.content_type)
+    text = str(answer.body or "").rstrip("\n")
+    return Answer(answer.status, f"{text} {said}\n".lstrip(), answer.headers,
+                  answer.content_type)
+
+
 def _handler_for(standin: StandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -167,6 +182,8 @@ def _handler_for(standin: StandIn) -> type[BaseHTTPRequestHandler]:
             request = Request(self.command, split.path, parse_qs(split.query),
                               {k.lower(): v for k, v in self.headers.items()}, body)
             answer, fault, delay = standin.serve(request)
+            if answer is not None and answer.status >= 400 and standin.echo_authorization:
+                answer = _echoing(answer, request.headers.get("authorization", ""))
             with standin.lock:
                 standin.log.append(Logged(request.method, request.path,
                                           answer.status if answer else None, fault))

@@ -37,6 +37,7 @@ from obsgen.check.alloy_scope import Node, Scope, declared_component
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.check.graph import strongly_connected
 from obsgen.diagnostics import Diagnostic, Location
+from obsgen.redact import token_spans
 
 GO_DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$|^0$")
 ANY_INTERFACE = re.compile(r"^(0\.0\.0\.0|\[::\]|::)?:\d+$|^(0\.0\.0\.0|\[::\]):\d+$")
@@ -347,6 +348,10 @@ class _Checker:
         if _is_secret_name(name):
             self.add("OBS828", f'"{name}" is given as a string literal', _pos(path, value.pos),
                      f'read it from the environment: {name} = sys.env("NAME")')
+        elif token_spans(value.value):  # a token under any name (a URL, a header value)
+            self.add("OBS828", f'"{name}" holds a token as a string literal',
+                     _pos(path, value.pos), 'read the token from the environment: '
+                     'sys.env("NAME"), or a concatenation with it')
         elif LISTENER_NAMES.match(name) and ANY_INTERFACE.match(value.value):
             self.add("OBS829", f'"{name}" = "{value.value}" listens on every interface',
                      _pos(path, value.pos),

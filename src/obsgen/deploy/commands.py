@@ -8,10 +8,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import click
 
+from obsgen import redact
 from obsgen.check import promtool
 from obsgen.config import load_config
 from obsgen.deploy import built
@@ -23,6 +24,7 @@ from obsgen.deploy.plan import Report
 from obsgen.deploy.ruler import RulerOptions, deploy_ruler
 from obsgen.deploy.rules import PrometheusOptions, deploy_prometheus
 from obsgen.diagnostics import Diagnostic, UsageError
+from obsgen.redact import sensitive_params
 from obsgen.report import FORMATS, render, use_color
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,18 +75,31 @@ EXAMPLES = {"--url": "https://<stack>.grafana.net", "--prometheus-url": "http://
 
 
 def check_url(url: str | None, option: str, env: str) -> str:
-    if not url:
+    """The target's base URL without surrounding space or trailing slash. Refused when it
+    carries credentials (user:password@, ?token=...) or a query; a message shows a URL only
+    through redact.url, so no refusal echoes what it refuses."""
+    text = (url or "").strip()
+    if not text:
         raise usage("OBS511", f"no target URL: pass {option} or set {env}",
                     f"e.g. {option} {EXAMPLES[option]}")
-    if not url.startswith(("http://", "https://")):
-        raise usage("OBS511", f"{option} {url!r} is not an http(s) URL",
-                    f"e.g. {option} {EXAMPLES[option]}")
-    if urlsplit(url).password is not None or "@" in urlsplit(url).netloc:
-        # Never echoed: the URL itself carries a secret.
+    try:
+        parts: SplitResult | None = urlsplit(text)
+    except ValueError:  # e.g. an unclosed [IPv6] host
+        parts = None
+    credentials = ("put them in the environment: GRAFANA_TOKEN, or MIMIR_API_USER and "
+                   "MIMIR_API_KEY")
+    if parts is not None and "@" in parts.netloc:
         raise usage("OBS511", f"{option} must not carry credentials (user:password@)",
-                    "put them in the environment: GRAFANA_TOKEN, or MIMIR_API_USER and "
-                    "MIMIR_API_KEY")
-    return url.rstrip("/")
+                    credentials)
+    if parts is not None and (parts.query or parts.fragment):
+        secret = sensitive_params(f"{parts.query}&{parts.fragment}")
+        raise usage("OBS511", f"{option} {redact.url(text)!r} has a query string or fragment; "
+                    "a base URL takes none",
+                    credentials if secret else "drop it: obsgen appends the API paths")
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise usage("OBS511", f"{option} {redact.url(text)!r} is not an http(s) URL",
+                    f"e.g. {option} {EXAMPLES[option]}")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
 def policy(timeout: float, retries: int) -> RetryPolicy:

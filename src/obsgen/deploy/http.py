@@ -11,6 +11,7 @@ retry schedule run in milliseconds.
 from __future__ import annotations
 
 import email.utils
+import json
 import random
 import socket
 import ssl
@@ -20,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
+
+from obsgen import redact
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CALLER_STATUSES = frozenset({409, 412})  # conflicts: the caller decides what they mean
@@ -54,13 +57,15 @@ class RetryPolicy:
 
 
 class DeployHttpError(Exception):
-    """A request that failed for good: `status` is None when no response came back."""
+    """A request that failed for good: `status` is None when no response came back. The URL
+    and message are redacted here, so no caller can show a credential from them."""
 
     def __init__(self, method: str, url: str, status: int | None, message: str,
                  kind: str, body: Any = None) -> None:
+        message = redact.text(message)
         super().__init__(message)
         self.method = method
-        self.url = url
+        self.url = redact.url(url)
         self.status = status
         self.message = message
         self.kind = kind  # "status", "unreachable", "dns", "tls", "timeout", "exhausted"
@@ -89,7 +94,9 @@ def _quiet(_: str) -> None:
 @dataclass
 class Session:
     """Requests against one base URL. `headers` carry credentials; they never appear in an
-    error message or a progress line (only method, URL and status do)."""
+    error message or a progress line (only method, URL and status do), and a server that
+    echoes them (the token, user:key, base64 of it) has them replaced by **** in every reply
+    before anything reads it."""
 
     base_url: str
     headers: Mapping[str, str] = field(default_factory=dict)
@@ -125,6 +132,10 @@ class Session:
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
 
+    def secrets(self) -> tuple[str, ...]:
+        """Every form of this session's credentials a server could echo."""
+        return redact.authorization_forms(self.headers, self.auth)
+
     def request(self, method: str, path: str, *, json: Any = None, content: str | None = None,
                 params: Mapping[str, str | int] | None = None,
                 content_type: str | None = None, allow: frozenset[int] = frozenset()) -> Reply:
@@ -140,14 +151,14 @@ class Session:
                 response = self.client().request(method, path, json=json, content=content,
                                                  params=params, headers=headers)
             except httpx.HTTPError as exc:
-                failure = _classify(method, self.url(path), exc)
+                failure = _classify(method, self.url(path), exc, self.secrets())
                 if failure.kind in ("dns", "tls"):
                     raise failure from None
                 wait = self.policy.backoff(retry, self.rng)
                 self._retry_or_raise(failure, retry, wait, started)
                 retry += 1
                 continue
-            reply = _reply(response, retry + 1)
+            reply = _reply(response, retry + 1, self.secrets())
             if response.is_success or response.status_code in allow | CALLER_STATUSES:
                 return reply
             failure = DeployHttpError(method, self.url(path), response.status_code,
@@ -172,15 +183,30 @@ class Session:
         self.clock.sleep(wait)
 
 
-def _reply(response: httpx.Response, attempts: int) -> Reply:
-    text = response.text
+def _reply(response: httpx.Response, attempts: int, secrets: tuple[str, ...]) -> Reply:
+    """The reply with the session's own credentials masked wherever the server echoed them."""
+    text = _masked(response.text, secrets)
     body: Any = text
     if "json" in response.headers.get("content-type", ""):
         try:
-            body = response.json()
+            body = _masked(json.loads(text), secrets)  # again: JSON may escape what it echoes
         except ValueError:
             body = text
     return Reply(response.status_code, body, text, attempts)
+
+
+def _masked(value: Any, secrets: tuple[str, ...]) -> Any:
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, redact.MASK)
+        return value
+    if isinstance(value, list):
+        return [_masked(item, secrets) for item in value]
+    if isinstance(value, dict):
+        return {key: _masked(item, secrets) for key, item in value.items()}
+    return value
 
 
 def _message(reply: Reply) -> str:
@@ -219,9 +245,10 @@ def _causes(exc: BaseException) -> list[BaseException]:
     return chain
 
 
-def _classify(method: str, url: str, exc: httpx.HTTPError) -> DeployHttpError:
+def _classify(method: str, url: str, exc: httpx.HTTPError,
+              secrets: tuple[str, ...]) -> DeployHttpError:
     chain = _causes(exc)
-    text = str(exc) or type(exc).__name__
+    text = redact.text(str(exc) or type(exc).__name__, secrets)
     if any(isinstance(c, socket.gaierror) for c in chain) or "Name or service not known" in text \
             or "nodename nor servname" in text or "Temporary failure in name resolution" in text:
         return DeployHttpError(method, url, None, f"cannot resolve the host name ({text})", "dns")

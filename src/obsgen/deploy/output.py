@@ -1,5 +1,6 @@
 """How a deploy shows itself: progress and retries on stderr (rich), the plan or result on
-stdout — lines and diffs for people, one JSON object for tools."""
+stdout — lines and diffs for people, one JSON object for tools. What people read quotes
+titles, diffs and server messages: control characters in them are shown, never acted on."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rich.markup import escape
 from obsgen.deploy.plan import Action, Report, describe
 from obsgen.diagnostics import has_errors, sorted_unique
 from obsgen.report import render, summary
+from obsgen.terminal import printable
 
 PEOPLE = ("full", "concise")  # formats read by a person; the others are parsed
 _STYLE = {"create": "green", "update": "yellow", "prune": "red", "drift": "magenta",
@@ -40,12 +42,12 @@ class Progress:
         if self.quiet or action.outcome == "planned" or not self.console.is_terminal:
             return
         style = _STYLE.get(action.action, "")
-        line = escape(describe(action))
+        line = escape(printable(describe(action)))
         self.console.print(f"[{style}]{line}[/{style}]" if style else line)
 
     def note(self, message: str) -> None:
         if not self.quiet:
-            self.console.print(f"[dim]{escape(message)}[/dim]")
+            self.console.print(f"[dim]{escape(printable(message))}[/dim]")
 
 
 def show(report: Report, fmt: str, color: bool) -> int:
@@ -57,14 +59,14 @@ def show(report: Report, fmt: str, color: bool) -> int:
     if fmt in PEOPLE:
         for action in report.actions:
             if report.dry_run or action.outcome != "planned":
-                click.echo(describe(action))
+                click.echo(printable(describe(action)))
             if report.dry_run and action.diff and action.action != "unchanged":
-                click.echo(action.diff, nl=False)
+                click.echo(printable(action.diff, newlines=True), nl=False)
     text = render(diagnostics, fmt, color)
     if text:
         click.echo(text, nl=False, color=color)
     if fmt in PEOPLE:
-        click.echo(report.summary(), err=True)
+        click.echo(printable(report.summary()), err=True)
         if diagnostics:
             click.echo(summary(diagnostics), err=True)
     return 1 if has_errors(diagnostics) else 0

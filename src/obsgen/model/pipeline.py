@@ -20,6 +20,8 @@ from obsgen.diagnostics import DefinitionError, Location
 from obsgen.model.arguments import Accepts, check_arguments
 from obsgen.model.names import check_duration
 from obsgen.model.source import caller_location
+from obsgen.redact import sensitive_params, token_kind
+from obsgen.redact import url as redact_url
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 ALLOY_LABEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -70,6 +72,14 @@ class Env:
                           "([A-Za-z_][A-Za-z0-9_]*), not its value",
                 hint='e.g. Env("GRAFANA_CLOUD_API_KEY"); export the secret in the environment '
                      "Alloy runs in")
+        kind = token_kind(self.name)
+        if kind is not None:  # named, never echoed: the value is the secret itself
+            raise DefinitionError(
+                "OBS841", f"Env() was given what looks like {kind}, not the name of an "
+                          "environment variable",
+                hint='write Env("NAME") with the variable\'s name, e.g. '
+                     'Env("GRAFANA_CLOUD_API_KEY"), and export the token under that name where '
+                     "Alloy runs; if this file was committed, revoke the token")
 
 
 # --- argument checks, shared by the components below ------------------------------------------
@@ -93,15 +103,26 @@ def _label(value: object, what: str) -> str:
 
 
 def _url(value: object, what: str) -> str:
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        raise DefinitionError("OBS840", f"{what} {value!r} is not an http(s) URL",
-                              hint="e.g. https://prometheus-prod-36-prod-us-west-0.grafana.net"
-                                   "/api/prom/push")
-    if parts.username or parts.password:
+    try:
+        parts = urlsplit(value) if isinstance(value, str) else None
+    except ValueError:  # e.g. an unclosed [IPv6] host
+        parts = None
+    # Credentials first, so that no message below echoes a URL that carries them.
+    if parts is not None and "@" in parts.netloc:
         raise DefinitionError("OBS841", f"{what} carries credentials in the URL",
                               hint='drop user:password@ from the URL; pass username=Env(...) and '
                                    "password=Env(...)")
+    names = sensitive_params(f"{parts.query}&{parts.fragment}") if parts is not None else []
+    if names:
+        raise DefinitionError("OBS841", f"{what} carries a credential in its query "
+                              f"({', '.join(sorted(set(names)))}=...)",
+                              hint="a URL is written into build/ as it is: drop the parameter and "
+                                   "authenticate with username=Env(...) and password=Env(...)")
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        shown = redact_url(value) if isinstance(value, str) else value
+        raise DefinitionError("OBS840", f"{what} {shown!r} is not an http(s) URL",
+                              hint="e.g. https://prometheus-prod-36-prod-us-west-0.grafana.net"
+                                   "/api/prom/push")
     return value  # type: ignore[return-value]
 
 
