@@ -19,7 +19,7 @@ from obsgen.diagnostics import DefinitionError, Location
 from obsgen.model.arguments import Accepts, check_arguments
 from obsgen.model.metrics import Metric
 from obsgen.model.panel_arguments import check_grafanalib_arguments
-from obsgen.model.panels import REPLACED, SUPPORTED, panel_location
+from obsgen.model.panels import OWN_PANELS, REPLACED, SUPPORTED, panel_location
 from obsgen.model.promql import Match, Selector, _Ops
 from obsgen.model.source import caller_location
 
@@ -186,7 +186,8 @@ def check_panel(panel: Panel, fallback: Location) -> None:
         raise DefinitionError("OBS603", f"{panel!r:.80} is not a panel kind obsgen emits",
                               hint=f"use one of grafanalib's {kinds} (RowPanel only between "
                               "rows)", location=where)
-    check_grafanalib_arguments(panel, where)
+    if not isinstance(panel, OWN_PANELS):  # obsgen's own checked theirs when they were made
+        check_grafanalib_arguments(panel, where)
 
 
 @dataclass(frozen=True, eq=False)
@@ -223,7 +224,8 @@ def rows_of(items: Sequence[Row | Panel], fallback: Location) -> tuple[Row, ...]
             rows.append(item)
             current, title, collapsed = [], "", False
         elif isinstance(item, core.RowPanel):
-            check_grafanalib_arguments(item, panel_location(item, fallback))
+            if not isinstance(item, OWN_PANELS):
+                check_grafanalib_arguments(item, panel_location(item, fallback))
             if current or title:
                 rows.append(Row(title, current, collapsed=collapsed, source=where))
             current, title = [], item.title or ""

@@ -123,9 +123,9 @@ def _problems(obj: Any, path: str) -> Iterator[tuple[str, str, Spec, Any]]:
                 yield from _problems(item, f"{path}{where}.")
 
 
-def check_grafanalib_arguments(panel: Any, where: Location) -> None:
-    """Raise OBS004 at `where` for the first argument of `panel` (or of a target, grid
-    position or other grafanalib object it holds) that does not fit what it must be."""
+def check_grafanalib_arguments(panel: Any, where: Location | None = None) -> None:
+    """Raise OBS004 (at `where`, else where the loader finds the user's line) for the first
+    argument of `panel`, or of a target or grid position it holds, that does not fit."""
     problem = next(_problems(panel, ""), None)
     if problem is not None:
         owner, path, spec, value = problem

@@ -14,7 +14,7 @@ import attr
 from grafanalib import core
 
 from obsgen.diagnostics import Location
-from obsgen.model.panel_arguments import from_attrs_error
+from obsgen.model.panel_arguments import check_grafanalib_arguments, from_attrs_error
 from obsgen.model.source import caller_location
 
 T = TypeVar("T", bound=type)
@@ -25,8 +25,8 @@ def _source() -> Any:
 
 
 def _checked(cls: T) -> T:
-    """`cls` whose constructor reports a wrong-typed argument as OBS004 (at the user's line,
-    where the loader places it) instead of attrs' TypeError."""
+    """`cls` whose constructor checks its arguments (OBS004 at the user's line, where the
+    loader places it), attrs' own TypeErrors included."""
     made = vars(cls)["__init__"]  # the one attrs generated for this class
 
     @functools.wraps(made)
@@ -38,6 +38,7 @@ def _checked(cls: T) -> T:
             if error is None:
                 raise
             raise error from None
+        check_grafanalib_arguments(self)
 
     setattr(cls, "__init__", init)  # noqa: B010 - mypy refuses assigning to a method
     return cls
@@ -103,6 +104,9 @@ class RowPanel(core.RowPanel):  # type: ignore[misc]
     source: Location = _source()
 
 
+# obsgen's own panel classes: they check their arguments as they are made.
+OWN_PANELS = (TimeSeries, Stat, GaugePanel, BarGauge, BarChart, Heatmap, Table, Text,
+              StateTimeline, RowPanel)
 # The grafanalib classes obsgen emits, by the panel type each produces.
 SUPPORTED: dict[str, type] = {
     "timeseries": core.TimeSeries, "stat": core.Stat, "gauge": core.GaugePanel,
