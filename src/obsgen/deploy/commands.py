@@ -14,7 +14,7 @@ import click
 
 from obsgen import redact
 from obsgen.check import promtool
-from obsgen.config import load_config
+from obsgen.config import Config, load_config
 from obsgen.deploy import built
 from obsgen.deploy.grafana import GrafanaOptions, deploy_grafana
 from obsgen.deploy.http import RetryPolicy, Session
@@ -171,15 +171,18 @@ def grafana(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt:
                    "warning) instead of waiting for their first evaluation (else an error).")
 @click.option("--force", is_flag=True,
               help="Overwrite rule files edited by hand since obsgen wrote them (drift), of "
-                   "another project, or not obsgen's, and prune this project's edited ones.")
+                   "another project, or not obsgen's, and prune this project's edited ones. "
+                   "Ruler: overwrite or prune this project's groups changed in the ruler, "
+                   "overwrite groups obsgen did not write, take over a namespace it builds.")
 @click.option("--ruler-url", envvar="RULER_URL",
               help="A Mimir / Cortex / Grafana Cloud ruler, with its Prometheus prefix, e.g. "
                    "https://prometheus-prod-01-eu-west-0.grafana.net/prometheus or "
                    "http://mimir:8080/prometheus [env: RULER_URL]. Tenant from MIMIR_TENANT, "
                    "basic auth from MIMIR_API_USER / MIMIR_API_KEY.")
 @click.option("--namespace-prefix", default="obsgen-", show_default=True,
-              help="Ruler namespaces are <prefix><rule file>; obsgen owns every namespace "
-                   "with this prefix and deletes groups in them that are no longer built.")
+              help="Ruler namespaces are <prefix><project>-<rule file>. obsgen writes only "
+                   "namespaces whose manifest names this project, and deletes there only "
+                   "groups it wrote that are unchanged and no longer built.")
 def rules(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt: str,
           color: str, prometheus_dir: Path | None, prometheus_url: str | None,
           verify_timeout: float, allow_unverified: bool, force: bool, ruler_url: str | None,
@@ -194,8 +197,10 @@ def rules(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt: s
     files written atomically; POST /-/reload; every group confirmed loaded and healthy, and
     every changed group evaluated once, through /api/v1/rules; on any failure, or in the next
     run after a kill, the previous files are restored and Prometheus reloaded again.
-    Ruler: one namespace per rule file; groups created or updated one by one; groups no
-    longer built are deleted, only in namespaces obsgen owns (see --namespace-prefix).
+    Ruler: one namespace per rule file, holding obsgen's manifest (its project and the
+    fingerprint of each group it wrote); groups created or updated one by one; only this
+    project's groups, unchanged since obsgen wrote them, are overwritten or deleted (others
+    are reported and left unless --force).
     """
 
     def run() -> int:
@@ -205,9 +210,10 @@ def rules(project_dir: Path, dry_run: bool, timeout: float, retries: int, fmt: s
             raise usage("OBS511", "choose one target: --ruler-url, or --prometheus-dir with "
                         "--prometheus-url", "pass the options of one target only")
         if ruler_url:
-            return _to_ruler(config.build, check_url(ruler_url, "--ruler-url", "RULER_URL"),
-                             namespace_prefix, dry_run, policy(timeout, retries), progress,
-                             fmt, color)
+            url = check_url(ruler_url, "--ruler-url", "RULER_URL")
+            return _to_ruler(config, RulerOptions(url, dry_run, namespace_prefix,
+                                                  config.project, force),
+                             policy(timeout, retries), progress, fmt, color)
         if not prometheus_dir:
             raise usage("OBS511", "no target: pass --prometheus-dir DIR --prometheus-url URL, "
                         "or --ruler-url URL", "see `obsgen deploy rules --help`")
@@ -238,11 +244,10 @@ def ruler_credentials() -> tuple[dict[str, str], tuple[str, str] | None]:
     return headers, (user, key) if user else None
 
 
-def _to_ruler(build: Path, url: str, prefix: str, dry_run: bool, retry: RetryPolicy,
+def _to_ruler(config: Config, options: RulerOptions, retry: RetryPolicy,
               progress: Progress, fmt: str, color: str) -> int:
-    files = built.read_rule_files(build)
+    files = built.read_rule_files(config.build)
     headers, auth = ruler_credentials()
-    with Session(url, headers, auth, retry, notify=progress.note) as session:
-        report: Report = deploy_ruler(session, files, RulerOptions(url, dry_run, prefix),
-                                      progress.action)
-    return show(report, fmt, use_color(color))
+    with Session(options.url, headers, auth, retry, notify=progress.note) as session:
+        report: Report = deploy_ruler(session, files, options, progress.action)
+    return show(with_identity(report, config), fmt, use_color(color))
