@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
-MANIFEST_GROUP = "obsgen-manifest"
+from obsgen.model.rules import MANIFEST_GROUP  # reserved there: no definition can take it
+
+__all__ = ["MANIFEST_GROUP", "Manifest", "read_manifest"]
 MANIFEST_ALERT = "ObsgenManifest"
 MANIFEST_EXPR = "vector(0) > 1"
 MANIFEST_INTERVAL = "1h"  # nothing to evaluate: as rarely as possible
