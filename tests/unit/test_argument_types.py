@@ -55,6 +55,7 @@ from obsgen import (
     rate,
 )
 from obsgen.check.dashboard_schema import validate_dashboard_strict
+from obsgen.check.dashboards import lint_emitted_dashboard
 from obsgen.config import load_config
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.emit import grafana
@@ -480,6 +481,18 @@ def test_an_option_of_an_unforeseen_shape_is_obs604_not_a_traceback() -> None:
     stat = Stat(title="Up", targets=[EVENTS_RATE], mappings={"0": 5}, source=HERE)
     found = problems(board(Row("r", [stat])))
     assert [(d.code, d.location) for d in found] == [("OBS604", HERE)]
+
+
+def test_check_calls_only_what_obsgen_guarantees_an_obsgen_bug() -> None:
+    d = board(Row("r", [panel(title="")]), variables=[Variable("unused", "label_values(up, x)")])
+    assert problems(d) == []  # builds: an untitled panel and an unused variable are lint
+    text = grafana.render(d)
+    found = {x.code: x.hint or "" for x in lint_emitted_dashboard("build/x.json", text)}
+    assert set(found) == {"OBS643", "OBS645"}
+    assert not any("bug" in hint for hint in found.values()), found
+    broken = text.replace('"schemaVersion"', '"surprise": 1,\n  "schemaVersion"', 1)
+    [strict] = [x for x in lint_emitted_dashboard("build/x.json", broken) if x.code == "OBS630"]
+    assert "report it as a bug" in (strict.hint or "")
 
 
 PANEL_KINDS = ("TimeSeries", "Stat", "GaugePanel", "BarGauge", "BarChart", "Heatmap", "Table",
