@@ -14,10 +14,13 @@ from contextlib import contextmanager, redirect_stdout, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attr
+
 from obsgen.config import Config
 from obsgen.diagnostics import DefinitionError, Diagnostic, Location, sorted_unique
 from obsgen.model.dashboards import Dashboard
 from obsgen.model.metrics import Metric
+from obsgen.model.panel_arguments import from_attrs_error
 from obsgen.model.pipeline import Pipeline, ScrapeJob
 from obsgen.model.project import Project
 from obsgen.model.rules import AlertRule, RecordingRule, RuleGroup
@@ -107,12 +110,32 @@ def _diagnose(exc: BaseException, config: Config, name: str) -> Diagnostic:
         where = exc.location or _user_location(exc, config, fallback)
         return Diagnostic.of(exc.code, exc.message, where, exc.hint)
     where = _user_location(exc, config, fallback)
+    explained = _attrs_type_error(exc)
+    if explained is not None:
+        return Diagnostic.of(explained.code, explained.message, where, explained.hint)
     try:
         text = str(exc)
     except Exception:  # an exception type whose __str__ itself fails
         text = "(its message could not be rendered)"
     return Diagnostic.of("OBS002", f"{type(exc).__name__} while loading definitions: {text}",
                          where, "the definition at this line raised; fix it and build again")
+
+
+def _attrs_type_error(exc: BaseException) -> DefinitionError | None:
+    """grafanalib's own classes (Target, GridPos, ...) validate with attrs, whose errors read
+    like "'instant' must be <class 'bool'> (got 'yes' ...)": find the object being made (the
+    innermost frame's `self`) and say it the way obsgen's own argument checks do."""
+    if not isinstance(exc, TypeError | ValueError):
+        return None
+    made = None
+    tb = exc.__traceback__
+    while tb is not None:
+        names = tb.tb_frame.f_locals  # an attrs validator's frame: `inst`; its __init__'s: `self`
+        candidate = names.get("inst", names.get("self"))
+        if candidate is not None and attr.has(type(candidate)):
+            made = candidate
+        tb = tb.tb_next
+    return from_attrs_error(made, exc) if made is not None else None
 
 
 def _import_all(config: Config) -> tuple[list[types.ModuleType], list[Diagnostic]]:

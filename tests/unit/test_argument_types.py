@@ -376,6 +376,23 @@ def test_each_wrong_argument_is_reported_at_its_line_by_the_loader(tmp_path: Pat
     assert "glc_" not in by_file["case_remotewrite"].message
 
 
+def test_a_grafanalib_class_refusing_an_argument_is_explained_by_the_loader(
+        tmp_path: Path) -> None:
+    """grafanalib's own Target validates `instant` with attrs; its raw error text (a tuple
+    holding an attrs Attribute) must not reach the user."""
+    definitions = tmp_path / "definitions"
+    definitions.mkdir()
+    (tmp_path / "obsgen.toml").write_text('definitions = "definitions"\n', encoding="utf-8")
+    (definitions / "targets.py").write_text(
+        'from grafanalib.core import Target\n\nT = Target(expr="up", instant="yes")\n',
+        encoding="utf-8")
+    project, found = load_project(load_config(tmp_path))
+    assert project is None
+    assert [(d.code, d.location.line if d.location else 0) for d in found] == [("OBS004", 3)]
+    assert found[0].message == "Target(instant=...): instant must be True or False, got str 'yes'"
+    assert "Attribute(" not in found[0].message
+
+
 # grafanalib panels ---------------------------------------------------------------------------
 
 
