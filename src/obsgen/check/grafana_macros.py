@@ -5,6 +5,7 @@ original, so findings point at what the user wrote."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 _MACRO_SCAN = re.compile(
@@ -15,6 +16,13 @@ _NUMBER_MACROS = ("$__range_s", "$__range_ms", "$__interval_ms")
 _STAND_IN_DURATION = "1m"
 _GROUPING_WORDS = {"by", "without", "on", "ignoring", "group_left", "group_right"}
 STAND_IN_NAME = "__obsgen_var__"
+# How far back a macro's context is read: more than any label list, and it keeps substituting
+# a long text with many macros linear.
+_LOOK_BACK = 4096
+
+
+def _start(span: tuple[int, int, int, int]) -> int:
+    return span[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,31 +35,30 @@ class Substituted:
     def original(self, position: int) -> int:
         if not self.spans:
             return position
-        shift = 0
-        for new_start, new_end, old_start, old_end in self.spans:
-            if position < new_start:
-                break
-            if position < new_end:
-                return old_start
-            shift = old_end - new_end
-        return position + shift
+        index = bisect_right(self.spans, position, key=_start) - 1
+        if index < 0:
+            return position
+        _, new_end, old_start, old_end = self.spans[index]
+        return old_start if position < new_end else position + old_end - new_end
 
     def original_end(self, position: int) -> int:
         """Map an exclusive end offset: a stand-in's end maps to its macro's end."""
         if not self.spans:
             return position
-        for new_start, new_end, _, old_end in self.spans:
-            if new_start < position <= new_end:
-                return old_end
+        index = bisect_left(self.spans, position, key=_start) - 1
+        if index >= 0 and position <= self.spans[index][1]:
+            return self.spans[index][3]
         return self.original(position)
 
     def touches(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e, _, _ in self.spans)
+        """Whether [start, end) overlaps a stand-in (spans are sorted and never overlap)."""
+        index = bisect_left(self.spans, end, key=_start) - 1
+        return index >= 0 and start < self.spans[index][1]
 
 
 def _stand_in(text: str, start: int, end: int, macro: str) -> str:
-    before = text[:start].rstrip()
-    after = text[end:]
+    before = text[max(0, start - _LOOK_BACK):start].rstrip()
+    after = text[end:end + 1]
     if before.endswith(("[", ":")) and not before.endswith("[["):
         return _STAND_IN_DURATION
     if macro.startswith(_NUMBER_MACROS):

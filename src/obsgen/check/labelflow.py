@@ -8,7 +8,7 @@ outside it can never be on the result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -55,7 +55,9 @@ class Either(NamedTuple):
     parts: tuple[LabelFlow, ...]
 
     def evaluate(self, labels_of: LabelsOf) -> Carried:
-        results = [p.evaluate(labels_of) for p in self.parts]
+        return evaluate(self, labels_of)
+
+    def combine(self, results: Sequence[Carried]) -> Carried:
         uppers = [r.upper for r in results]
         upper = None if any(u is None for u in uppers) else frozenset().union(
             *(u for u in uppers if u is not None))
@@ -68,7 +70,10 @@ class Without(NamedTuple):
     labels: frozenset[str]
 
     def evaluate(self, labels_of: LabelsOf) -> Carried:
-        inner = self.inner.evaluate(labels_of)
+        return evaluate(self, labels_of)
+
+    def combine(self, results: Sequence[Carried]) -> Carried:
+        inner = results[0]
         upper = inner.upper - self.labels if inner.upper is not None else None
         return Carried(upper, inner.excluded | self.labels)
 
@@ -78,7 +83,10 @@ class Adding(NamedTuple):
     labels: frozenset[str]
 
     def evaluate(self, labels_of: LabelsOf) -> Carried:
-        inner = self.inner.evaluate(labels_of)
+        return evaluate(self, labels_of)
+
+    def combine(self, results: Sequence[Carried]) -> Carried:
+        inner = results[0]
         if not self.labels:
             return inner
         upper = inner.upper | self.labels if inner.upper is not None else None
@@ -92,7 +100,10 @@ class Keeping(NamedTuple):
     labels: frozenset[str]
 
     def evaluate(self, labels_of: LabelsOf) -> Carried:
-        inner = self.inner.evaluate(labels_of)
+        return evaluate(self, labels_of)
+
+    def combine(self, results: Sequence[Carried]) -> Carried:
+        inner = results[0]
         upper = inner.upper & self.labels if inner.upper is not None else self.labels
         return Carried(upper, inner.excluded)
 
@@ -100,3 +111,29 @@ class Keeping(NamedTuple):
 # NamedTuples, not frozen dataclasses: one is built per node of every query analysed, and a
 # NamedTuple is about three times cheaper to build while just as immutable.
 LabelFlow = Anything | FromSelector | Fixed | Either | Without | Adding | Keeping
+_Leaf = Anything | FromSelector | Fixed
+_Formula = Either | Without | Adding | Keeping
+
+
+def evaluate(flow: LabelFlow, labels_of: LabelsOf) -> Carried:
+    """What `flow` can carry, computed without recursion: the formula of a long expression
+    (`a + on(x) b + on(x) c ...`) can nest thousands deep."""
+    if not isinstance(flow, _Formula):
+        return flow.evaluate(labels_of)
+    results: list[Carried] = []
+    pending: list[tuple[LabelFlow, bool]] = [(flow, False)]
+    while pending:
+        node, ready = pending.pop()
+        if not isinstance(node, _Formula):
+            results.append(node.evaluate(labels_of))
+            continue
+        inner = node.parts if isinstance(node, Either) else (node.inner,)
+        if not ready:
+            pending.append((node, True))
+            pending += ((part, False) for part in reversed(inner))
+            continue
+        done = len(results) - len(inner)
+        combined = node.combine(results[done:])
+        del results[done:]
+        results.append(combined)
+    return results[0]

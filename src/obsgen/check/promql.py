@@ -1,25 +1,23 @@
 """What a PromQL expression reads and how: its selectors, the functions and aggregations around
 them, its vector matching, its comparisons with a constant, and which labels its result carries.
 
-Parsing is the `promql-parser` package's; this module only walks its tree. Grafana macros and
-template variables (`$__rate_interval`, `$var`, `${var:csv}`, `[[var]]`) are replaced with
-parseable stand-ins first, and every position reported points into the ORIGINAL text. The parser
-does not report node positions, so each node is located by finding its keyword in a light token
-scan of the text, in the order a pre-order walk meets them (which is the text order).
-A parse failure is data (`Analysis.error`), never an exception.
+Parsing is the `promql-parser` package's, guarded by check.promql_parse so that no text can
+overflow the stack; this module only walks its tree. Grafana macros and template variables
+(`$__rate_interval`, `$var`, `${var:csv}`, `[[var]]`) are replaced with parseable stand-ins
+first, and every position reported points into the ORIGINAL text (check.promql_cursor).
+A parse failure, or an expression too deep to analyse, is data (`Analysis.error`), never an
+exception.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
-from typing import NamedTuple
+from functools import lru_cache, partial
 
 import promql_parser as pp
 
+from obsgen.check import promql_parse as guard
 from obsgen.check.grafana_macros import STAND_IN_NAME, Substituted, substitute
 from obsgen.check.labelflow import (
     Adding,
@@ -31,6 +29,17 @@ from obsgen.check.labelflow import (
     Keeping,
     LabelFlow,
     Without,
+)
+from obsgen.check.promql_cursor import Cursor
+from obsgen.check.promql_records import (
+    Aggregation,
+    Analysis,
+    Call,
+    Comparison,
+    LabelMatcher,
+    Matching,
+    ParseError,
+    Selector,
 )
 
 __all__ = ["Aggregation", "Analysis", "Call", "Carried", "Comparison", "LabelFlow",
@@ -58,176 +67,6 @@ _VALUE_KEEPING_FUNCTIONS = {"min_over_time", "max_over_time", "avg_over_time", "
                             "quantile_over_time", "sort", "sort_desc"}
 
 
-class LabelMatcher(NamedTuple):
-    label: str
-    op: str  # =, !=, =~ or !~
-    value: str
-
-    @property
-    def templated(self) -> bool:
-        """The value holds a dashboard variable, so its real value is unknown here."""
-        return "$" in self.value or "[[" in self.value
-
-
-class Selector(NamedTuple):
-    """One vector selector: `name{matchers}[range] offset ...`, as written."""
-
-    name: str | None  # None when only a regex or a template names the metric
-    matchers: tuple[LabelMatcher, ...]  # without the `__name__` equality that gave `name`
-    position: int  # offset into the original text
-    range: float | None = None  # seconds, when this is a range selector
-    range_text: str | None = None  # the range as written, e.g. "5m" or "$__rate_interval"
-    offset: float | None = None  # seconds; negative for `offset -5m`
-    functions: tuple[str, ...] = ()  # enclosing function calls, innermost first
-    aggregations: tuple[str, ...] = ()  # enclosing aggregation operators, innermost first
-    templated: bool = False  # the metric name holds a dashboard variable
-
-    def matcher(self, label: str) -> LabelMatcher | None:
-        return next((m for m in self.matchers if m.label == label), None)
-
-
-class Aggregation(NamedTuple):
-    op: str
-    by: tuple[str, ...] | None  # None: no `by` clause
-    without: tuple[str, ...] | None
-    position: int
-    inner: LabelFlow  # labels of the aggregated expression
-    selectors: tuple[int, ...]  # indexes into Analysis.selectors of what it aggregates
-
-
-class Call(NamedTuple):
-    name: str
-    position: int
-    argument: LabelFlow | None  # labels of the first vector argument, if any
-    selectors: tuple[int, ...]
-
-
-class Matching(NamedTuple):
-    """A binary operation between two vectors and how it matches their series."""
-
-    op: str
-    cardinality: str  # one-to-one, many-to-one, one-to-many, many-to-many
-    on: tuple[str, ...] | None
-    ignoring: tuple[str, ...] | None
-    include: tuple[str, ...]  # group_left/group_right labels
-    return_bool: bool
-    position: int
-
-
-class Comparison(NamedTuple):
-    """`vector OP constant` (normalised so the vector stands on the left)."""
-
-    op: str
-    value: float
-    position: int
-    return_bool: bool
-    source: int | None  # the selector whose sample values reach the comparison unchanged...
-    summed: bool = False  # ...or summed (which keeps only a non-negative lower bound)
-
-
-@dataclass(frozen=True, slots=True)
-class ParseError:
-    message: str
-    position: int  # 0 when the parser does not say where
-
-
-# The records above are NamedTuples rather than frozen dataclasses: they are created for every
-# node of every query on the hot path (target: 30,000 queries/s), a NamedTuple is built about
-# three times faster, and it is just as immutable.
-
-
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    text: str
-    selectors: tuple[Selector, ...] = ()
-    aggregations: tuple[Aggregation, ...] = ()
-    calls: tuple[Call, ...] = ()
-    matchings: tuple[Matching, ...] = ()
-    comparisons: tuple[Comparison, ...] = ()
-    output: LabelFlow | None = None  # labels of the result; None when it did not parse
-    error: ParseError | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    def line_column(self, position: int) -> tuple[int, int]:
-        """0-based line and column of an offset into the text."""
-        line = self.text.count("\n", 0, position)
-        start = self.text.rfind("\n", 0, position) + 1
-        return line, position - start
-
-    def carried(self, flow: LabelFlow,
-                labels_of: Callable[[Selector], frozenset[str] | None] | None = None) -> Carried:
-        """The labels `flow` can carry; `labels_of` gives a selector's labels when known
-        (from a catalog), else every selector may carry any label."""
-        sel = self.selectors
-        lookup = (lambda i: labels_of(sel[i])) if labels_of else (lambda i: None)
-        return flow.evaluate(lookup)
-
-
-# --- locating nodes in the text ---------------------------------------------------------------
-
-_OPAQUE = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`|#[^\n]*')
-_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:")
-
-
-def _blank(match: re.Match[str]) -> str:
-    token = match.group()
-    return " " * len(token) if token[0] == "#" else token[0] + " " * (len(token) - 2) + token[0]
-
-
-@dataclass(slots=True)
-class _Cursor:
-    """The substituted text, searched forward in walk order: str.find is far cheaper than
-    tokenising every query. A match inside a string literal does not count: with only double
-    quotes in the text that is a parity count, otherwise strings and comments are blanked
-    first (offsets unchanged)."""
-
-    text: str
-    quoted: bool  # double-quoted strings remain in `text`
-    position: int = 0
-
-    @classmethod
-    def over(cls, text: str) -> _Cursor:
-        if "'" in text or "`" in text or "#" in text or "\\" in text:
-            return cls(_OPAQUE.sub(_blank, text), False)
-        return cls(text, '"' in text)
-
-    def _counts(self, index: int, word: str) -> bool:
-        text = self.text
-        if self.quoted and text.count('"', 0, index) % 2:
-            return False
-        if word in "[]":
-            return True
-        if word == "{":  # a nameless selector's: not right after a metric name
-            return text[:index].rstrip()[-1:] not in _WORD_CHARS
-        before = text[index - 1] if index else " "
-        end = index + len(word)
-        after = text[end] if end < len(text) else " "
-        return before not in _WORD_CHARS and after not in _WORD_CHARS
-
-    def _search(self, word: str, start: int) -> int:
-        text = self.text
-        index = text.find(word, start)
-        while index >= 0 and not self._counts(index, word):
-            index = text.find(word, index + 1)
-        return index
-
-    def find(self, word: str) -> int:
-        """Offset of the next `word` (a whole word; "{" opening a nameless selector) at or
-        after the cursor, then anywhere; 0 when it is not found."""
-        index = self._search(word, self.position)
-        if index >= 0:
-            self.position = index + len(word)
-            return index
-        return max(self._search(word, 0), 0)
-
-    def after(self, char: str, position: int) -> int | None:
-        index = self._search(char, position) if self.quoted else self.text.find(char, position)
-        return index if index >= 0 else None
-
-
 # --- the walk ---------------------------------------------------------------------------------
 
 _CARDINALITY = {"VectorMatchCardinality.OneToOne": "one-to-one",
@@ -242,7 +81,7 @@ _Source = tuple[int, bool] | None  # (selector index, summed) feeding a value un
 class _Walk:
     original: str
     sub: Substituted
-    cursor: _Cursor
+    cursor: Cursor
     selectors: list[Selector]
     aggregations: list[Aggregation]
     calls: list[Call]
@@ -405,11 +244,34 @@ class _Walk:
 
     def binary(self, expr: pp.BinaryExpr, functions: tuple[str, ...], aggs: tuple[str, ...]
                ) -> tuple[LabelFlow, bool, _Source]:
-        op = str(expr.op)
         left, right = expr.lhs, expr.rhs
-        lhs, lhs_scalar, lhs_source = self.node(left, functions, aggs)
+        lhs = self.node(left, functions, aggs)
         rhs_start = len(self.selectors)
-        rhs, rhs_scalar, rhs_source = self.node(right, functions, aggs)
+        return self.joined(expr, left, right, lhs, self.node(right, functions, aggs), rhs_start)
+
+    def chain(self, chain: guard.ParsedChain) -> tuple[LabelFlow, bool, _Source]:
+        """A chain parsed in pieces, walked as the left-nested tree it stands for (chains
+        nest only a few deep: one per precedence level, or per parenthesised chain)."""
+        left: guard.Tree | None = chain.operands[0]
+        result = self.operand(chain.operands[0])
+        for operator, right in zip(chain.operators, chain.operands[1:], strict=True):
+            rhs_start = len(self.selectors)
+            result = self.joined(operator, left, right, result, self.operand(right), rhs_start)
+            left = None  # from here on the left side is a binary expression, never a number
+        return result
+
+    def operand(self, tree: guard.Tree) -> tuple[LabelFlow, bool, _Source]:
+        return self.chain(tree) if isinstance(tree, guard.ParsedChain) else self.node(tree, (),
+                                                                                       ())
+
+    def joined(self, expr: pp.BinaryExpr, left: guard.Tree | None, right: guard.Tree,
+               lhs_walked: tuple[LabelFlow, bool, _Source],
+               rhs_walked: tuple[LabelFlow, bool, _Source], rhs_start: int
+               ) -> tuple[LabelFlow, bool, _Source]:
+        """`left OP right` from its walked sides; `expr` gives OP and its modifier."""
+        op = str(expr.op)
+        lhs, lhs_scalar, lhs_source = lhs_walked
+        rhs, rhs_scalar, rhs_source = rhs_walked
         modifier = expr.modifier
         return_bool = bool(modifier and modifier.return_bool)
         if op in COMPARISONS and lhs_scalar != rhs_scalar:
@@ -445,8 +307,9 @@ class _Walk:
         self.matchings.append(Matching(op, card, tuple(sorted(labels)) if on else None,
                                        tuple(sorted(labels)) if matching and not on else None,
                                        include, return_bool, position))
-        if op == "or":
-            return Either((lhs, rhs)), False, None
+        if op == "or":  # `a or b or c` is one Either, however long the chain
+            parts = (*lhs.parts, rhs) if type(lhs) is Either else (lhs, rhs)
+            return Either(parts), False, None
         if op in ("and", "unless"):
             return lhs, False, lhs_source
         keeps = op in COMPARISONS and not return_bool
@@ -459,7 +322,7 @@ class _Walk:
         return flow, False, lhs_source if keeps else None
 
 
-def _number(expr: pp.Expr) -> float | None:
+def _number(expr: guard.Tree | None) -> float | None:
     while type(expr) is pp.ParenExpr:
         expr = expr.expr
     return float(expr.val) if type(expr) is pp.NumberLiteral else None
@@ -468,15 +331,41 @@ def _number(expr: pp.Expr) -> float | None:
 @lru_cache(maxsize=1 << 16)
 def analyse(text: str) -> Analysis:
     """Analyse one PromQL expression (Grafana macros allowed); cached by text, since rules and
-    panels repeat the same queries."""
+    panels repeat the same queries. Never raises, and never overflows the stack: a long text
+    is measured first, and one too deep or too long to analyse safely comes back with an
+    error that says so (`too_deep`)."""
     sub = substitute(text)
+    if guard.shallow(sub.text):
+        return _analysed(text, sub, None)
     try:
-        tree = pp.parse(sub.text)
+        plan = guard.plan(sub.text)
+        job = partial(_analysed, text, sub, plan)
+        return guard.run_deep(job, plan.depth) if plan.deep else job()
+    except guard.TooDeepError as exc:
+        return Analysis(text, error=ParseError(str(exc), 0, too_deep=True))
+
+
+def _analysed(text: str, sub: Substituted, plan: guard.Plan | None) -> Analysis:
+    try:
+        tree = pp.parse(sub.text) if plan is None else guard.parse(sub.text, plan)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # the Rust parser may panic (a BaseException) on odd input
         return Analysis(text, error=ParseError(str(exc) or "invalid PromQL", 0))
-    walk = _Walk(text, sub, _Cursor.over(sub.text), [], [], [], [], [])
-    output, _, _ = walk.node(tree, (), ())
+    walk = _Walk(text, sub, Cursor.over(sub.text), [], [], [], [], [])
+    if isinstance(tree, guard.ParsedChain):
+        output, _, _ = walk.chain(tree)
+    else:
+        output, _, _ = walk.node(tree, (), ())
     return Analysis(text, tuple(walk.selectors), tuple(walk.aggregations), tuple(walk.calls),
-                    tuple(walk.matchings), tuple(walk.comparisons), output)
+                    tuple(walk.matchings), tuple(walk.comparisons), output, None,
+                    () if plan is None else _line_starts(text))
+
+
+def _line_starts(text: str) -> tuple[int, ...]:
+    starts = [0]
+    index = text.find("\n")
+    while index >= 0:
+        starts.append(index + 1)
+        index = text.find("\n", index + 1)
+    return tuple(starts)

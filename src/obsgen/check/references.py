@@ -47,6 +47,11 @@ def check_query(text: str, where: Location, catalog: Catalog | None, *, jobs_kno
     exposition scrape has none to compare with)."""
     analysis = analyse(text)
     prefix = f"{owner}: " if owner else ""
+    if analysis.error is not None and analysis.error.too_deep:
+        return [Diagnostic.of("OBS972", f"{prefix}expression not checked: "
+                              f"{analysis.error.message}", where,
+                              "Prometheus accepts it, but obsgen cannot analyse it safely: "
+                              "split it into recording rules, or shorten the chain")]
     if analysis.error is not None:
         return [Diagnostic.of("OBS213", f"{prefix}expression does not parse: "
                               f"{analysis.error.message}", where, f"the expression is: {text}")]
