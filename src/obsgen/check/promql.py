@@ -335,7 +335,7 @@ def analyse(text: str) -> Analysis:
     is measured first, and one too deep or too long to analyse safely comes back with an
     error that says so (`too_deep`)."""
     sub = substitute(text)
-    if guard.shallow(sub.text):
+    if len(sub.text) <= guard.FAST_LENGTH or guard.shallow(sub.text):
         return _analysed(text, sub, None)
     try:
         plan = guard.plan(sub.text)
