@@ -111,7 +111,6 @@ class Keeping(NamedTuple):
 # NamedTuples, not frozen dataclasses: one is built per node of every query analysed, and a
 # NamedTuple is about three times cheaper to build while just as immutable.
 LabelFlow = Anything | FromSelector | Fixed | Either | Without | Adding | Keeping
-_Leaf = Anything | FromSelector | Fixed
 _Formula = Either | Without | Adding | Keeping
 
 
