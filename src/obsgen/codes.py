@@ -222,6 +222,8 @@ CODES: dict[str, Code] = _registry(
     Code("OBS971", E, "A YAML file uses more aliases, or expands to more nodes, than allowed."),
     Code("OBS972", W, "An expression is too deep or too long to analyse; it was not checked."),
     Code("OBS973", W, "A Markdown line is too long or bracket-heavy to check links in."),
+    Code("OBS974", E, "A YAML file nests deeper than obsgen reads; it was not read further."),
+    Code("OBS975", E, "An OBSGEN_* environment variable has a value obsgen cannot use."),
 
 )
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 import jsonschema
 import yaml
 
+from obsgen.check import yamlguard
 from obsgen.check.schemas import RULES_SCHEMA, load_schema
 from obsgen.diagnostics import Location
 
@@ -100,7 +101,7 @@ def expression_start(path: str, node: yaml.Node, source: str) -> Location:
 
 
 def _documents(text: str) -> Iterator[yaml.Node]:
-    for document in yaml.compose_all(text, Loader=yaml.SafeLoader):
+    for document in yamlguard.compose_all(text, yaml.SafeLoader):
         if document is not None:
             yield document
 
@@ -131,7 +132,14 @@ def _node_at(node: yaml.Node, path: list[str | int]) -> yaml.Node:
 
 def schema_problems(holder: yaml.Node) -> list[Problem]:
     """The rule-file schema (the one obsgen's own output is held to) on `{groups: ...}`."""
-    data = yaml.SafeLoader("").construct_document(holder)
+    try:
+        data = yaml.SafeLoader("").construct_document(holder)
+    except yaml.YAMLError as exc:  # a tag no safe loader knows (`!Ref`, `!!python/...`)
+        mark = getattr(exc, "problem_mark", None)
+        problem = str(getattr(exc, "problem", None) or exc).strip()
+        return [("OBS940", f"not valid YAML: {problem}", "remove the tag (`!name`): a rule "
+                 "file holds plain strings, numbers, lists and mappings",
+                 mark.line + 1 if mark is not None else _line(holder))]
     validator = jsonschema.Draft7Validator(load_schema(RULES_SCHEMA))
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
@@ -149,6 +157,8 @@ def read_rule_file(path: str, text: str) -> RuleFile:
     lint run is read again for the names its recording rules define."""
     try:
         documents = list(_documents(text))
+    except yamlguard.Refused as exc:  # an alias bomb, or nesting too deep: nothing is walked
+        return RuleFile(path, (), ((exc.code, exc.message, exc.hint, exc.line),))
     except yaml.YAMLError as exc:
         # An unterminated quote is reported at the end of the file; its start is the place
         # to fix.

@@ -12,6 +12,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from obsgen.check import yamlguard
+
 RULES_SCHEMA = "prometheus-rules.schema.json"
 TESTS_SCHEMA = "promtool-test.schema.json"
 # libyaml's safe loader when the PyYAML wheel has it: the same documents and marks, and several
@@ -52,7 +54,7 @@ def _node_at(root: yaml.Node, path: list[str | int]) -> yaml.Node:
 def validate_yaml(text: str, schema_name: str) -> list[SchemaFinding]:
     """Schema findings for a YAML document; a YAML syntax error is one finding."""
     try:
-        data = yaml.load(text, Loader=_LOADER)
+        data = yamlguard.load(text, _LOADER)
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

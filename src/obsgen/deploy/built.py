@@ -116,6 +116,8 @@ def read_dashboards(build: Path, definitions: Definitions) -> list[BuiltDashboar
 def read_rule_files(build: Path) -> list[BuiltRuleFile]:
     import yaml
 
+    from obsgen.check import yamlguard
+
     root = build / PROMETHEUS_DIR
     files = sorted(root.glob(f"*{RULES_SUFFIX}")) if root.is_dir() else []
     if not files:
@@ -124,7 +126,7 @@ def read_rule_files(build: Path) -> list[BuiltRuleFile]:
     for file in files:
         try:
             text = file.read_text(encoding="utf-8")
-            data = yaml.safe_load(text) or {}
+            data = yamlguard.load(text, yaml.SafeLoader) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise UsageError(Diagnostic.of("OBS519", f"cannot read {file}: {exc}",
                                            Location(str(file)), BUILD_HINT)) from None
