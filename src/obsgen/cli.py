@@ -17,6 +17,7 @@ from obsgen.check import promtool
 from obsgen.check.alloy_output import check_alloy_output, find_alloy
 from obsgen.check.lint import lint_paths
 from obsgen.check.project import check_project
+from obsgen.check.reading import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_ENV, describe_size, parse_size
 from obsgen.codes import CODES
 from obsgen.config import Config, load_config
 from obsgen.deploy.commands import deploy
@@ -311,6 +312,13 @@ def rules_command(prefix: str) -> None:
     click.echo(text, nl=False)
 
 
+def _file_size(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @main.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--catalog", type=click.Path(path_type=Path), metavar="FILE|DIR",
@@ -321,9 +329,15 @@ def rules_command(prefix: str) -> None:
               help="Skip a named file that is not a rule file, dashboard, Alloy config or "
                    "Markdown silently, as inside folders (for pre-commit, which names every "
                    "changed file).")
+@click.option("--max-file-size", default=describe_size(DEFAULT_MAX_FILE_SIZE), metavar="SIZE",
+              envvar=MAX_FILE_SIZE_ENV, show_envvar=True, show_default=True,
+              callback=_file_size,
+              help="A larger file is a finding (OBS970) and is not read: bytes, or with K, M or "
+                   "G (powers of 1024), e.g. 512K or 64M.")
 @output_options
-def lint(paths: tuple[Path, ...], catalog: Path | None, skip_other_files: bool, fmt: str,
-         color: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+def lint(paths: tuple[Path, ...], catalog: Path | None, skip_other_files: bool,
+         max_file_size: int, fmt: str, color: str, select: tuple[str, ...],
+         ignore: tuple[str, ...]) -> None:
     """Lint artifacts written by anyone: Prometheus rule files (plain or a PrometheusRule's
     spec.groups), Grafana dashboard JSON, Alloy configs and Markdown runbooks.
 
@@ -351,7 +365,8 @@ def lint(paths: tuple[Path, ...], catalog: Path | None, skip_other_files: bool, 
     """
 
     def run(out: Output) -> None:
-        result = lint_paths(paths, catalog, strict=not skip_other_files)
+        result = lint_paths(paths, catalog, strict=not skip_other_files,
+                            max_file_size=max_file_size)
         if result.unchecked:
             out.status(f"No linter for {', '.join(result.unchecked)} files in this obsgen yet: "
                        "they were read, not checked.")

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
+from obsgen.check.reading import read_bytes
 from obsgen.diagnostics import Diagnostic
 
 _CODES = r":?(?P<codes>(?:[\s,]*OBS\d+)*)"
@@ -58,9 +58,11 @@ def _matches(codes: frozenset[str] | None, code: str) -> bool:
 
 def _source(path: str, cache: dict[str, _Source]) -> _Source:
     if path not in cache:
+        # Read like `obsgen lint` reads: a FIFO or /dev/zero a finding names is not opened.
+        data = read_bytes(path)
         try:
-            lines = Path(path).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError, ValueError):
+            lines = data.decode("utf-8").splitlines() if isinstance(data, bytes) else []
+        except UnicodeDecodeError:
             lines = []
         cache[path] = _Source(lines, file_codes(lines))
     return cache[path]

@@ -1,10 +1,11 @@
 """`obsgen lint PATH…`: find foreign files, tell their kind, read them, hand each to its
 kind's linter with one shared context (the other files, the optional catalog).
 
-Reading problems (not UTF-8, empty, unreadable, not the kind the name says) are diagnostics
-here; syntax and content problems belong to each kind's linter. A file inside a folder whose
-content is not of a linted kind (a `docker-compose.yml`, a `package.json`) is skipped
-silently; the same file named on the command line gets a diagnostic.
+Reading problems (not UTF-8, empty, unreadable, not a regular file, over the size limit, not
+the kind the name says) are diagnostics here, never exceptions (see check/reading.py); syntax
+and content problems belong to each kind's linter. A file inside a folder whose content is not
+of a linted kind (a `docker-compose.yml`, a `package.json`) is skipped silently; the same file
+named on the command line gets a diagnostic.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ from obsgen.check.alloy import lint_alloy
 from obsgen.check.dashboards import lint_dashboard
 from obsgen.check.exposition import parse_exposition
 from obsgen.check.foreign import ForeignFile, Kind, LintContext
+from obsgen.check.reading import (
+    DEFAULT_MAX_FILE_SIZE,
+    is_folder,
+    is_regular_file,
+    read_bytes,
+    stat_error,
+)
 from obsgen.check.rules import lint_rule_file
 from obsgen.check.runbooks import lint_markdown
 from obsgen.config import load_config
@@ -70,13 +78,18 @@ def missing_path(path: Path, what: str) -> UsageError:
 
 def _skipped_dir(parent: str, name: str) -> bool:
     return (name.startswith(".") or name in SKIPPED_DIRS
-            or Path(parent, name, "pyvenv.cfg").is_file())
+            or is_regular_file(Path(parent, name, "pyvenv.cfg")))
+
+
+def _unreadable_folder(path: str, exc: OSError) -> Diagnostic:
+    return Diagnostic.of("OBS965", f"cannot read folder: {exc.strerror or exc}",
+                         Location(str(exc.filename or path)),
+                         "check its permissions (and for symlinks that loop, or a path too long)")
 
 
 def _walk(top: str, problems: list[Diagnostic]) -> Iterator[Candidate]:
     def unreadable(exc: OSError) -> None:
-        problems.append(Diagnostic.of("OBS965", f"cannot read folder: {exc.strerror or exc}",
-                                      Location(exc.filename or top), "check its permissions"))
+        problems.append(_unreadable_folder(top, exc))
 
     for parent, dirs, files in os.walk(top, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not _skipped_dir(parent, d))
@@ -92,9 +105,14 @@ def expand(paths: Iterable[Path], strict: bool = True
     found: dict[str, Candidate] = {}
     problems: list[Diagnostic] = []
     for path in paths:
-        if not path.exists():
+        error = stat_error(path)
+        if isinstance(error, FileNotFoundError):
             raise missing_path(path, "path")
-        items = _walk(str(path), problems) if path.is_dir() else [Candidate(str(path), strict)]
+        if error is not None:
+            problems.append(_unreadable_folder(str(path), error))
+            continue
+        items = (_walk(str(path), problems) if is_folder(path)
+                 else [Candidate(str(path), strict)])
         for item in items:
             key = os.path.normpath(item.path)
             if item.named or key not in found:  # naming a file makes its problems reported
@@ -117,13 +135,9 @@ def decode(path: str, data: bytes) -> str | Diagnostic:
                              "re-save it as UTF-8, e.g. iconv -f latin1 -t utf-8")
 
 
-def read_text(path: str) -> str | Diagnostic:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return Diagnostic.of("OBS965", f"cannot read the file: {exc.strerror or exc}",
-                             Location(path), "check its permissions")
-    return decode(path, data)
+def read_text(path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> str | Diagnostic:
+    data = read_bytes(path, limit)
+    return data if isinstance(data, Diagnostic) else decode(path, data)
 
 
 def detect(path: str, text: str, named: bool) -> Kind | Diagnostic | None:
@@ -139,7 +153,8 @@ def detect(path: str, text: str, named: bool) -> Kind | Diagnostic | None:
         else None
 
 
-def read_files(candidates: Iterable[Candidate]) -> tuple[list[ForeignFile], list[Diagnostic]]:
+def read_files(candidates: Iterable[Candidate], limit: int = DEFAULT_MAX_FILE_SIZE
+               ) -> tuple[list[ForeignFile], list[Diagnostic]]:
     files, problems = [], []
     for candidate in candidates:
         if Path(candidate.path).suffix.lower() not in SUFFIX_KINDS:
@@ -147,7 +162,7 @@ def read_files(candidates: Iterable[Candidate]) -> tuple[list[ForeignFile], list
                 problems.append(Diagnostic.of("OBS960", "not a kind of file obsgen lints; "
                                               "skipped", Location(candidate.path), KINDS_HINT))
             continue
-        text = read_text(candidate.path)
+        text = read_text(candidate.path, limit)
         if isinstance(text, Diagnostic):
             problems.append(text)
             continue
@@ -159,16 +174,18 @@ def read_files(candidates: Iterable[Candidate]) -> tuple[list[ForeignFile], list
     return files, problems
 
 
-def load_catalog(path: Path) -> tuple[Catalog | None, list[Diagnostic]]:
+def load_catalog(path: Path, limit: int = DEFAULT_MAX_FILE_SIZE
+                 ) -> tuple[Catalog | None, list[Diagnostic]]:
     """`--catalog`: an obsgen project folder, or a Prometheus exposition-format scrape."""
-    if not path.exists():
+    error = stat_error(path)
+    if isinstance(error, FileNotFoundError):
         raise missing_path(path, "catalog")
-    if path.is_dir():
+    if error is None and is_folder(path):
         project, diagnostics = load_project(load_config(path))
         if project is None:
             return None, diagnostics
         return Catalog(project.metrics, project.jobs), diagnostics
-    text = read_text(str(path))
+    text = read_text(str(path), limit)
     if isinstance(text, Diagnostic):
         return None, [text]
     exposition = parse_exposition(text, str(path))
@@ -194,17 +211,18 @@ def lint_files(files: tuple[ForeignFile, ...], catalog: Catalog | None,
 
 
 def lint_paths(paths: Iterable[Path], catalog_path: Path | None = None,
-               strict: bool = True) -> LintRun:
+               strict: bool = True, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> LintRun:
     """Lint everything under `paths`; a catalog that fails to load stops the run before any
-    file is linted, since every finding against a broken catalog would be suspect."""
+    file is linted, since every finding against a broken catalog would be suspect. Files over
+    `max_file_size` bytes are findings, not read."""
     candidates, problems = expand(paths, strict)
     catalog: Catalog | None = None
     if catalog_path is not None:
-        catalog, catalog_problems = load_catalog(catalog_path)
+        catalog, catalog_problems = load_catalog(catalog_path, max_file_size)
         if catalog is None or any(d.severity.value == "error" for d in catalog_problems):
             return LintRun(catalog_problems, (), ())
         problems += catalog_problems
-    files, unreadable = read_files(candidates)
+    files, unreadable = read_files(candidates, max_file_size)
     linters = _linters()
     found = lint_files(tuple(files), catalog, linters)
     unchecked = tuple(sorted({f.kind for f in files if f.kind not in linters}))

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import markdown
 
+from obsgen.check.mdbudget import Blanked, budget
 from obsgen.emit.mkdocs import EXTENSIONS
 
 
@@ -32,6 +33,7 @@ class Rendered:
     ids: frozenset[str]
     links: tuple[str, ...]
     headings: tuple[Heading, ...]
+    blanked: tuple[Blanked, ...] = ()  # blocks too bracket-heavy to render (mdbudget.py)
 
 
 class _Collector(HTMLParser):
@@ -62,15 +64,18 @@ def _flatten(tokens: list[dict[str, Any]]) -> list[Heading]:
 # large projects; pages and fragments repeat across checks, so results are kept by text.
 @lru_cache(maxsize=8192)
 def render(text: str) -> Rendered:
-    """The ids, link targets and headings (in page order) of one Markdown page."""
+    """The ids, link targets and headings (in page order) of one Markdown page; a block that
+    would take Python-Markdown quadratic time is left out (and listed in `blanked`)."""
     # Code blocks carry no ids or links, so they are not syntax-highlighted here: Pygments
     # would be a third of the time and change nothing this module reads.
     md = markdown.Markdown(extensions=[*EXTENSIONS, "pymdownx.highlight"],
                            extension_configs={"pymdownx.highlight": {"use_pygments": False}})
     collector = _Collector()
-    collector.feed(md.convert(text))
+    budgeted = budget(text)
+    collector.feed(md.convert(budgeted.text))
     tokens = getattr(md, "toc_tokens", [])
-    return Rendered(frozenset(collector.ids), tuple(collector.links), tuple(_flatten(tokens)))
+    return Rendered(frozenset(collector.ids), tuple(collector.links), tuple(_flatten(tokens)),
+                    budgeted.blanked)
 
 
 def links(text: str) -> tuple[str, ...]:

@@ -18,8 +18,10 @@ from urllib.parse import unquote, urlsplit
 import promql_parser
 import yaml
 
-from obsgen.check import mdlinks, references
+from obsgen.check import mdbudget, mdlinks, references, yamlguard
 from obsgen.check.foreign import ForeignFile, Kind, LintContext
+from obsgen.check.mdplaces import LinkPlaces
+from obsgen.check.reading import read_bytes, stat_error
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.emit import runbooks as emit
 from obsgen.model.catalog import Catalog
@@ -195,35 +197,15 @@ def _foreign_pages(file: ForeignFile, context: LintContext, hrefs: Iterable[str]
         if not target or target.startswith("/") or urlsplit(href).scheme:
             continue
         resolved = posixpath.normpath(posixpath.join(here, unquote(target)))
-        if resolved in pages or not Path(resolved).exists():
-            continue
-        text = ""
-        if resolved.endswith(".md") and Path(resolved).is_file():
-            try:
-                text = Path(resolved).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                text = ""
+        if resolved in pages or stat_error(resolved) is not None:
+            continue  # missing, or not to be told (a name too long, a symlink loop): broken
+        data = read_bytes(resolved) if resolved.endswith(".md") else b""
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else ""
+        except UnicodeDecodeError:
+            text = ""
         pages[resolved] = mdlinks.render(text).ids
     return pages
-
-
-def _positions(text: str, needle: str) -> list[tuple[int, int]]:
-    """Line and column (1-based) of each place a link target is written in the source."""
-    lines = text.splitlines()
-    for marker in (f"]({needle}", f"]: {needle}", f'href="{needle}"', needle):
-        offset = len(marker) - len(needle)
-        found = [(number, column + offset + 1) for number, line in enumerate(lines, start=1)
-                 for column in _finds(line, marker)]
-        if found:
-            return found
-    return [(0, 0)]
-
-
-def _finds(line: str, marker: str) -> Iterator[int]:
-    start = line.find(marker)
-    while start >= 0:
-        yield start
-        start = line.find(marker, start + 1)
 
 
 def _annotation_nodes(node: yaml.Node) -> Iterator[tuple[str, str, yaml.Node]]:
@@ -279,7 +261,7 @@ class _UrlAnnotation:
 @lru_cache(maxsize=1024)
 def _url_annotations(text: str) -> tuple[_UrlAnnotation, ...]:
     try:
-        root = yaml.compose(text, Loader=_LOADER)
+        root = yamlguard.compose(text, _LOADER)
     except yaml.YAMLError:
         return ()  # the rule-file linter reports it
     if root is None:
@@ -308,7 +290,8 @@ def lint_markdown(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
     rendered = mdlinks.render(file.text)
     pages = _foreign_pages(file, context, rendered.links)
     here = _normalised(file.path)
-    found = []
+    found = mdbudget.findings(file.path, rendered.blanked)
+    places = LinkPlaces(file.text)
     seen: dict[str, int] = {}
     for href in rendered.links:
         nth = seen[href] = seen.get(href, -1) + 1
@@ -316,8 +299,8 @@ def lint_markdown(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
             continue  # a site-absolute link: where the site is mounted is not known here
         broken = mdlinks.resolve(href, here, pages)
         if broken is not None:
-            places = _positions(file.text, href)
-            line, column = places[min(nth, len(places) - 1)]
+            written = places.of(href)
+            line, column = written[min(nth, len(written) - 1)]
             found.append(Diagnostic.of(broken.code, broken.message,
                                        Location(file.path, line, column), broken.hint))
     for rules in context.of_kind("rules"):
