@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from pathlib import Path
 from obsgen.diagnostics import Diagnostic, UsageError
 
 TESTED_VERSION = (2, 42, 0)
+TIMEOUT_ENV = "OBSGEN_PROMTOOL_TIMEOUT"
+DEFAULT_TIMEOUT = 600.0  # seconds one promtool run may take
 SETUP_HINT = "run `make setup` (installs Debian's prometheus package), or set $PROMTOOL"
 # promtool 2.42 prints, per problem, "FILE: [LINE:COL: ][group "G", rule N, "NAME": ]MESSAGE",
 # and continues a YAML error ("yaml: unmarshal errors:") on indented lines below it.
@@ -83,9 +86,46 @@ def version_warning(tool: Promtool) -> Diagnostic | None:
                          "its checks may differ; install Debian's prometheus package")
 
 
-def _run(tool: Promtool, args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([tool.path, *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=600, check=False)
+def time_limit(env: dict[str, str] | None = None) -> float:
+    """Seconds one promtool run may take: $OBSGEN_PROMTOOL_TIMEOUT, else 600."""
+    value = (os.environ if env is None else env).get(TIMEOUT_ENV, "").strip()
+    if not value:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise UsageError(Diagnostic.of("OBS975", f"${TIMEOUT_ENV}={value!r} is not a number of "
+                                       "seconds", None, f"e.g. {TIMEOUT_ENV}=120; unset, "
+                                       f"promtool may run for {DEFAULT_TIMEOUT:g} s"))
+    return seconds
+
+
+def _timed_out(args: Sequence[str], files: Sequence[str], seconds: float) -> UsageError:
+    shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+    return UsageError(Diagnostic.of(
+        "OBS306", f"promtool {' '.join(args[:2])} ran past its time limit of {seconds:g} s on "
+        f"{shown} and was stopped", None,
+        f"a rule or test that promtool cannot finish? raise the limit with ${TIMEOUT_ENV} "
+        "(seconds) if the files are just large"))
+
+
+def _run(tool: Promtool, args: Sequence[str], cwd: Path, files: Sequence[str]
+         ) -> subprocess.CompletedProcess[str]:
+    """Run promtool; past the time limit it is killed, with anything it started (it runs in
+    a session of its own), and the run is a UsageError (OBS306) naming `files`."""
+    seconds = time_limit()
+    argv = [tool.path, *args]
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          cwd=cwd, start_new_session=True) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise _timed_out(args, files, seconds) from None
+    return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
 
 
 def parse_check_output(text: str) -> list[CheckFinding]:
@@ -109,7 +149,7 @@ def check_rules(tool: Promtool, files: Sequence[str], cwd: Path) -> list[CheckFi
     """`promtool check rules`; file names in findings are as given (relative to cwd)."""
     if not files:
         return []
-    result = _run(tool, ["check", "rules", *files], cwd)
+    result = _run(tool, ["check", "rules", *files], cwd, files)
     findings = parse_check_output(result.stderr + result.stdout)
     if result.returncode != 0 and not findings:
         findings.append(CheckFinding(files[0], (result.stderr or result.stdout).strip()
@@ -142,7 +182,7 @@ def _failure(file: str, name: str | None, lines: list[str]) -> RuleTestFailure:
 
 def test_rules(tool: Promtool, file: str, cwd: Path) -> list[RuleTestFailure]:
     """`promtool test rules` on one file: one failure per failing test case."""
-    result = _run(tool, ["test", "rules", file], cwd)
+    result = _run(tool, ["test", "rules", file], cwd, [file])
     if result.returncode == 0:
         return []
     output = result.stdout + result.stderr
