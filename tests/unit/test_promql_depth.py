@@ -350,3 +350,40 @@ def test_build_reports_a_too_deep_alert_expr_at_its_line(obsgen: RunObsgen,
         ("OBS972", line)]
     rules = (example_project / "build" / "prometheus" / "deep.rules.yml").read_text("utf-8")
     assert "alert: DeepSum" in rules and "alert: TooDeep" in rules
+
+
+DEEP_STEP_AND_SERIES = '''
+
+from obsgen import Runbook, RuleTest, Series, ExpectAlert
+
+_DEEP = "(" * 9000 + "up" + ")" * 9000
+_CHAIN = " + ".join(["up"] * 5000)
+STEP_ALERT = AlertRule("DeepStep", expr="up == 0", for_="5m", severity="warning",
+                       category="quality", component="quality-gates", summary="s",
+                       description="d")
+STEP_GROUP = RuleGroup("deep-step", interval="1m", file="deep-step", rules=[STEP_ALERT])
+STEP_RUNBOOK = Runbook(STEP_ALERT, description="Nothing to do.",
+                       investigation=[Step("Look.", query=_DEEP), Step("And.", query=_CHAIN)])
+DEEP_SERIES_TEST = RuleTest("deep series", series=[Series(_DEEP, values="1x5")],
+                            expect=[ExpectAlert(STEP_ALERT, at="5m")])
+'''
+
+
+def test_build_never_hands_a_deep_runbook_query_or_series_to_the_parser(
+        obsgen: RunObsgen, example_project: Path) -> None:
+    """A runbook step's query and a rule test's input series are parsed by their own checks,
+    not through analyse(): they go through the same guard (a 9,000-deep text segfaulted)."""
+    alerts = example_project / "definitions" / "alerts.py"
+    before = alerts.read_text(encoding="utf-8")
+    alerts.write_text(before + DEEP_STEP_AND_SERIES.replace(
+        "from obsgen import Runbook,", "from obsgen import Step, Runbook,"), encoding="utf-8")
+    start = before.count("\n") + 1
+    lines = {name: start + DEEP_STEP_AND_SERIES.count("\n", 0, DEEP_STEP_AND_SERIES.index(name))
+             for name in ("investigation=", "DEEP_SERIES_TEST =")}
+    result = obsgen("build", "--output-format", "json", cwd=example_project, timeout=120,
+                    env={"OBSGEN_NO_CACHE": "1"})
+    assert result.exit_code == 1, result.describe()[-3000:]
+    assert "Traceback" not in result.output
+    found = {(d["code"], d["location"]["line"]) for d in result.diagnostics()}
+    assert ("OBS972", lines["investigation="]) in found
+    assert ("OBS208", lines["DEEP_SERIES_TEST ="]) in found

@@ -206,3 +206,15 @@ def _start_and_join(target: Callable[[], None]) -> None:
 
 def _what(exc: BaseException) -> str:
     return "stack" if isinstance(exc, RecursionError) else "memory"
+
+
+def parse_checked(text: str) -> Tree:
+    """Parse `text` however its size allows (see the module doc), for callers that only need
+    to know it parses or want its top node: a syntax error raises ValueError (or the parser's
+    panic), an expression too deep to parse safely TooDeepError."""
+    if shallow(text):
+        return pp.parse(text)
+    how = plan(text)
+    if how.deep:
+        return run_deep(lambda: parse(text, how), how.depth)
+    return parse(text, how)

@@ -39,6 +39,13 @@ def locate(where: Location, analysis: Analysis, position: int) -> Location:
     return Location(where.path, where.line + line, where.column + column)
 
 
+def too_deep(what: str, why: str, where: Location) -> Diagnostic:
+    """OBS972: an expression obsgen did not analyse, since it cannot do so safely."""
+    return Diagnostic.of("OBS972", f"{what} not checked: {why}", where,
+                         "Prometheus accepts it, but obsgen cannot analyse it safely: split it "
+                         "into recording rules, or shorten the chain")
+
+
 def check_query(text: str, where: Location, catalog: Catalog | None, *, jobs_known: bool = True,
                 recorded: Collection[str] = (), owner: str = "") -> list[Diagnostic]:
     """Every reference check on one query. `where` is where its text starts; `recorded` names
@@ -48,10 +55,7 @@ def check_query(text: str, where: Location, catalog: Catalog | None, *, jobs_kno
     analysis = analyse(text)
     prefix = f"{owner}: " if owner else ""
     if analysis.error is not None and analysis.error.too_deep:
-        return [Diagnostic.of("OBS972", f"{prefix}expression not checked: "
-                              f"{analysis.error.message}", where,
-                              "Prometheus accepts it, but obsgen cannot analyse it safely: "
-                              "split it into recording rules, or shorten the chain")]
+        return [too_deep(f"{prefix}expression", analysis.error.message, where)]
     if analysis.error is not None:
         return [Diagnostic.of("OBS213", f"{prefix}expression does not parse: "
                               f"{analysis.error.message}", where, f"the expression is: {text}")]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import promql_parser
 
+from obsgen.check.promql_parse import TooDeepError, parse_checked
 from obsgen.diagnostics import Diagnostic
 from obsgen.emit.annotations import TemplateError, expected_annotations, expected_labels
 from obsgen.model.catalog import Catalog
@@ -19,7 +20,10 @@ _OPS = {"Equal": "=", "NotEqual": "!=", "Re": "=~", "NotRe": "!~"}
 
 def parse_series(text: str) -> tuple[str, list[tuple[str, str, str]]]:
     """Metric name and (label, op, value) matchers of a promtool input series."""
-    node = promql_parser.parse(text)
+    try:
+        node = parse_checked(text)
+    except TooDeepError as exc:  # no series selector is this deep; never hand it to the parser
+        raise ValueError(str(exc)) from None
     if not isinstance(node, promql_parser.VectorSelector):
         raise ValueError("an input series is a selector like metric{label=\"value\"}")
     matchers = [(m.name, _OPS[repr(m.op).rpartition(".")[2]], m.value)

@@ -15,12 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import promql_parser
 import yaml
 
 from obsgen.check import mdbudget, mdlinks, references, yamlguard
 from obsgen.check.foreign import ForeignFile, Kind, LintContext
 from obsgen.check.mdplaces import LinkPlaces
+from obsgen.check.promql_parse import TooDeepError, parse_checked
 from obsgen.check.reading import read_bytes, stat_error
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.emit import runbooks as emit
@@ -74,7 +74,9 @@ def check_query(text: str, owner: str, where: Location, catalog: Catalog,
     it into Prometheus), then passes every catalog reference check of check.references (the
     series of the project's recording rules, named in `recorded`, are known too)."""
     try:
-        promql_parser.parse(text)
+        parse_checked(text)
+    except TooDeepError as exc:
+        return [references.too_deep(f"{owner}: query", str(exc), where)]
     except ValueError as exc:
         return [Diagnostic.of("OBS706", f"{owner}: query does not parse: {exc}", where,
                               f"the query is: {text}" + (
