@@ -126,3 +126,13 @@ def test_a_tag_no_safe_loader_knows_is_a_finding_not_a_crash() -> None:
     parsed = read_rule_file("tag.yml", text)
     assert [(code, line) for code, _, _, line in parsed.problems] == [("OBS940", 5)]
     assert "could not determine a constructor for the tag '!Ref'" in parsed.problems[0][1]
+
+
+def test_a_rules_file_read_back_for_a_rollback_check_is_guarded_too() -> None:
+    """deploy rules reads the previous files of the rules folder back (anyone may have written
+    them): an alias bomb there counts as no groups, quickly, instead of expanding."""
+    from obsgen.deploy.rules_verify import groups_of
+
+    start = time.perf_counter()
+    assert groups_of({"bomb.rules.yml": bomb(9)}) == [{"name": "bomb.rules.yml", "groups": []}]
+    assert time.perf_counter() - start < 5

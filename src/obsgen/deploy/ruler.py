@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 import yaml
 
+from obsgen.check import yamlguard
 from obsgen.deploy.built import BuiltRuleFile
 from obsgen.deploy.failures import AbortError
 from obsgen.deploy.http import Session
@@ -68,7 +69,7 @@ def _remote(run: _Run) -> dict[str, dict[str, Mapping[str, Any]]]:
     if reply is None or reply.status == 404:  # Cortex: 404 "no rule groups found"
         return {}
     try:
-        data = yaml.safe_load(reply.text) or {}
+        data = yamlguard.load(reply.text) or {}  # a server's text is input like any other
     except yaml.YAMLError as exc:
         raise AbortError(Diagnostic.of("OBS527", f"the ruler's rule list is not YAML: {exc}",
                                        None, URL_HINT)) from None

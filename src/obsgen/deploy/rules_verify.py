@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from obsgen.check import yamlguard
 from obsgen.deploy.built import RULES_SUFFIX, BuiltRuleFile
 from obsgen.deploy.failures import http_diagnostic
 from obsgen.deploy.http import DeployHttpError, Session
@@ -217,12 +218,12 @@ def restored_loaded(run: _Run, texts: Mapping[str, str | None]) -> str | None:
 
 def groups_of(texts: Mapping[str, str | None]) -> list[dict[str, Any]]:
     """{name, groups} of rule files given as text; unreadable ones count as empty."""
-    import yaml
+    import yaml  # deferred, as before: only a rollback needs it
 
     out: list[dict[str, Any]] = []
     for name, text in texts.items():
         try:
-            data = yaml.safe_load(text or "") or {}
+            data = yamlguard.load(text or "") or {}
         except yaml.YAMLError:
             data = {}
         groups = data.get("groups") if isinstance(data, dict) else None
