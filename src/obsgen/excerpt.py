@@ -9,11 +9,10 @@ for reading), and a finding on a 234 KB minified line prints at most WIDTH chara
 from __future__ import annotations
 
 import bisect
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 
+from obsgen.check.reading import read_bytes
 from obsgen.redact import MASK, token_spans
 from obsgen.terminal import printable
 
@@ -64,15 +63,9 @@ class Sources:
 
 
 def _read_lines(path: str, limit: int) -> list[str] | None:
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except (OSError, ValueError):
+    data = read_bytes(path, limit)  # stat'ed before it is opened: never a FIFO or a device
+    if not isinstance(data, bytes):
         return None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        data = handle.read(limit + 1)
     try:
         return _LINE_BREAK.split(data.decode("utf-8"))
     except UnicodeDecodeError:
