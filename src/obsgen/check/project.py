@@ -64,13 +64,22 @@ def _check_rules(project: Project, tool: promtool.Promtool, build_dir: Path, sho
                  ) -> list[Diagnostic]:
     files = [rules_path(g) for g in project.groups]
     found = []
-    for f in promtool.check_rules(tool, files, build_dir):
+    try:
+        findings = promtool.check_rules(tool, files, build_dir)
+    except promtool.PromtoolTimeoutError as stopped:
+        return [_timed_out(stopped, shown_as / files[0])]
+    for f in findings:
         emitted = Location(display_path(str(shown_as / f.file)), f.line, f.column)
         source = _rule_location(project, f)
         code = "OBS303" if source else "OBS305"
         found.append(Diagnostic.of(code, f"promtool check rules: {f.message}", source or emitted,
                                    f"emitted at {emitted}"))
     return found
+
+
+def _timed_out(stopped: promtool.PromtoolTimeoutError, file: Path) -> Diagnostic:
+    said = stopped.diagnostic
+    return Diagnostic.of(said.code, said.message, Location(display_path(str(file))), said.hint)
 
 
 def _test_location(project: Project, name: str | None) -> Location | None:
@@ -84,7 +93,13 @@ def _test_rules(project: Project, tool: promtool.Promtool, build_dir: Path, show
         rel = tests_path(group)
         if not (build_dir / rel).is_file():
             continue
-        for failure in promtool.test_rules(tool, rel, build_dir):
+        try:
+            failures = promtool.test_rules(tool, rel, build_dir)
+        except promtool.PromtoolTimeoutError as stopped:  # the other files' tests still run
+            found.append(_timed_out(stopped, shown_as / rel))
+            failed += sum(1 for t in project.tests if project.group_of_test(t) is group)
+            continue
+        for failure in failures:
             failed += 1
             where = _test_location(project, failure.test_name)
             title = f"rule test {failure.test_name!r} failed" if failure.test_name else (
@@ -107,8 +122,11 @@ def check_project(project: Project, build_dir: Path, artifacts: dict[str, str],
     diagnostics += check_emitted_runbooks(shown_as, artifacts)
     warning = promtool.version_warning(tool)
     diagnostics += [warning] if warning else []
-    diagnostics += _check_rules(project, tool, build_dir, shown_as)
-    test_diags, failed = _test_rules(project, tool, build_dir, shown_as)
+    checked = _check_rules(project, tool, build_dir, shown_as)
+    diagnostics += checked
+    # Tests load the same rule files: where `check rules` could not finish, neither would they.
+    stopped = any(d.code == "OBS306" for d in checked)
+    test_diags, failed = ([], 0) if stopped else _test_rules(project, tool, build_dir, shown_as)
     diagnostics += test_diags
     stats = CheckStats(
         rule_files=sum(1 for p in artifacts if p.endswith(".rules.yml")),

@@ -102,9 +102,14 @@ def time_limit(env: dict[str, str] | None = None) -> float:
     return seconds
 
 
-def _timed_out(args: Sequence[str], files: Sequence[str], seconds: float) -> UsageError:
+class PromtoolTimeoutError(UsageError):
+    """promtool ran past its time limit (OBS306). Where a caller can attribute it to a file it
+    becomes that file's finding and the run goes on; elsewhere it ends the run (exit 2)."""
+
+
+def _timed_out(args: Sequence[str], files: Sequence[str], seconds: float) -> PromtoolTimeoutError:
     shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
-    return UsageError(Diagnostic.of(
+    return PromtoolTimeoutError(Diagnostic.of(
         "OBS306", f"promtool {' '.join(args[:2])} ran past its time limit of {seconds:g} s on "
         f"{shown} and was stopped", None,
         f"a rule or test that promtool cannot finish? raise the limit with ${TIMEOUT_ENV} "
@@ -114,7 +119,7 @@ def _timed_out(args: Sequence[str], files: Sequence[str], seconds: float) -> Usa
 def _run(tool: Promtool, args: Sequence[str], cwd: Path, files: Sequence[str]
          ) -> subprocess.CompletedProcess[str]:
     """Run promtool; past the time limit it is killed, with anything it started (it runs in
-    a session of its own), and the run is a UsageError (OBS306) naming `files`."""
+    a session of its own), and PromtoolTimeoutError (OBS306) names `files`."""
     seconds = time_limit()
     argv = [tool.path, *args]
     with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
