@@ -96,8 +96,10 @@ CODES: dict[str, Code] = _registry(
     Code("OBS513", E, "The deploy target rejected the credentials (HTTP 401)."),
     Code("OBS514", E, "The deploy credentials lack a permission (HTTP 403)."),
     Code("OBS515", E, "Grafana rejected a dashboard or folder; its message is shown."),
-    Code("OBS516", E, "A dashboard was changed in Grafana since obsgen deployed it (drift)."),
-    Code("OBS517", E, "A dashboard with this uid exists in Grafana but was not written by obsgen."),
+    Code("OBS516", E, "A deployed dashboard, rule group or rule file was edited since obsgen "
+                      "wrote it (drift)."),
+    Code("OBS517", E, "A dashboard, rule group or rule file at a name obsgen writes is not this "
+                      "project's."),
     Code("OBS518", E, "The deploy target kept failing after every retry."),
     Code("OBS519", E, "Built artifacts to deploy are missing or unreadable; run `obsgen build`."),
     Code("OBS521", E, "promtool rejected the rule files; nothing was deployed."),
