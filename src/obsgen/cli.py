@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
@@ -18,75 +16,15 @@ from obsgen.check.alloy_output import check_alloy_output, find_alloy
 from obsgen.check.lint import lint_paths
 from obsgen.check.project import check_project
 from obsgen.check.reading import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_ENV, describe_size, parse_size
+from obsgen.cli_output import Output, common, finish, guard, output_options
 from obsgen.codes import CODES
 from obsgen.config import Config, load_config
 from obsgen.deploy.commands import deploy
-from obsgen.diagnostics import Diagnostic, UsageError, has_errors, sorted_unique
+from obsgen.diagnostics import Diagnostic, has_errors
 from obsgen.emit.mkdocs import SITE_DIR
-from obsgen.noqa import without_noqa
-from obsgen.report import FORMATS, display_path, render, summary, use_color
-from obsgen.selection import Selection, parse_selection
+from obsgen.report import display_path
 
-F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-@dataclass(frozen=True)
-class Output:
-    fmt: str
-    color: bool
-    selection: Selection = field(default_factory=Selection)
-
-    def keep(self, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
-        """What `# obsgen: noqa` comments and --select/--ignore leave to report."""
-        return self.selection.apply(without_noqa(diagnostics))
-
-    def emit(self, diagnostics: Sequence[Diagnostic]) -> None:
-        text = render(diagnostics, self.fmt, self.color)
-        if text:
-            click.echo(text, nl=False, color=self.color)
-
-    def status(self, message: str) -> None:
-        if self.fmt in ("full", "concise"):
-            click.echo(message, err=True, color=self.color)
-
-
-def output_options(func: F) -> F:
-    """How diagnostics are shown and which are: every command that reports takes these."""
-    func = click.option("--ignore", multiple=True, metavar="CODES",
-                        help="Leave out these codes or prefixes (comma list, repeatable): "
-                             "--ignore OBS960,OBS1.")(func)
-    func = click.option("--select", multiple=True, metavar="CODES",
-                        help="Report only these codes or prefixes (comma list, repeatable); "
-                             "the most specific of --select/--ignore wins.")(func)
-    func = click.option("--color", type=click.Choice(["auto", "always", "never"]),
-                        default="auto", show_default=True,
-                        help="Colour the output; `auto` colours a terminal unless NO_COLOR is "
-                             "set.")(func)
-    return click.option("--output-format", "fmt", type=click.Choice(FORMATS), default="full",
-                        show_default=True,
-                        help="full: with source line and hint; concise: one line each; json: "
-                             "machine-readable; github: workflow annotations; sarif: SARIF "
-                             "2.1.0 for code scanning.")(func)
-
-
-def common(func: F) -> F:
-    """Options every project command takes."""
-    func = output_options(func)
-    return click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False,
-                        path_type=Path), default=Path(), show_default=True,
-                        help="Project folder (holds obsgen.toml or [tool.obsgen] in "
-                             "pyproject.toml); parents are searched too.")(func)
-
-
-def _finish(out: Output, diagnostics: Sequence[Diagnostic]) -> None:
-    ordered = out.keep(sorted_unique(diagnostics))
-    out.emit(ordered)
-    if ordered:
-        out.status(summary(ordered))
-    sys.exit(1 if has_errors(ordered) else 0)
-
-
 Verify = Callable[[Path], list[Diagnostic]]
 
 
@@ -98,7 +36,7 @@ def _compile(config: Config, out: Output) -> building.Compiled:
     compiled = building.compile_project(config, out.keep)
     if not compiled.ok:
         _kept(out, config, "Build")
-        _finish(out, compiled.diagnostics)
+        finish(out, compiled.diagnostics)
     return compiled
 
 
@@ -131,17 +69,6 @@ def _publish(config: Config, out: Output, artifacts: dict[str, str],
     out.status(f"Built {len(artifacts)} files into {display_path(str(config.build))}/ "
                f"({len(changed)} changed).")
     return [*target.swept, *found]
-
-
-def _guard(run: Callable[[Output], None], fmt: str, color: str,
-           select: Sequence[str] = (), ignore: Sequence[str] = ()) -> None:
-    out = Output(fmt, use_color(color))
-    try:
-        out = Output(fmt, out.color, parse_selection(select, ignore))
-        run(out)
-    except UsageError as exc:
-        out.emit([exc.diagnostic])
-        sys.exit(2)
 
 
 @click.group(context_settings=CONTEXT)
@@ -184,14 +111,14 @@ def build(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
         if hit is not None:
             out.status(f"Built {hit.artifacts} files into {display_path(str(config.build))}/ "
                        "(0 changed). Inputs unchanged since the last build: nothing rebuilt.")
-            _finish(out, hit.diagnostics)
+            finish(out, hit.diagnostics)
         compiled = _compile(config, out)
         published = _publish(config, out, compiled.artifacts)
         if key and not has_errors(published):
             cache.store(config, key, compiled.artifacts, compiled.diagnostics)
-        _finish(out, [*compiled.diagnostics, *published])
+        finish(out, [*compiled.diagnostics, *published])
 
-    _guard(run, fmt, color, select, ignore)
+    guard(run, fmt, color, select, ignore)
 
 
 @main.command(context_settings=CONTEXT)
@@ -231,9 +158,9 @@ def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
                 out.status(alloy.summary)
             return out.keep([*found, *alloy.diagnostics])
 
-        _finish(out, [*compiled.diagnostics, *_publish(config, out, compiled.artifacts, verify)])
+        finish(out, [*compiled.diagnostics, *_publish(config, out, compiled.artifacts, verify)])
 
-    _guard(run, fmt, color, select, ignore)
+    guard(run, fmt, color, select, ignore)
 
 
 def _artifact_summary(artifacts: dict[str, str], found: Sequence[Diagnostic]) -> str:
@@ -373,9 +300,9 @@ def lint(paths: tuple[Path, ...], catalog: Path | None, skip_other_files: bool,
         counts = ", ".join(f"{n} {kind}" for kind, n in result.counts().items())
         files = "file" if len(result.files) == 1 else "files"
         out.status(f"Linted {len(result.files)} {files}" + (f" ({counts})." if counts else "."))
-        _finish(out, result.diagnostics)
+        finish(out, result.diagnostics)
 
-    _guard(run, fmt, color, select, ignore)
+    guard(run, fmt, color, select, ignore)
 
 
 @main.command(context_settings=CONTEXT)
@@ -404,9 +331,9 @@ def docs(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
             out.status(f"Built the runbook site into {display_path(str(site))}/.")
             if serve_site:
                 docsite.serve_until_interrupted(site, host, port, out.status)
-        _finish(out, [*compiled.diagnostics, *found])
+        finish(out, [*compiled.diagnostics, *found])
 
-    _guard(run, fmt, color, select, ignore)
+    guard(run, fmt, color, select, ignore)
 
 
 main.add_command(deploy)

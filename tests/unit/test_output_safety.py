@@ -254,3 +254,15 @@ def test_prints_in_definitions_under_click_runner(example_project: Path,
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == []
     assert "print() from a definition" in result.stderr
+
+
+def test_status_lines_show_control_sequences_from_the_config_as_escapes(
+        obsgen: RunObsgen, example_project: Path) -> None:
+    """`Built N files into <build>/`: the build setting is the user's text, like a file name."""
+    config = example_project / "obsgen.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'build = "build"', 'build = "out\\u001b]52;c;aGk=\\u0007red"'), encoding="utf-8")
+    result = obsgen("build", cwd=example_project)
+    assert result.exit_code == 0, result.describe()
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "out\\x1b]52;c;aGk=\\x07red/" in result.stderr
