@@ -25,8 +25,9 @@ from obsgen.deploy.built import Definitions, read_dashboards
 from obsgen.deploy.grafana import GrafanaOptions, deploy_grafana
 from obsgen.deploy.http import RetryPolicy, Session, SystemClock
 from obsgen.deploy.plan import Report
+from standin import helpers
 from standin.grafana import ADMIN_TOKEN, VIEWER_TOKEN, GrafanaStandIn
-from standin.helpers import FakeClock, make_project
+from standin.helpers import FakeClock, findings, json_report, make_project
 from standin.server import Faults
 
 REAL_URL = os.environ.get("OBSGEN_TEST_GRAFANA_URL", "")
@@ -339,18 +340,11 @@ def cli_deploy(obsgen: Any, grafana: Target, project: Path, *args: str) -> dict[
     """`obsgen deploy grafana ... --output-format json` in `project`; the parsed report."""
     result = obsgen("deploy", "grafana", "--url", grafana.url, "--output-format", "json", *args,
                     cwd=project, env={"GRAFANA_TOKEN": grafana.token})
-    assert result.exit_code in (0, 1), result.describe()
-    report: dict[str, Any] = json.loads(result.stdout)
-    report["exit_code"] = result.exit_code
-    return report
+    return json_report(result)
 
 
 def planned(report: dict[str, Any], kind: str = "dashboard") -> dict[str, str]:
-    return {a["key"]: a["action"] for a in report["actions"] if a["kind"] == kind}
-
-
-def findings(report: dict[str, Any], code: str) -> list[str]:
-    return [d["message"] for d in report["diagnostics"] if d["code"] == code]
+    return helpers.planned(report, kind)
 
 
 def test_two_projects_in_one_folder_never_touch_each_other(grafana: Target, tmp_path: Path,

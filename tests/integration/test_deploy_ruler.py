@@ -25,7 +25,8 @@ from obsgen.deploy.plan import Report
 from obsgen.deploy.ruler import RulerOptions, deploy_ruler, normalised
 from obsgen.deploy.ruler_content import fingerprint
 from obsgen.deploy.ruler_manifest import MANIFEST_GROUP, Manifest, read_manifest
-from standin.helpers import FakeClock, make_project
+from standin import helpers
+from standin.helpers import FakeClock, findings, json_report, make_project
 from standin.ruler import RulerStandIn
 from standin.server import Faults
 
@@ -115,18 +116,11 @@ def cli(obsgen: Any, ruler: RulerStandIn, project: Path, *args: str) -> dict[str
     """`obsgen deploy rules --ruler-url ... --output-format json`; the report and exit code."""
     result = obsgen("deploy", "rules", "--ruler-url", ruler.base, "--output-format", "json",
                     *args, cwd=project, env={"MIMIR_TENANT": TENANT})
-    assert result.exit_code in (0, 1), result.describe()
-    report: dict[str, Any] = json.loads(result.stdout)
-    report["exit_code"] = result.exit_code
-    return report
+    return json_report(result)
 
 
 def planned(report: dict[str, Any], kind: str = "group") -> dict[str, str]:
-    return {a["key"]: a["action"] for a in report["actions"] if a["kind"] == kind}
-
-
-def findings(report: dict[str, Any], code: str) -> list[str]:
-    return [d["message"] for d in report["diagnostics"] if d["code"] == code]
+    return helpers.planned(report, kind)
 
 
 # --- deploy, update, prune ------------------------------------------------------------------

@@ -1,10 +1,12 @@
-"""What the deploy tests share: a clock that only moves when slept on, and a project folder
-around a build/ the test wrote itself."""
+"""What the deploy tests share: a clock that only moves when slept on, a project folder
+around a build/ the test wrote itself, and reading a deploy's JSON report."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -31,3 +33,21 @@ def make_project(build: Path) -> Path:
     (project / "obsgen.toml").write_text('definitions = "definitions"\nbuild = "build"\n',
                                          encoding="utf-8")
     return project
+
+
+def json_report(result: Any) -> dict[str, Any]:
+    """A finished `obsgen deploy ... --output-format json` (exit 0 or 1): its parsed report,
+    with the exit code under "exit_code"."""
+    assert result.exit_code in (0, 1), result.describe()
+    report: dict[str, Any] = json.loads(result.stdout)
+    report["exit_code"] = result.exit_code
+    return report
+
+
+def planned(report: dict[str, Any], kind: str) -> dict[str, str]:
+    """What the report did or would do to each object of `kind`, by key."""
+    return {a["key"]: a["action"] for a in report["actions"] if a["kind"] == kind}
+
+
+def findings(report: dict[str, Any], code: str) -> list[str]:
+    return [d["message"] for d in report["diagnostics"] if d["code"] == code]
