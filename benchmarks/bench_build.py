@@ -24,7 +24,7 @@ def synthetic(root: Path, metrics: int, alerts_per_metric: int) -> Path:
     (root / "definitions").mkdir(parents=True)
     (root / "obsgen.toml").write_text('definitions = "definitions"\n'
                                       'runbook_base_url = "https://rb.example.org/"\n')
-    lines = ["from obsgen import *", "RULES = []", "TESTS = []"]
+    lines = ["from obsgen import *", "RULES = []", "TESTS = []", "RUNBOOKS = []"]
     for i in range(metrics):
         lines += [
             f'M{i} = Counter("svc_events_{i}_total", help="events", '
@@ -36,6 +36,7 @@ def synthetic(root: Path, metrics: int, alerts_per_metric: int) -> Path:
                 f'.sum(by="route") > {j + 1}, for_="5m", severity="warning", '
                 f'summary="route {{{{ $labels.route }}}}", description="d")',
                 f"RULES.append(A{i}_{j})",
+                f'RUNBOOKS.append(Runbook(A{i}_{j}, description="Look at the route."))',
                 f'TESTS.append(RuleTest("t{i}_{j}", series=[Series(M{i}.where(kind="a", '
                 f'route="/"), "0+600x20")], expect=[ExpectAlert(A{i}_{j}, at="10m", '
                 f'firing=[{{"route": "/"}}])]))',
@@ -60,8 +61,9 @@ def report(name: str, root: Path) -> None:
     assert compiled.ok, compiled.diagnostics
     size = sum(len(t) for t in compiled.artifacts.values())
     compile_s = median_seconds(lambda: compile_project(config))
-    write_s = median_seconds(lambda: write_atomically(Path(tempfile.mkdtemp()) / "build",
-                                                      compiled.artifacts))
+    with tempfile.TemporaryDirectory(prefix="obsgen-bench-") as scratch:
+        write_s = median_seconds(lambda: write_atomically(Path(scratch) / "build",
+                                                          compiled.artifacts))
     assert compiled.project is not None
     rules = sum(len(g.rules) for g in compiled.project.groups)
     print(f"{name:<28} {len(compiled.project.metrics):>6} {rules:>6} "
