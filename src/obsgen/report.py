@@ -16,7 +16,7 @@ from obsgen.codes import Severity, lookup
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.excerpt import Sources
 from obsgen.sarif import sarif_log
-from obsgen.terminal import printable
+from obsgen.terminal import TEXT_LIMIT, printable, shortened
 
 FORMATS = ("full", "concise", "json", "github", "sarif")
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
@@ -47,7 +47,8 @@ def _concise(d: Diagnostic, color: bool) -> str:
     where = _where(d.location)
     code = click.style(d.code, fg=_COLOURS[d.severity], bold=True) if color else d.code
     where = click.style(where, bold=True) if color else where
-    return f"{where}: {code} [{d.severity.value}] {printable(d.message, newlines=True)}"
+    message = printable(shortened(d.message, TEXT_LIMIT), newlines=True)
+    return f"{where}: {code} [{d.severity.value}] {message}"
 
 
 def _full(d: Diagnostic, color: bool, sources: Sources, secret_lines: set[Location]) -> str:
@@ -61,7 +62,7 @@ def _full(d: Diagnostic, color: bool, sources: Sources, secret_lines: set[Locati
             lines.append("       | " + shown.caret + "^")
     if d.hint:
         label = click.style("hint", fg="cyan", bold=True) if color else "hint"
-        lines.append(f"  {label}: {printable(d.hint, newlines=True)}")
+        lines.append(f"  {label}: {printable(shortened(d.hint, TEXT_LIMIT), newlines=True)}")
     return "\n".join(lines) + "\n"
 
 

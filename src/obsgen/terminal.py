@@ -32,3 +32,15 @@ def printable(text: str, newlines: bool = False) -> str:
     """`text` with every control, bidi and undecodable character shown as its escape; a
     newline is kept only when `newlines`."""
     return (_BLOCK if newlines else _INLINE).sub(_shown, text)
+
+
+QUOTE_LIMIT = 200  # characters of a query or expression a message quotes
+TEXT_LIMIT = 2_000  # characters of one message or hint shown to a person
+
+
+def shortened(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """`text` cut to `limit` characters with the count of what was left out: a finding on a
+    234 KB expression must not print the expression, once per finding."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"

@@ -266,3 +266,27 @@ def test_status_lines_show_control_sequences_from_the_config_as_escapes(
     assert result.exit_code == 0, result.describe()
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert "out\\x1b]52;c;aGk=\\x07red/" in result.stderr
+
+
+def test_a_long_broken_query_is_quoted_shortened_not_whole(obsgen: RunObsgen,
+                                                           tmp_path: Path) -> None:
+    """OBS213's hint quotes the expression: on a 234 KB expression that was the whole line
+    again, once per finding, in every format."""
+    matchers = ", ".join(f'l{i}="v"' for i in range(20_000))
+    expr = f"up{{{matchers}}} +"  # about 200 KB on one line, shallow, broken at the very end
+    (tmp_path / "long.yml").write_text(
+        f"groups:\n- name: g\n  rules:\n  - record: job:up:long\n    expr: {expr}\n",
+        encoding="utf-8")
+    for fmt in ("json", "full"):
+        result = obsgen("lint", "long.yml", "--output-format", fmt, cwd=tmp_path, timeout=120)
+        assert result.exit_code == 1, result.describe()[-2000:]
+        assert "OBS213" in result.stdout
+        assert len(result.stdout) < 10_000, len(result.stdout)
+        assert "more characters)" in result.stdout
+
+
+def test_a_huge_message_is_cut_for_people() -> None:
+    found = Diagnostic("OBS213", "m" * 50_000, Location("x.yml", 1, 1), "h" * 50_000)
+    text = render([found], "full", color=False)
+    assert len(text) < 5_000
+    assert "(48,000 more characters)" in text

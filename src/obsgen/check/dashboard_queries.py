@@ -9,13 +9,14 @@ from obsgen.check.references import check_query
 from obsgen.diagnostics import Diagnostic
 from obsgen.model.catalog import Catalog
 from obsgen.model.project import Project
+from obsgen.terminal import shortened
 
 
 def _as_panel_finding(found: Diagnostic, text: str) -> Diagnostic:
     if found.code != "OBS213":
         return found
     message = found.message.replace("expression does not parse", "panel query does not parse")
-    return Diagnostic.of("OBS610", message, found.location, f"the query is: {text}")
+    return Diagnostic.of("OBS610", message, found.location, f"the query is: {shortened(text)}")
 
 
 def check_dashboard_queries(project: Project) -> list[Diagnostic]:

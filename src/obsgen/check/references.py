@@ -15,6 +15,7 @@ from obsgen.check.promql import Analysis, Selector, analyse
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.model.catalog import Catalog
 from obsgen.model.metrics import Gauge
+from obsgen.terminal import shortened
 
 COUNTER_FUNCTIONS = frozenset({"rate", "irate", "increase", "resets"})
 GAUGE_FUNCTIONS = frozenset({"deriv", "delta", "idelta", "predict_linear", "holt_winters",
@@ -58,7 +59,8 @@ def check_query(text: str, where: Location, catalog: Catalog | None, *, jobs_kno
         return [too_deep(f"{prefix}expression", analysis.error.message, where)]
     if analysis.error is not None:
         return [Diagnostic.of("OBS213", f"{prefix}expression does not parse: "
-                              f"{analysis.error.message}", where, f"the expression is: {text}")]
+                              f"{analysis.error.message}", where,
+                              f"the expression is: {shortened(text)}")]
     check = _Checker(analysis, catalog, jobs_known and bool(catalog and catalog.jobs),
                      frozenset(recorded))
     return [Diagnostic.of(code, prefix + message, locate(where, analysis, position), hint)

@@ -28,6 +28,7 @@ from obsgen.model.catalog import Catalog
 from obsgen.model.links import RESERVED_PAGES, anchor, is_reserved, runbook_page
 from obsgen.model.project import Project
 from obsgen.model.runbooks import Runbook, RunbookGuide
+from obsgen.terminal import shortened
 
 ADD_RUNBOOK = ("add Runbook({name}, description=..., investigation=[...]) to the definitions "
                "(e.g. definitions/runbooks.py); on-call follows the alert's runbook_url there")
@@ -79,7 +80,7 @@ def check_query(text: str, owner: str, where: Location, catalog: Catalog,
         return [references.too_deep(f"{owner}: query", str(exc), where)]
     except ValueError as exc:
         return [Diagnostic.of("OBS706", f"{owner}: query does not parse: {exc}", where,
-                              f"the query is: {text}" + (
+                              f"the query is: {shortened(text)}" + (
                                   "; runbook queries run in Prometheus, where Grafana's "
                                   "$__rate_interval does not exist: give a window like '5m'"
                                   if "$__" in text else ""))]
