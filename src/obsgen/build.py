@@ -36,16 +36,19 @@ class Compiled:
         return self.project is not None and not has_errors(self.diagnostics)
 
 
-def validate(project: Project) -> list[Diagnostic]:
-    """Checks on the model itself, run before anything is emitted."""
+def validate(project: Project, dashboards: grafana.Emitted) -> list[Diagnostic]:
+    """Checks on the model itself (and on the dashboards' JSON, computed once), run before
+    anything is written."""
     return [*check_catalog(project), *check_rules(project), *check_rule_tests(project),
-            *check_runbooks(project), *grafana.problems(project),
+            *check_runbooks(project), *dashboards.problems,
             *check_dashboard_queries(project), *check_pipelines(project)]
 
 
-def emit(project: Project) -> dict[str, str]:
+def emit(project: Project, dashboards: grafana.Emitted | None = None) -> dict[str, str]:
+    """Every artifact's text by path; `dashboards`: their JSON if already computed."""
+    dashboards = dashboards or grafana.compile_dashboards(project)
     return dict(sorted({**prometheus.artifacts(project), **runbooks.artifacts(project),
-                        **mkdocs.artifacts(project), **grafana.artifacts(project),
+                        **mkdocs.artifacts(project), **dashboards.artifacts,
                         **alloy.artifacts(project)}.items()))
 
 
@@ -56,10 +59,11 @@ def compile_project(config: Config, keep: Callable[[list[Diagnostic]], list[Diag
     project, diagnostics = load_project(config)
     if project is None:
         return Compiled(None, {}, diagnostics)
-    diagnostics = keep(sorted_unique([*diagnostics, *validate(project)]))
+    dashboards = grafana.compile_dashboards(project)
+    diagnostics = keep(sorted_unique([*diagnostics, *validate(project, dashboards)]))
     if has_errors(diagnostics):
         return Compiled(project, {}, diagnostics)
-    artifacts = {MARKER: marker_text(config.project), **emit(project)}
+    artifacts = {MARKER: marker_text(config.project), **emit(project, dashboards)}
     return Compiled(project, dict(sorted(artifacts.items())), diagnostics)
 
 

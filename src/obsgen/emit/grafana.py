@@ -11,6 +11,7 @@ import re
 import string
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,29 +53,50 @@ def dashboard_path(d: Dashboard) -> str:
 
 
 def render(d: Dashboard) -> str:
-    return json.dumps(dashboard_json(d), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return _text(dashboard_json(d))
 
 
-def artifacts(project: Project) -> dict[str, str]:
-    return {dashboard_path(d): render(d) for d in project.dashboards}
+def _text(data: Json) -> str:
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def problems(project: Project) -> list[Diagnostic]:
-    """What would stop the dashboards from being emitted: duplicate uids (reported at both
-    definitions), anything a panel cannot be canonicalised with, and any panel that would not
-    pass obsgen's strict schema (each distinct panel shape is validated once per build)."""
+@dataclass(frozen=True)
+class Emitted:
+    """Every dashboard's file and what stopped any from being emitted, computed once a build:
+    the checks need the JSON that is written."""
+
+    artifacts: dict[str, str]
+    problems: list[Diagnostic]
+
+
+def compile_dashboards(project: Project) -> Emitted:
+    """The dashboards' files, and what would stop them from being emitted: duplicate uids
+    (reported at both definitions), anything a panel cannot be canonicalised with, and any
+    panel that would not pass obsgen's strict schema (each distinct panel shape is validated
+    once per build)."""
     found = list(_duplicate_uids(project.dashboards))
+    files: dict[str, str] = {}
     clean: set[str] = set()
     for d in project.dashboards:
         placed: list[tuple[Json, Location]] = []
         try:
-            dashboard_json(d, placed)
+            data = dashboard_json(d, placed)
             for body, where in placed:
                 _check_schema(body, where, clean)
         except DefinitionError as exc:
             found.append(Diagnostic.of(exc.code, exc.message, exc.location or d.source,
                                        exc.hint))
-    return found
+            continue
+        files[dashboard_path(d)] = _text(data)
+    return Emitted(files, found)
+
+
+def artifacts(project: Project) -> dict[str, str]:
+    return compile_dashboards(project).artifacts
+
+
+def problems(project: Project) -> list[Diagnostic]:
+    return compile_dashboards(project).problems
 
 
 def _shape(body: Json) -> str:
@@ -273,6 +295,9 @@ def _references(value: Any, path: str) -> Iterator[tuple[str, str]]:
 def _require_defined(value: Any, path: str, defined: frozenset[str], where: Location,
                      what: str) -> None:
     """OBS605 at `where` for the first variable `value` refers to that is not `defined`."""
+    text = json.dumps(value)
+    if '"repeat"' not in text and set(variables_used(text)) <= defined:
+        return  # nothing undefined anywhere in it: no need to walk it for the path
     for at, name in _references(value, path):
         if name not in defined:
             have = ", ".join(sorted(defined))

@@ -17,7 +17,7 @@ import html.entities
 import re
 import string
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 _WHITESPACE = frozenset("\t\n\x0b\x0c\r \xa0\u1680\u202f\u205f\u3000") | frozenset(
     chr(c) for c in range(0x2000, 0x200B))
@@ -34,6 +34,8 @@ def _bad_neighbour(char: str | None) -> bool:
 def _emphasis_escapes(text: str, before: str | None, after: str | None) -> str:
     """`*` and `_` escaped unless they cannot open or close emphasis (mdformat's rule: `*`
     between two whitespace characters; `_` there too, or inside a word)."""
+    if "*" not in text and "_" not in text:
+        return text
     out = []
     for i, char in enumerate(text):
         if char not in "*_":
@@ -50,6 +52,8 @@ def _emphasis_escapes(text: str, before: str | None, after: str | None) -> str:
 def _bracket_escapes(text: str) -> str:
     """`[` and `]` escaped unless they form a pair around bracket-free text that is not
     followed by `(` or `:` (it could not become a link or a link definition)."""
+    if "[" not in text and "]" not in text:
+        return text
     escape_at: list[int] = []
     start: int | None = None
     for match in re.finditer(r"[\[\]]", text):
@@ -77,6 +81,7 @@ def _char_reference() -> re.Pattern[str]:
     return re.compile("&(?:#[0-9]{1,7}|#[Xx][0-9A-Fa-f]{1,6}|" + "|".join(names) + ");")
 
 
+@lru_cache(maxsize=1 << 14)  # severities, categories and components repeat on every page
 def text(value: str, before: str | None = None, after: str | None = None) -> str:
     """`value` as one line of Markdown inline text that renders literally. `before`/`after`:
     the character the surrounding Markdown puts right next to it in the same run of text
@@ -91,7 +96,8 @@ def text(value: str, before: str | None = None, after: str | None = None) -> str
     # the text "<<b>" into a <b> tag; here safety wins over its fixed point.
     plain = re.sub(r"<(?! )", r"\\<", plain)
     plain = plain.replace("`", "\\`")
-    plain = _char_reference().sub(r"\\\g<0>", plain)
+    if "&" in plain:  # the reference pattern alternates over every HTML entity name: slow
+        plain = _char_reference().sub(r"\\\g<0>", plain)
     return plain[:len(plain) - len(tail)]
 
 
