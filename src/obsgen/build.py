@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from obsgen import swap
-from obsgen.buildfolder import MARKER, entries, is_obsgens, marker_text, read_regular
+from obsgen.buildfolder import MARKER, entries, is_obsgens, marker_text
 from obsgen.buildguard import writable_build
 from obsgen.check.catalog import check_catalog
 from obsgen.check.dashboard_queries import check_dashboard_queries
 from obsgen.check.pipeline import check_pipelines
+from obsgen.check.reading import regular_bytes
 from obsgen.check.rules import check_rules
 from obsgen.check.ruletests import check_rule_tests
 from obsgen.check.runbooks import check_runbooks
@@ -71,7 +72,7 @@ def changed_paths(build_dir: Path, artifacts: dict[str, str]) -> list[str]:
     """Artifacts whose bytes differ from what `build_dir` holds (a file that cannot be read,
     or is no regular file, differs), plus entries that would go."""
     changed = [p for p, text in artifacts.items()
-               if read_regular(build_dir / p) != text.encode("utf-8")]
+               if regular_bytes(build_dir / p) != text.encode("utf-8")]
     if build_dir.is_dir():
         # The docs site is derived from the runbooks by `obsgen docs`, not an artifact.
         existing = {p for p in entries(build_dir) if not p.startswith(f"{mkdocs.SITE_DIR}/")}

@@ -84,14 +84,3 @@ def entries(folder: Path) -> set[str]:
         dirs[:] = sorted(d for d in dirs if d not in linked)
         found.update((base / name).relative_to(folder).as_posix() for name in [*files, *linked])
     return found
-
-
-def read_regular(path: Path) -> bytes | None:
-    """The bytes of a regular file that is not a symlink, or None for anything else or any
-    file that cannot be read."""
-    try:
-        if not stat.S_ISREG(path.lstat().st_mode):
-            return None
-        return path.read_bytes()
-    except OSError:
-        return None

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, requires, version
 from pathlib import Path
 
-from obsgen.buildfolder import entries, read_regular
+from obsgen.buildfolder import entries
+from obsgen.check.reading import regular_bytes
 from obsgen.codes import Severity
 from obsgen.config import Config
 from obsgen.diagnostics import Diagnostic, Location
@@ -115,7 +116,7 @@ def _build_matches(build: Path, hashes: dict[str, str]) -> bool:
     if not build.is_dir() or entries(build) != set(hashes):
         return False
     for rel, digest in hashes.items():
-        data = read_regular(build / rel)
+        data = regular_bytes(build / rel)
         if data is None or hashlib.sha256(data).hexdigest() != digest:
             return False
     return True

@@ -125,3 +125,15 @@ def stat_error(path: Path | str) -> OSError | None:
     except ValueError as exc:  # an embedded NUL
         return OSError(errno.EINVAL, str(exc), str(path))
     return None
+
+
+def regular_bytes(path: Path) -> bytes | None:
+    """The bytes of a regular file that is not a symlink, or None for anything else or a file
+    that cannot be read: what obsgen reads back of its own output (build/, a rules folder),
+    where a symlink or a FIFO is never something obsgen wrote."""
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None

@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from obsgen.check.reading import regular_bytes
+
 
 class BusyError(Exception):
     """Another deploy holds the rules folder."""
@@ -18,11 +20,10 @@ def read_regular(path: Path) -> str | None:
     """The exact text of a regular file; None when absent, not a regular file, or not UTF-8.
     Never follows a symlink nor opens a FIFO (that would block), and keeps \\r\\n as it is,
     so a fingerprint sees every byte."""
-    if path.is_symlink() or not path.is_file():
-        return None
+    data = regular_bytes(path)
     try:
-        return path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        return None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
         return None
 
 
