@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from test_prometheus_server import stop_server
 
 PROMETHEUS = "/usr/bin/prometheus"
 PROJECT = "test"
@@ -96,12 +97,7 @@ def running_prometheus(workdir: Path) -> Iterator[Server]:
             time.sleep(0.2)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
+        stop_server(process)
 
 
 def stamp(body: str, project: str = PROJECT) -> str:

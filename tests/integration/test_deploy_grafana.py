@@ -157,12 +157,7 @@ def write_build(build: Path, folders: dict[str, list[dict[str, Any]]]) -> Path:
 
 def project_of(build: Path, project: str = PROJECT) -> Path:
     """A project folder around `build` whose identity (obsgen.toml `project`) is `project`."""
-    root = make_project(build)
-    toml = root / "obsgen.toml"
-    lines = [line for line in toml.read_text(encoding="utf-8").splitlines()
-             if not line.startswith("project =")]
-    toml.write_text("\n".join([*lines, f'project = "{project}"']) + "\n", encoding="utf-8")
-    return root
+    return make_project(build, project)
 
 
 def remove_built(build: Path, folder_uid: str, uid: str) -> None:

@@ -67,12 +67,7 @@ def write_build(root: Path, files: dict[str, list[dict[str, Any]]]) -> Path:
 
 def project_of(build: Path, project: str = PROJECT) -> Path:
     """A project folder around `build` whose identity (obsgen.toml `project`) is `project`."""
-    root = make_project(build)
-    toml = root / "obsgen.toml"
-    lines = [line for line in toml.read_text(encoding="utf-8").splitlines()
-             if not line.startswith("project =")]
-    toml.write_text("\n".join([*lines, f'project = "{project}"']) + "\n", encoding="utf-8")
-    return root
+    return make_project(build, project)
 
 
 BUILT = {"api": [group("api", "vector(1)"), group("api-slo", "vector(2)", "vector(3)")],

@@ -255,7 +255,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server process: politely, then for good."""
     if process.poll() is not None:
         return
     process.terminate()
@@ -325,7 +326,7 @@ def prometheus(compiled_build: tuple[Compiled, Path],
             running.poll("waiting for /-/ready", READY_DEADLINE_S, ready)
             yield running
         finally:
-            _stop(process)
+            stop_server(process)
 
 
 # --- helpers over the API -------------------------------------------------------------------

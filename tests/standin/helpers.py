@@ -25,13 +25,15 @@ class FakeClock:
         self.now += seconds
 
 
-def make_project(build: Path) -> Path:
-    """A project whose build/ is `build`, with empty definitions (a deploy reads build/)."""
+def make_project(build: Path, identity: str | None = None) -> Path:
+    """A project whose build/ is `build`, with empty definitions (a deploy reads build/);
+    `identity`: its obsgen.toml `project` (else the folder's name is the identity)."""
     project = build.parent
     (project / "definitions").mkdir(exist_ok=True)
     (project / "definitions" / "__init__.py").write_text("", encoding="utf-8")
-    (project / "obsgen.toml").write_text('definitions = "definitions"\nbuild = "build"\n',
-                                         encoding="utf-8")
+    setting = f'project = "{identity}"\n' if identity else ""
+    (project / "obsgen.toml").write_text(
+        f'definitions = "definitions"\nbuild = "build"\n{setting}', encoding="utf-8")
     return project
 
 
