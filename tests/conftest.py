@@ -13,6 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# CI (.ci/run) replays the same examples every run, so a landing never hangs on a new random
+# find; a developer's `make test` keeps exploring fresh examples, and finds go in @example.
+settings.register_profile("ci", derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_DEFINITIONS = REPO / "definitions"

@@ -14,6 +14,7 @@ import string
 from xml.etree.ElementTree import Element
 
 from markdown import Markdown
+from markdown.blockprocessors import ReferenceProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import ESCAPE_RE, EscapeInlineProcessor
 
@@ -30,10 +31,18 @@ class _Escape(EscapeInlineProcessor):
         return super().handleMatch(m, data)
 
 
+class _Reference(ReferenceProcessor):
+    # A link definition's label may not end at an escaped "]": the link "[\\]:](page.md)"
+    # (text "]:") is no definition in CommonMark, but Python-Markdown's pattern took it for one.
+    RE = re.compile(ReferenceProcessor.RE.pattern.replace(
+        r"\[([^\[\]]*)\]", r"\[((?:[^\[\]\\]|\\.)*)\]", 1), re.MULTILINE)
+
+
 class CommonMarkEscapes(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         md.ESCAPED_CHARS.extend(c for c in string.punctuation if c not in md.ESCAPED_CHARS)
         md.inlinePatterns.register(_Escape(ESCAPE_RE, md), "escape", 180)  # replaces PM's
+        md.parser.blockprocessors.register(_Reference(md.parser), "reference", 15)
 
 
 def makeExtension(**kwargs: object) -> CommonMarkEscapes:  # noqa: N802 (the name PM imports)
