@@ -5,7 +5,7 @@ rules in 50 groups, a runbook for each alert, 200 dashboards of 20 panels, and o
 (each kind only where this obsgen has its model; the output says which). Then, in one run,
 it prints:
 
-  - PromQL analysis throughput: obsgen.check.promql.analyse over every rule expression and
+  - PromQL analysis throughput: obsgen.check.promql.analysis.analyse over every rule expression and
     dashboard target (expressions/s; target >= 30,000/s);
   - the wall time of a full `obsgen check` (a fresh build, every check) and of
     `promtool check rules` on the same rule files, and their ratio (target <= 1.5);
@@ -231,9 +231,9 @@ def analysis_throughput(texts: list[str], rounds: int = 3) -> tuple[float, int] 
     shared machine counts as little as possible), and how many failed; or why it cannot be
     measured."""
     try:
-        from obsgen.check.promql import analyse  # type: ignore[attr-defined]
+        from obsgen.check.promql.analysis import analyse  # type: ignore[attr-defined]
     except ImportError as exc:
-        return f"not measured: obsgen.check.promql.analyse is not available ({exc})"
+        return f"not measured: obsgen.check.promql.analysis.analyse is not available ({exc})"
     analyser: Callable[[str], object] = analyse
     clear = getattr(analyse, "cache_clear", None)
     best, failed = 0.0, 0

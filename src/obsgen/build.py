@@ -11,13 +11,13 @@ from pathlib import Path
 from obsgen import swap
 from obsgen.buildfolder import MARKER, entries, is_obsgens, marker_text
 from obsgen.buildguard import writable_build
+from obsgen.check.alloy.pipeline import check_pipelines
 from obsgen.check.catalog import check_catalog
-from obsgen.check.dashboard_queries import check_dashboard_queries
-from obsgen.check.pipeline import check_pipelines
+from obsgen.check.dashboards.queries import check_dashboard_queries
 from obsgen.check.reading import regular_bytes
-from obsgen.check.rules import check_rules
-from obsgen.check.ruletests import check_rule_tests
-from obsgen.check.runbooks import check_runbooks
+from obsgen.check.rules.checks import check_rules
+from obsgen.check.rules.ruletests import check_rule_tests
+from obsgen.check.runbooks.checks import check_runbooks
 from obsgen.config import Config
 from obsgen.diagnostics import Diagnostic, Location, has_errors, sorted_unique
 from obsgen.emit import alloy, grafana, mkdocs, prometheus, runbooks

@@ -11,11 +11,11 @@ import click
 from obsgen import build as building
 from obsgen import cache, ruledocs, scaffold
 from obsgen import docs as docsite
-from obsgen.check import promtool
-from obsgen.check.alloy_output import check_alloy_output, find_alloy
+from obsgen.check.alloy.output import check_alloy_output, find_alloy
 from obsgen.check.lint import lint_paths
 from obsgen.check.project import check_project
 from obsgen.check.reading import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_ENV, describe_size, parse_size
+from obsgen.check.rules import promtool
 from obsgen.cli_output import Output, common, finish, guard, output_options
 from obsgen.codes import CODES
 from obsgen.config import Config, load_config

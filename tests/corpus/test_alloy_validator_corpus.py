@@ -19,7 +19,7 @@ import pytest
 from obsgen.alloy import ast
 from obsgen.alloy.components import BY_NAME
 from obsgen.alloy.parser import parse
-from obsgen.check.alloy import AlloyFile, lint_alloy, validate
+from obsgen.check.alloy.validate import AlloyFile, lint_alloy, validate
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from obsgen.check.dashboard_schema import validate_dashboard_strict
-from obsgen.check.dashboards import lint_dashboard
+from obsgen.check.dashboards.lint import lint_dashboard
+from obsgen.check.dashboards.schema import validate_dashboard_strict
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic

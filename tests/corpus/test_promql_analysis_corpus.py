@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from obsgen.check.promql import analyse
+from obsgen.check.promql.analysis import analyse
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 RULE_FILES = sorted((SHARED / "rules").glob("*/*.yml"))

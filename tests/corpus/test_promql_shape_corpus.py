@@ -1,4 +1,4 @@
-"""The pre-parse scan (obsgen.check.promql_shape) over real-world queries: its depth bound is
+"""The pre-parse scan (obsgen.check.promql.shape) over real-world queries: its depth bound is
 never below the parsed tree's depth, and every query split into a chain, as finely as the
 splitter can, analyses exactly as the whole tree does."""
 
@@ -11,10 +11,10 @@ from typing import Any
 import promql_parser as pp
 import yaml
 
-from obsgen.check import promql
-from obsgen.check import promql_parse as guard
-from obsgen.check.promql import substitute
-from obsgen.check.promql_shape import scan, split
+from obsgen.check.promql import analysis as promql
+from obsgen.check.promql import parse as guard
+from obsgen.check.promql.analysis import substitute
+from obsgen.check.promql.shape import scan, split
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from obsgen.check.foreign import ForeignFile, LintContext
-from obsgen.check.rules import lint_rule_file
+from obsgen.check.rules.checks import lint_rule_file
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic
 

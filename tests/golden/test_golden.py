@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from obsgen.build import compile_project
-from obsgen.check import promtool
 from obsgen.check.project import check_project
+from obsgen.check.rules import promtool
 from obsgen.config import load_config
 
 HERE = Path(__file__).parent

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from obsgen.check.promtool import find_promtool
+from obsgen.check.rules.promtool import find_promtool
 from obsgen.config import slug
 from obsgen.deploy.built import read_rule_files
 from obsgen.deploy.http import RetryPolicy, Session

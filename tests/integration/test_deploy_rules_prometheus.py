@@ -23,7 +23,7 @@ from rules_server import (
     write_build,
 )
 
-from obsgen.check.promtool import find_promtool
+from obsgen.check.rules.promtool import find_promtool
 from obsgen.deploy.built import read_rule_files
 from obsgen.deploy.http import RetryPolicy, Session
 from obsgen.deploy.plan import Report

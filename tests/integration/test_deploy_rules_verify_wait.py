@@ -24,7 +24,7 @@ from rules_server import (
 )
 from test_prometheus_server import _first_slot
 
-from obsgen.check.promtool import find_promtool
+from obsgen.check.rules.promtool import find_promtool
 from obsgen.deploy.built import read_rule_files
 from obsgen.deploy.http import RetryPolicy, Session
 from obsgen.deploy.rules import PrometheusOptions, deploy_prometheus

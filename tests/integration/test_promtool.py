@@ -1,4 +1,4 @@
-"""obsgen.check.promtool (and obsgen.check.project on top of it) against the real promtool
+"""obsgen.check.rules.promtool (and obsgen.check.project on top of it) against the real promtool
 binary of Debian's prometheus 2.42 package; promtool's output is captured here, never pasted."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from obsgen.build import Compiled, compile_project, write_atomically
-from obsgen.check import promtool as pt
 from obsgen.check.project import check_project
-from obsgen.check.promtool import (
+from obsgen.check.rules import promtool as pt
+from obsgen.check.rules.promtool import (
     Promtool,
     check_rules,
     find_promtool,

@@ -20,7 +20,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, sync_playwright
 
-from obsgen.check.promtool import find_promtool
+from obsgen.check.rules.promtool import find_promtool
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from obsgen.check.alloy import lint_alloy, validate_text
+from obsgen.check.alloy.validate import lint_alloy, validate_text
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic

@@ -54,8 +54,8 @@ from obsgen import (
     Variable,
     rate,
 )
-from obsgen.check.dashboard_schema import validate_dashboard_strict
-from obsgen.check.dashboards import lint_emitted_dashboard
+from obsgen.check.dashboards.lint import lint_emitted_dashboard
+from obsgen.check.dashboards.schema import validate_dashboard_strict
 from obsgen.config import load_config
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.emit import grafana

@@ -13,8 +13,7 @@ import pytest
 from dashboard_fixtures import DS, clean_dashboard, line_of, target, text_of
 
 from obsgen.build import emit
-from obsgen.check import promtool
-from obsgen.check.dashboards import (
+from obsgen.check.dashboards.lint import (
     lint_dashboard,
     lint_dashboard_text,
     lint_emitted_dashboard,
@@ -22,6 +21,7 @@ from obsgen.check.dashboards import (
 )
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.check.project import check_dashboards, check_project
+from obsgen.check.rules import promtool
 from obsgen.codes import Severity
 from obsgen.config import load_config
 from obsgen.load import load_project

@@ -19,15 +19,15 @@ from dashboard_fixtures import clean_dashboard, line_of, target, text_of, twin
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from obsgen.check.dashboard_schema import (
+from obsgen.check.dashboards.jsonpos import JsonPositions, format_path
+from obsgen.check.dashboards.lint import lint_dashboard
+from obsgen.check.dashboards.schema import (
     dashboard_schema_version,
     panel_kinds,
     validate_dashboard_lenient,
     validate_dashboard_strict,
 )
-from obsgen.check.dashboards import lint_dashboard
 from obsgen.check.foreign import ForeignFile, LintContext
-from obsgen.check.jsonpos import JsonPositions, format_path
 from obsgen.codes import Severity, lookup
 
 REPO = Path(__file__).resolve().parents[2]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from bounded_cli import bounded_obsgen
 
-from obsgen.check import mdlinks
-from obsgen.check.mdbudget import SHOWN, budget, findings
+from obsgen.check.runbooks import mdlinks
+from obsgen.check.runbooks.mdbudget import SHOWN, budget, findings
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from obsgen.alloy.printer import format_text
-from obsgen.check.alloy import validate_text
+from obsgen.check.alloy.validate import validate_text
 from obsgen.diagnostics import DefinitionError
 from obsgen.emit.alloy import render
 from obsgen.model.pipeline import (

@@ -1,11 +1,11 @@
-"""obsgen.check.promql.analyse: selectors, ranges, functions, groupings, matching, comparisons,
-result labels and positions in the original text, with Grafana macros substituted."""
+"""obsgen.check.promql.analysis.analyse: selectors, ranges, functions, groupings, matching,
+comparisons, result labels and positions in the original text, with Grafana macros substituted."""
 
 from __future__ import annotations
 
 import pytest
 
-from obsgen.check.promql import analyse, substitute
+from obsgen.check.promql.analysis import analyse, substitute
 
 
 def test_selector_with_matchers_range_offset_and_enclosing_operations() -> None:

@@ -29,12 +29,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from obsgen import Counter, Label, rate
-from obsgen.check import promql
-from obsgen.check import promql_parse as guard
-from obsgen.check.labelflow import FromSelector, Keeping, Without
-from obsgen.check.promql import analyse, substitute
-from obsgen.check.promql_shape import scan
-from obsgen.check.references import check_query
+from obsgen.check.promql import analysis as promql
+from obsgen.check.promql import parse as guard
+from obsgen.check.promql.analysis import analyse, substitute
+from obsgen.check.promql.labelflow import FromSelector, Keeping, Without
+from obsgen.check.promql.references import check_query
+from obsgen.check.promql.shape import scan
 from obsgen.codes import Severity
 from obsgen.diagnostics import Location
 
@@ -168,7 +168,7 @@ CRASHERS = {
 def test_shapes_that_crashed_the_process_are_analysed_or_refused() -> None:
     program = textwrap.dedent(f"""
         import json, time
-        from obsgen.check.promql import analyse
+        from obsgen.check.promql.analysis import analyse
         out = {{}}
         for name, text in {{{", ".join(f"{k!r}: {v}" for k, v in CRASHERS.items())}}}.items():
             start = time.perf_counter()
@@ -193,8 +193,8 @@ def test_shapes_that_crashed_the_process_are_analysed_or_refused() -> None:
 def test_a_50000_term_expression_takes_bounded_time_and_memory() -> None:
     program = textwrap.dedent("""
         import json, resource, time
-        from obsgen.check.promql import analyse
-        from obsgen.check.references import check_query
+        from obsgen.check.promql.analysis import analyse
+        from obsgen.check.promql.references import check_query
         from obsgen.diagnostics import Location
         text = " + ".join(['rate(http_requests_total{code="500"}[5m])'] * 50000)
         start = time.perf_counter()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from obsgen.check.promtool import DEFAULT_TIMEOUT, time_limit
+from obsgen.check.rules.promtool import DEFAULT_TIMEOUT, time_limit
 from obsgen.diagnostics import UsageError
 
 if TYPE_CHECKING:  # conftest.py is pytest's to import; only its types are needed here

@@ -1,4 +1,4 @@
-"""obsgen.check.references.check_query: each reference check against a small catalog, the
+"""obsgen.check.promql.references.check_query: each reference check against a small catalog, the
 queries it must leave alone, where it reports, and the checks run by `obsgen build`/`check`
 on a project's raw-string expressions."""
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from obsgen.check.references import check_query
+from obsgen.check.promql.references import check_query
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.model.catalog import Catalog
 from obsgen.model.metrics import Counter, Gauge, Histogram, Info, Label, Summary

@@ -1,4 +1,4 @@
-"""Rule lint on foreign rule files (obsgen.check.rules.lint_rule_file): the defect fixture
+"""Rule lint on foreign rule files (obsgen.check.rules.checks.lint_rule_file): the defect fixture
 finds every planted defect at its line with its code, its clean twin finds nothing, bad input
 becomes diagnostics, and each catalog-free check is shown on a minimal file."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from obsgen.check.foreign import ForeignFile, LintContext
-from obsgen.check.rules import lint_rule_file
+from obsgen.check.rules.checks import lint_rule_file
 from obsgen.codes import Severity
 from obsgen.config import load_config
 from obsgen.diagnostics import Diagnostic

@@ -14,9 +14,9 @@ from markdown.extensions.toc import slugify
 
 from obsgen import AlertRule, Counter, Label, RootCause, RuleGroup, Runbook, Step, rate
 from obsgen.build import compile_project
-from obsgen.check import mdlinks
 from obsgen.check.foreign import ForeignFile, LintContext
-from obsgen.check.runbooks import check_query, lint_markdown
+from obsgen.check.runbooks import mdlinks
+from obsgen.check.runbooks.checks import check_query, lint_markdown
 from obsgen.config import load_config
 from obsgen.diagnostics import DefinitionError, Location
 from obsgen.docs import build_site
@@ -295,7 +295,7 @@ def test_mkdocs_strict_rejects_a_broken_link_at_its_line(tmp_path: Path) -> None
 
 
 def test_check_emitted_finds_a_runbook_url_whose_heading_is_gone() -> None:
-    from obsgen.check.runbooks import check_emitted
+    from obsgen.check.runbooks.checks import check_emitted
 
     compiled = compile_project(load_config(REPO))
     artifacts = dict(compiled.artifacts)

@@ -12,7 +12,7 @@ import yaml
 from bounded_cli import bounded_obsgen
 
 from obsgen.check import yamlguard
-from obsgen.check.rulefile import read_rule_file
+from obsgen.check.rules.rulefile import read_rule_file
 from obsgen.check.schemas import RULES_SCHEMA, validate_yaml
 from obsgen.deploy.built import read_rule_files
 from obsgen.diagnostics import UsageError

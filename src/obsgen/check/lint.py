@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from obsgen.check.alloy import lint_alloy
-from obsgen.check.dashboards import lint_dashboard
+from obsgen.check.alloy.validate import lint_alloy
+from obsgen.check.dashboards.lint import lint_dashboard
 from obsgen.check.exposition import parse_exposition
 from obsgen.check.foreign import ForeignFile, Kind, LintContext
 from obsgen.check.reading import (
@@ -28,8 +28,8 @@ from obsgen.check.reading import (
     read_bytes,
     stat_error,
 )
-from obsgen.check.rules import lint_rule_file
-from obsgen.check.runbooks import lint_markdown
+from obsgen.check.rules.checks import lint_rule_file
+from obsgen.check.runbooks.checks import lint_markdown
 from obsgen.config import load_config
 from obsgen.diagnostics import Diagnostic, Location, UsageError
 from obsgen.load import load_project

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from obsgen.check import promtool
-from obsgen.check.dashboards import lint_emitted_dashboard
-from obsgen.check.runbooks import check_emitted as check_emitted_runbooks
+from obsgen.check.dashboards.lint import lint_emitted_dashboard
+from obsgen.check.rules import promtool
+from obsgen.check.runbooks.checks import check_emitted as check_emitted_runbooks
 from obsgen.check.schemas import RULES_SCHEMA, TESTS_SCHEMA, validate_yaml
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.emit.prometheus import rules_path, tests_path

@@ -13,7 +13,7 @@ from urllib.parse import SplitResult, urlsplit, urlunsplit
 import click
 
 from obsgen import redact
-from obsgen.check import promtool
+from obsgen.check.rules import promtool
 from obsgen.config import Config, load_config
 from obsgen.deploy import built
 from obsgen.deploy.grafana import GrafanaOptions, deploy_grafana

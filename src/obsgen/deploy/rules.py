@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from obsgen.check import promtool
+from obsgen.check.rules import promtool
 from obsgen.deploy import rollback
 from obsgen.deploy.built import BuiltRuleFile
 from obsgen.deploy.http import Session

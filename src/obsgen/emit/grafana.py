@@ -17,8 +17,8 @@ from typing import Any
 
 from grafanalib import core
 
-from obsgen.check.dashboard_schema import panel_errors_strict
-from obsgen.check.jsonpos import format_path
+from obsgen.check.dashboards.jsonpos import format_path
+from obsgen.check.dashboards.schema import panel_errors_strict
 from obsgen.diagnostics import DefinitionError, Diagnostic, Location
 from obsgen.emit.grafana_panels import Json, bucket_unit, canonical, to_plain, unit_of
 from obsgen.model.dashboards import (

@@ -17,11 +17,13 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from obsgen.check import mdbudget, mdlinks, references, yamlguard
+from obsgen.check import yamlguard
 from obsgen.check.foreign import ForeignFile, Kind, LintContext
-from obsgen.check.mdplaces import LinkPlaces
-from obsgen.check.promql_parse import TooDeepError, parse_checked
+from obsgen.check.promql import references
+from obsgen.check.promql.parse import TooDeepError, parse_checked
 from obsgen.check.reading import read_bytes, stat_error
+from obsgen.check.runbooks import mdbudget, mdlinks
+from obsgen.check.runbooks.mdplaces import LinkPlaces
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.emit import runbooks as emit
 from obsgen.model.catalog import Catalog
@@ -72,7 +74,7 @@ def _coverage(project: Project) -> Iterator[Diagnostic]:
 def check_query(text: str, owner: str, where: Location, catalog: Catalog,
                 recorded: frozenset[str] = frozenset()) -> list[Diagnostic]:
     """A runbook query: it parses as Prometheus will run it (no Grafana macros: on-call pastes
-    it into Prometheus), then passes every catalog reference check of check.references (the
+    it into Prometheus), then passes every catalog reference check of check.promql.references (the
     series of the project's recording rules, named in `recorded`, are known too)."""
     try:
         parse_checked(text)
@@ -169,7 +171,7 @@ def check_runbooks(project: Project) -> list[Diagnostic]:
     reserved = list(_reserved(project))
     groups = emit.alert_groups(project)
     if reserved or len({runbook_page(g) for g in groups}) < len(groups):
-        # Pages would overwrite one another (OBS205: here, or check.rules for a shared file
+        # Pages would overwrite one another (OBS205: here, or check.rules.checks for a shared file
         # name), so their headings and links say nothing yet.
         return [*reserved, *_coverage(project), *_queries(project)]
     pages = {path: mdlinks.render(text) for path, text in emit.pages(project).items()}

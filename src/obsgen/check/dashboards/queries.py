@@ -5,7 +5,7 @@ macros and variables are understood by the analysis)."""
 
 from __future__ import annotations
 
-from obsgen.check.references import check_query
+from obsgen.check.promql.references import check_query
 from obsgen.diagnostics import Diagnostic
 from obsgen.model.catalog import Catalog
 from obsgen.model.project import Project

@@ -12,7 +12,7 @@ from typing import Any
 
 import jsonschema
 
-from obsgen.check.jsonpos import JsonPath, JsonPositions, format_path
+from obsgen.check.dashboards.jsonpos import JsonPath, JsonPositions, format_path
 from obsgen.check.schemas import load_schema
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic, Location

@@ -33,9 +33,9 @@ from obsgen.alloy.components import (
 )
 from obsgen.alloy.exprs import KIND_NAMES, children, describe, literal_kind, traversal
 from obsgen.alloy.parser import AlloySyntaxError, parse
-from obsgen.check.alloy_scope import Node, Scope, declared_component
+from obsgen.check.alloy.graph import strongly_connected
+from obsgen.check.alloy.scope import Node, Scope, declared_component
 from obsgen.check.foreign import ForeignFile, LintContext
-from obsgen.check.graph import strongly_connected
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.redact import token_spans
 

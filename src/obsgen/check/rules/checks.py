@@ -12,9 +12,9 @@ import promql_parser
 
 from obsgen.check.catalog import duplicates
 from obsgen.check.foreign import ForeignFile, LintContext
-from obsgen.check.promql import Analysis, Selector, analyse
-from obsgen.check.references import check_query, locate
-from obsgen.check.rulefile import Entry, Group, read_rule_file
+from obsgen.check.promql.analysis import Analysis, Selector, analyse
+from obsgen.check.promql.references import check_query, locate
+from obsgen.check.rules.rulefile import Entry, Group, read_rule_file
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic, Location, sorted_unique
 from obsgen.model.catalog import Catalog

@@ -22,7 +22,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from obsgen.check.dashboard_schema import (
+from obsgen.check.dashboards.jsonpos import JsonPath
+from obsgen.check.dashboards.schema import (
     JsonFinding,
     ParsedJson,
     iter_panels,
@@ -32,7 +33,6 @@ from obsgen.check.dashboard_schema import (
     validate_dashboard_strict,
 )
 from obsgen.check.foreign import ForeignFile, LintContext
-from obsgen.check.jsonpos import JsonPath
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic
 
@@ -305,7 +305,7 @@ def lint_dashboard_text(text: str) -> list[JsonFinding]:
 
 def lint_dashboard(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
     """`obsgen lint` on a dashboard from elsewhere: lenient schema validation and the lint
-    rules, catalog-free (cross-checks against `context.catalog` live in check/references.py).
+    rules, catalog-free (cross-checks against `context.catalog` live in check/promql/references.py).
     Never raises on bad input."""
     del context  # every check here is catalog-free
     validation = validate_dashboard_lenient(file.text)

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import markdown
 
-from obsgen.check.mdbudget import Blanked, budget
+from obsgen.check.runbooks.mdbudget import Blanked, budget
 from obsgen.emit.mkdocs import EXTENSIONS
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from obsgen.alloy.printer import format_text
-from obsgen.check.alloy import validate_text
+from obsgen.check.alloy.validate import validate_text
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.model.project import Project
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 
-from obsgen.check.promql import Analysis, Selector, analyse
+from obsgen.check.promql.analysis import Analysis, Selector, analyse
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.model.catalog import Catalog
 from obsgen.model.metrics import Gauge

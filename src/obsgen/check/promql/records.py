@@ -1,4 +1,4 @@
-"""What the analysis of one PromQL expression holds (check.promql makes them): its
+"""What the analysis of one PromQL expression holds (check.promql.analysis makes them): its
 selectors, aggregations, calls, vector matchings and comparisons with a constant, each with its
 position in the original text, and the labels its result carries."""
 
@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from obsgen.check.labelflow import Carried, LabelFlow
+from obsgen.check.promql.labelflow import Carried, LabelFlow
 
 
 class LabelMatcher(NamedTuple):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import promql_parser
 
-from obsgen.check.promql_parse import TooDeepError, parse_checked
+from obsgen.check.promql.parse import TooDeepError, parse_checked
 from obsgen.diagnostics import Diagnostic
 from obsgen.emit.annotations import TemplateError, expected_annotations, expected_labels
 from obsgen.model.catalog import Catalog

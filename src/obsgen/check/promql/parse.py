@@ -1,5 +1,5 @@
 """PromQL parsing that no text can crash: a long or deep expression is measured before the
-native parser sees it (check.promql_shape), then parsed in the way its size allows.
+native parser sees it (check.promql.shape), then parsed in the way its size allows.
 
 - short, or shallow by a few counts (most queries), or by the scan's bound: parsed whole,
   here, as always;
@@ -28,7 +28,7 @@ from typing import TypeVar
 
 import promql_parser as pp
 
-from obsgen.check.promql_shape import Chain, Shape, quick_depth, scan, split
+from obsgen.check.promql.shape import Chain, Shape, quick_depth, scan, split
 
 T = TypeVar("T")
 

@@ -1,10 +1,10 @@
 """What a PromQL expression reads and how: its selectors, the functions and aggregations around
 them, its vector matching, its comparisons with a constant, and which labels its result carries.
 
-Parsing is the `promql-parser` package's, guarded by check.promql_parse so that no text can
+Parsing is the `promql-parser` package's, guarded by check.promql.parse so that no text can
 overflow the stack; this module only walks its tree. Grafana macros and template variables
 (`$__rate_interval`, `$var`, `${var:csv}`, `[[var]]`) are replaced with parseable stand-ins
-first, and every position reported points into the ORIGINAL text (check.promql_cursor).
+first, and every position reported points into the ORIGINAL text (check.promql.cursor).
 A parse failure, or an expression too deep to analyse, is data (`Analysis.error`), never an
 exception.
 """
@@ -17,9 +17,10 @@ from functools import lru_cache, partial
 
 import promql_parser as pp
 
-from obsgen.check import promql_parse as guard
-from obsgen.check.grafana_macros import STAND_IN_NAME, Substituted, substitute
-from obsgen.check.labelflow import (
+from obsgen.check.promql import parse as guard
+from obsgen.check.promql.cursor import Cursor
+from obsgen.check.promql.grafana_macros import STAND_IN_NAME, Substituted, substitute
+from obsgen.check.promql.labelflow import (
     Adding,
     Anything,
     Carried,
@@ -30,8 +31,7 @@ from obsgen.check.labelflow import (
     LabelFlow,
     Without,
 )
-from obsgen.check.promql_cursor import Cursor
-from obsgen.check.promql_records import (
+from obsgen.check.promql.records import (
     Aggregation,
     Analysis,
     Call,

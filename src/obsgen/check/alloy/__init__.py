@@ -1,0 +1,1 @@
+"""Checks of Alloy configs and the pipeline model, without the Alloy binary."""

@@ -1,0 +1,1 @@
+"""Checks of Grafana dashboards: lint rules, JSON positions, schemas, panel queries."""

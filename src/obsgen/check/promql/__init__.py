@@ -1,0 +1,1 @@
+"""PromQL analysis and catalog references, shared by every artifact kind."""

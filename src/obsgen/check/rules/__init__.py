@@ -1,0 +1,1 @@
+"""Checks of Prometheus rule files and rule tests: the model, foreign files, promtool."""
