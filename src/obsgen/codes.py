@@ -125,6 +125,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS608", E, "A panel names a datasource instead of the dashboard's `$datasource`."),
     Code("OBS609", E, "A dashboard setting is invalid (time, refresh, link, grid, thresholds)."),
     Code("OBS610", E, "A dashboard panel query is not valid PromQL."),
+    Code("OBS611", E, "A dashboard variable query (`label_values(...)`, ...) is not valid."),
 
     # dashboards: schema validation and dashboard lint (OBS63x-OBS66x)
     Code("OBS630", E, "A dashboard obsgen emitted does not match obsgen's dashboard schema."),
@@ -141,6 +142,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS646", W, "A timeseries, stat or gauge panel sets no unit."),
     Code("OBS647", W, "A dashboard uid is missing or not stable (empty, too long, odd chars)."),
     Code("OBS648", W, "A query hard-codes a `job` or `instance` label value."),
+    Code("OBS649", W, "A dashboard or panel link names a dashboard uid no file of the run has."),
 
     # runbooks and the docs site (OBS70x-OBS74x)
     Code("OBS701", E, "A runbook (or the runbook guide) was given a value of the wrong shape."),
@@ -194,6 +196,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS904", W, "An aggregation drops (`without`) a label its input series never carry."),
     Code("OBS905", E, "A comparison can never be true for a gauge with declared min/max bounds."),
     Code("OBS906", E, "A `job` matcher names no scrape job of the pipeline."),
+    Code("OBS907", W, "A query reads a `level:metric:ops` series no rule file of the run records."),
     Code("OBS920", W, "An alert name is not CamelCase."),
     Code("OBS921", W, "An alert that reads series has no `for`, so one bad sample fires it."),
     Code("OBS922", W, "An alert lacks its `summary` or `description` annotation."),
@@ -206,8 +209,11 @@ CODES: dict[str, Code] = _registry(
     Code("OBS929", W, "The same rule (name and labels) is defined twice."),
     Code("OBS930", W, "A function is applied to a series whose name marks the wrong metric type."),
     Code("OBS931", W, "An alert's `severity` label is missing or outside the expected set."),
+    Code("OBS932", W, "A template uses a `$labels.x` that only one side of `or`/`unless` carries."),
     Code("OBS940", E, "A rule file is not valid YAML."),
     Code("OBS941", E, "A YAML file holds no rule groups (`groups`, or a PrometheusRule's spec)."),
+    Code("OBS942", N, "A rule file holds no rules (`null`, `{}` or `groups: []`): a placeholder."),
+    Code("OBS950", E, "A Prometheus configuration file is not valid (promtool check config)."),
 
     # obsgen lint inputs: file kinds, exposition catalogs, output (OBS96x-OBS99x)
     Code("OBS960", W, "A file named to `obsgen lint` is of no kind obsgen lints; it was skipped."),
@@ -226,6 +232,14 @@ CODES: dict[str, Code] = _registry(
     Code("OBS973", W, "A Markdown line is too long or bracket-heavy to check links in."),
     Code("OBS974", E, "A YAML file nests deeper than obsgen reads; it was not read further."),
     Code("OBS975", E, "An OBSGEN_* environment variable has a value obsgen cannot use."),
+    # obsgen import
+    Code("OBS980", E, "An input is of a kind `obsgen import` does not read, or does not parse."),
+    Code("OBS981", W, "A panel kind or field obsgen cannot model was kept verbatim."),
+    Code("OBS982", W, "A non-Prometheus query (Loki, SQL, ...) was kept verbatim."),
+    Code("OBS983", E, "Two inputs would make the same module, dashboard uid or rule group."),
+    Code("OBS984", E, "The import's output folder already holds definitions (`--force`)."),
+    Code("OBS985", E, "A literal secret in an imported config; it is not copied into Python."),
+    Code("OBS986", W, "Part of an input was not mapped onto definitions; it was kept as text."),
 
 )
 
