@@ -66,6 +66,18 @@ class Imported:
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
+@dataclass(frozen=True)
+class Survey:
+    """The first pass over one input: what the run must know of it before any module is
+    written. Every importer module has `survey(file) -> Survey` and
+    `write(file, env, module) -> Imported` (module: the dotted name the run chose for it)."""
+
+    queries: tuple[str, ...] = ()  # PromQL texts, for inferring the catalog
+    alerts: tuple[str, ...] = ()  # alert names it defines
+    runbook_alerts: tuple[str, ...] = ()  # alert names it holds a runbook for
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
 def _raw_query(expr: str) -> Code:
     from obsgen.importers.pysource import literal
     return Code(literal(expr))
