@@ -27,6 +27,7 @@ from obsgen.check.promql.labelflow import (
     Either,
     Fixed,
     FromSelector,
+    Grouping,
     Keeping,
     LabelFlow,
     Without,
@@ -240,7 +241,8 @@ class _Walk:
             extra = frozenset({param.val})
         if without is not None:
             return Adding(Without(inner, frozenset(without)), extra), False, kept
-        return Fixed(frozenset(by or ()) | extra), False, kept
+        grouped = Grouping(inner, frozenset(by or ()))
+        return (Adding(grouped, extra) if extra else grouped), False, kept
 
     def binary(self, expr: pp.BinaryExpr, functions: tuple[str, ...], aggs: tuple[str, ...]
                ) -> tuple[LabelFlow, bool, _Source]:
