@@ -1,6 +1,7 @@
 """obsgen: observability as code. Definitions import what they need from here."""
 
 from obsgen.diagnostics import DefinitionError
+from obsgen.model.alloy_block import AlloyBlock
 from obsgen.model.dashboards import Dashboard, Folder, Link, Row, Variable
 from obsgen.model.metrics import Counter, Gauge, Histogram, Info, Label, Summary
 from obsgen.model.panels import (
@@ -49,6 +50,7 @@ from obsgen.model.runbooks import Command, CommonIssue, RootCause, Runbook, Runb
 
 __all__ = [
     "AlertRule",
+    "AlloyBlock",
     "BarChart",
     "BarGauge",
     "Batch",

@@ -2,6 +2,7 @@
 
 Components are written in the order the pipeline lists them; an OTLP exporter's
 `otelcol.auth.basic` comes right before it. Credentials are written only as `sys.env("NAME")`.
+An `AlloyBlock` is printed from its own text, so the comments written in it stay.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 
 from obsgen.alloy import ast
 from obsgen.alloy.printer import format_body
+from obsgen.model.alloy_block import AlloyBlock
 from obsgen.model.pipeline import (
     Batch,
     Env,
@@ -39,7 +41,13 @@ def artifacts(project: Project) -> dict[str, str]:
 def render(pipeline: Pipeline, jobs: dict[str, ScrapeJob]) -> str:
     """The config text; `jobs` resolves a scrape given by job name (validation has checked
     that every such name is the catalog's)."""
-    return format_body(config_body(pipeline, jobs))
+    return "\n\n".join(_piece(c, jobs) for c in pipeline.components) + "\n"
+
+
+def _piece(component: PipelineComponent, jobs: dict[str, ScrapeJob]) -> str:
+    body = component.body if isinstance(component, AlloyBlock) else \
+        ast.Body(tuple(_blocks(component, jobs)))
+    return format_body(body).rstrip("\n")
 
 
 def config_body(pipeline: Pipeline, jobs: dict[str, ScrapeJob]) -> ast.Body:
@@ -48,10 +56,14 @@ def config_body(pipeline: Pipeline, jobs: dict[str, ScrapeJob]) -> ast.Body:
 
 def component_id(component: PipelineComponent) -> str:
     """The Alloy name of a pipeline component, `prometheus.remote_write.grafana_cloud`."""
+    if not component.label:  # an unlabelled AlloyBlock: `logging`
+        return alloy_name(component)
     return f"{alloy_name(component)}.{component.label}"
 
 
 def alloy_name(component: PipelineComponent) -> str:
+    if isinstance(component, AlloyBlock):
+        return component.name
     if isinstance(component, OtlpExporter):
         return OTLP_GRPC if component.protocol == "grpc" else OTLP_HTTP
     return _NAMES[type(component)]
@@ -106,7 +118,15 @@ def _basic_auth(block: str, username: Env, password: Env) -> ast.Block:
 # --- one function per component ----------------------------------------------------------------
 
 
+def component_blocks(component: PipelineComponent) -> tuple[ast.Block, ...]:
+    """The blocks one component emits (a scrape's job given as its ScrapeJob object)."""
+    return tuple(_blocks(component, {}))
+
+
 def _blocks(component: PipelineComponent, jobs: dict[str, ScrapeJob]) -> Iterator[ast.Block]:
+    if isinstance(component, AlloyBlock):
+        yield component.block
+        return
     if isinstance(component, OtlpExporter):
         yield _block("otelcol.auth.basic",
                      _basic_auth("client_auth", component.username, component.password),
@@ -132,6 +152,8 @@ def _body(c: PipelineComponent, jobs: dict[str, ScrapeJob]) -> tuple[ast.Stmt, .
         labels = ast.Object(tuple(ast.ObjectField(k, _str(v)) for k, v in c.labels))
         return (_attr("max_age", _str(c.max_age)), _attr("labels", labels),
                 _attr("forward_to", _receivers(forwards(c))))
+    if isinstance(c, AlloyBlock):
+        return c.block.body.stmts
     return _process(c)
 
 

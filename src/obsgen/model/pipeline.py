@@ -17,6 +17,7 @@ from typing import Annotated, ClassVar, Literal, Union
 from urllib.parse import urlsplit
 
 from obsgen.diagnostics import DefinitionError, Location
+from obsgen.model.alloy_block import AlloyBlock
 from obsgen.model.arguments import Accepts, check_arguments
 from obsgen.model.names import check_duration
 from obsgen.model.source import caller_location
@@ -337,9 +338,10 @@ class JournalSource:
 
 
 PipelineComponent = Union[  # noqa: UP007 - a runtime alias for isinstance
-    Scrape, RemoteWrite, OtlpReceiver, Batch, OtlpExporter, JournalSource, LogProcess, LokiWrite]
+    Scrape, RemoteWrite, OtlpReceiver, Batch, OtlpExporter, JournalSource, LogProcess, LokiWrite,
+    AlloyBlock]
 COMPONENT_TYPES = (Scrape, RemoteWrite, OtlpReceiver, Batch, OtlpExporter, JournalSource,
-                   LogProcess, LokiWrite)
+                   LogProcess, LokiWrite, AlloyBlock)
 
 
 @dataclass(frozen=True, eq=False)
@@ -356,7 +358,8 @@ class Pipeline:
         if not items or not all(isinstance(c, COMPONENT_TYPES) for c in items):
             raise DefinitionError("OBS004", "Pipeline(components=[...]) takes pipeline "
                                   "components (Scrape, RemoteWrite, OtlpReceiver, Batch, "
-                                  "OtlpExporter, JournalSource, LogProcess, LokiWrite)",
+                                  "OtlpExporter, JournalSource, LogProcess, LokiWrite, "
+                                  "AlloyBlock)",
                                   hint="list every component of the pipeline once")
         object.__setattr__(self, "components", items)
         if not isinstance(self.name, str) or not re.match(r"^[a-z0-9][a-z0-9_-]*$", self.name):
