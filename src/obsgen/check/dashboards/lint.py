@@ -23,18 +23,20 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from obsgen.check.dashboards.jsonpos import JsonPath
+from obsgen.check.dashboards.queries import check_json_queries
 from obsgen.check.dashboards.schema import (
     JsonFinding,
     ParsedJson,
     iter_panels,
     parse_json,
     unwrap_envelope,
-    validate_dashboard_lenient,
     validate_dashboard_strict,
+    validate_parsed_lenient,
 )
+from obsgen.check.dashboards.targets import queries_of
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.codes import Severity
-from obsgen.diagnostics import Diagnostic
+from obsgen.diagnostics import Diagnostic, sorted_unique
 
 Rule = Callable[[ParsedJson], list[JsonFinding]]
 
@@ -42,7 +44,7 @@ Rule = Callable[[ParsedJson], list[JsonFinding]]
 _VARIABLE_REF = re.compile(
     r"\$\{(?P<braced>[A-Za-z_][\w]*)(?:[.:][^}]*)?\}"
     r"|\[\[(?P<bracket>[A-Za-z_][\w]*)(?::[^\]]*)?\]\]"
-    r"|\$(?P<plain>[A-Za-z_][\w]*)")
+    r"|(?<!\\)\$(?P<plain>[A-Za-z_][\w]*)")
 # Grafana's global variables all start with `__` ($__interval, $__rate_interval, $__range,
 # $__all, $__from, $__user, ...); `timeFilter` is InfluxDB's old global.
 _BUILTIN_PREFIX = "__"
@@ -148,8 +150,16 @@ def _prose(path: JsonPath) -> bool:
     return path[-2:] == ("options", "content")
 
 
+def _import_inputs(data: dict[str, Any]) -> set[str]:
+    """Names an export declares in `__inputs` (`DS_PROMETHEUS`, `VAR_JOB`): Grafana's import
+    asks for a value for each and writes it in place of `${DS_PROMETHEUS}`."""
+    inputs = data.get("__inputs")
+    return {i["name"] for i in (inputs if isinstance(inputs, list) else [])
+            if isinstance(i, dict) and isinstance(i.get("name"), str)}
+
+
 def undefined_variables(parsed: ParsedJson) -> list[JsonFinding]:
-    defined = {v["name"] for _, v in _variables(parsed.data)}
+    defined = {v["name"] for _, v in _variables(parsed.data)} | _import_inputs(parsed.data)
     return [parsed.finding("OBS644", path, f"variable {name!r} is used but not defined",
                            f"define {name!r} under templating.list, or fix the name (defined: "
                            f"{', '.join(sorted(defined)) or 'none'})", index=index)
@@ -201,12 +211,19 @@ def _call_argument(expr: str, start: int) -> str:
     return expr[start:]
 
 
+def _promql_targets(parsed: ParsedJson) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
+    """The panel targets whose `expr` is PromQL (not Loki's LogQL, which looks alike)."""
+    promql = {q.path[len(parsed.prefix):] for q in queries_of(parsed).queries if not q.variable}
+    return ((path, target) for path, target in _targets(parsed.data)
+            if (*path, "expr") in promql)
+
+
 def fixed_rate_ranges(parsed: ParsedJson) -> list[JsonFinding]:
     findings = []
-    for path, target in _targets(parsed.data):
-        expr = target.get("expr")
+    for path, target in _promql_targets(parsed):
+        expr = target["expr"]
         # An instant query asks for one window on purpose ("increase over the last hour").
-        if not isinstance(expr, str) or target.get("instant") is True:
+        if target.get("instant") is True:
             continue
         for call in _RATE_CALL.finditer(expr):
             window = _RANGE.search(_call_argument(expr, call.end()))
@@ -262,12 +279,8 @@ def unstable_uid(parsed: ParsedJson) -> list[JsonFinding]:
 
 def hardcoded_job_instance(parsed: ParsedJson) -> list[JsonFinding]:
     findings = []
-    queries: list[tuple[JsonPath, Any]] = [((*p, "expr"), t.get("expr"))
-                                           for p, t in _targets(parsed.data)]
-    queries += [((*p, "query"), v.get("query")) for p, v in _variables(parsed.data)]
-    for path, expr in queries:
-        if not isinstance(expr, str):
-            continue
+    for query in queries_of(parsed).queries:
+        path, expr = query.path[len(parsed.prefix):], query.text
         for match in _HARDCODED.finditer(expr):
             label, value = match.group(1), match.group(3)[1:-1]
             if "$" in value or value in _WILDCARDS:
@@ -275,7 +288,7 @@ def hardcoded_job_instance(parsed: ParsedJson) -> list[JsonFinding]:
             findings.append(parsed.finding(
                 "OBS648", path, f"query hard-codes {label}{match.group(2)}{match.group(3)}",
                 f"{label} values differ between deployments; select it with a variable "
-                f"({label}=~\"${label}\") or leave it out", index=match.start()))
+                f"({label}=~\"${label}\") or leave it out", index=query.offset + match.start()))
     return findings
 
 
@@ -304,16 +317,17 @@ def lint_dashboard_text(text: str) -> list[JsonFinding]:
 
 
 def lint_dashboard(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
-    """`obsgen lint` on a dashboard from elsewhere: lenient schema validation and the lint
-    rules, catalog-free (cross-checks against `context.catalog` live in check/promql/references.py).
+    """`obsgen lint` on a dashboard from elsewhere: lenient schema validation, the lint rules,
+    and every PromQL query (panel targets of Prometheus datasources, variable queries)
+    through the query checks rules get, against `context.catalog` when the run has one.
     Never raises on bad input."""
-    del context  # every check here is catalog-free
-    validation = validate_dashboard_lenient(file.text)
-    if any(f.code == "OBS631" for f in validation):
-        return [f.diagnostic(file.path) for f in validation]
-    findings = validation + lint_dashboard_text(file.text)
-    return [f.diagnostic(file.path) for f in sorted(
-        set(findings), key=lambda f: (f.line, f.column, f.code, f.message))]
+    parsed = parse_json(file.text)
+    if isinstance(parsed, JsonFinding):
+        return [parsed.diagnostic(file.path)]
+    parsed = unwrap_envelope(parsed)
+    findings = validate_parsed_lenient(parsed) + lint_parsed(parsed)
+    return sorted_unique([*(f.diagnostic(file.path) for f in findings),
+                          *check_json_queries(parsed, file.path, context.catalog)])
 
 
 # Lint findings about how a dashboard was designed (no title, no unit, a fixed rate range, an

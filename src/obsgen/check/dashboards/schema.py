@@ -378,7 +378,11 @@ def validate_dashboard_lenient(text: str) -> list[JsonFinding]:
     parsed = parse_json(text)
     if isinstance(parsed, JsonFinding):
         return [parsed]
-    parsed = unwrap_envelope(parsed)
+    return validate_parsed_lenient(unwrap_envelope(parsed))
+
+
+def validate_parsed_lenient(parsed: ParsedJson) -> list[JsonFinding]:
+    """validate_dashboard_lenient on a dashboard already parsed (and unwrapped)."""
     legacy = {path for path, panel in iter_panels(parsed.data)
               if isinstance(panel.get("type"), str) and panel["type"] in LEGACY_PANELS}
     findings = _migration_findings(parsed)

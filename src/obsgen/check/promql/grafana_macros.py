@@ -1,6 +1,8 @@
-"""Grafana macros and template variables (`$__rate_interval`, `$var`, `${var:csv}`, `[[var]]`)
+r"""Grafana macros and template variables (`$__rate_interval`, `$var`, `${var:csv}`, `[[var]]`)
 replaced by stand-ins PromQL parses, with a map from every offset of the new text back to the
-original, so findings point at what the user wrote."""
+original, so findings point at what the user wrote. A raw string (`` `\d+` ``), which Prometheus
+takes as written, is rewritten as the double-quoted string it stands for: promql-parser 0.12
+rejects a backslash in it ("unknown escape sequence")."""
 
 from __future__ import annotations
 
@@ -87,10 +89,16 @@ def _in_grouping(before: str) -> bool:
     return False
 
 
+def _quoted(raw: str) -> str:
+    """A backtick string as the double-quoted string with the same value."""
+    body = raw[1:-1].replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{body}"'
+
+
 def substitute(text: str) -> Substituted:
     """Replace Grafana macros outside string literals with parseable stand-ins: a duration
     inside `[...]`, a name where a name is expected, else the number 1."""
-    if "$" not in text and "[[" not in text:
+    if "$" not in text and "[[" not in text and "`" not in text:
         return Substituted(text, ())
     parts: list[str] = []
     spans: list[tuple[int, int, int, int]] = []
@@ -98,12 +106,12 @@ def substitute(text: str) -> Substituted:
     length = 0
     for match in _MACRO_SCAN.finditer(text):
         token = match.group()
-        if token[0] in "\"'`#":
+        if token[0] in "\"'#" or (token[0] == "`" and "\\" not in token):
             continue
         start, end = match.span()
         parts.append(text[last:start])
         length += start - last
-        stand_in = _stand_in(text, start, end, token)
+        stand_in = _quoted(token) if token[0] == "`" else _stand_in(text, start, end, token)
         spans.append((length, length + len(stand_in), start, end))
         parts.append(stand_in)
         length += len(stand_in)

@@ -9,7 +9,7 @@ series whose name marks the wrong type).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 
 from obsgen.check.promql.analysis import Analysis, Selector, analyse
 from obsgen.diagnostics import Diagnostic, Location
@@ -48,22 +48,27 @@ def too_deep(what: str, why: str, where: Location) -> Diagnostic:
 
 
 def check_query(text: str, where: Location, catalog: Catalog | None, *, jobs_known: bool = True,
-                recorded: Collection[str] = (), owner: str = "") -> list[Diagnostic]:
-    """Every reference check on one query. `where` is where its text starts; `recorded` names
-    series that recording rules produce (known although not in the catalog); `jobs_known`
-    says whether the catalog's scrape jobs are the complete set (a catalog read from an
-    exposition scrape has none to compare with)."""
+                recorded: Collection[str] = (), owner: str = "",
+                place: Callable[[int], Location] | None = None) -> list[Diagnostic]:
+    """Every reference check on one query, wherever it comes from (a rule, a panel, a
+    dashboard variable, a runbook step). `where` is where its text starts; `place`, when
+    given, says where each offset of the text stands instead (a query inside a JSON string,
+    whose escapes shift the columns); `recorded` names series that recording rules produce
+    (known although not in the catalog); `jobs_known` says whether the catalog's scrape jobs
+    are the complete set (a catalog read from an exposition scrape has none to compare with)."""
     analysis = analyse(text)
     prefix = f"{owner}: " if owner else ""
     if analysis.error is not None and analysis.error.too_deep:
         return [too_deep(f"{prefix}expression", analysis.error.message, where)]
     if analysis.error is not None:
         return [Diagnostic.of("OBS213", f"{prefix}expression does not parse: "
-                              f"{analysis.error.message}", where,
+                              f"{analysis.error.message}",
+                              place(analysis.error.position) if place else where,
                               f"the expression is: {shortened(text)}")]
     check = _Checker(analysis, catalog, jobs_known and bool(catalog and catalog.jobs),
                      frozenset(recorded))
-    return [Diagnostic.of(code, prefix + message, locate(where, analysis, position), hint)
+    return [Diagnostic.of(code, prefix + message, place(position) if place else
+                          locate(where, analysis, position), hint)
             for code, message, hint, position in check.findings()]
 
 

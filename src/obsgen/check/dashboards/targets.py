@@ -1,0 +1,159 @@
+"""The PromQL of a Grafana dashboard: every panel target of a Prometheus datasource and every
+Prometheus variable query, found in one walk, with where each stands in the JSON; targets of
+other datasources (Loki, SQL, Tempo, Grafana's own...) are counted by plugin, never parsed.
+
+A target's datasource is its own, else its panel's, else the dashboard's default; a default
+the dashboard does not name is taken for Prometheus. A variable query is what Grafana's
+Prometheus datasource runs for it: the series selector of `label_values(selector, label)`,
+the query of `query_result(query)` and of `label_names(selector)`, else the whole text as a
+series selector; `label_values(label)`, `label_names()` and `metrics(regex)` hold no PromQL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from obsgen.check.dashboards.datasources import MIXED, PROMQL_PLUGINS, Datasources
+from obsgen.check.dashboards.jsonpos import JsonPath
+from obsgen.check.dashboards.schema import ParsedJson, iter_panels, parse_json, unwrap_envelope
+
+# Grafana's own patterns for a Prometheus variable query (public/app/plugins/datasource/
+# prometheus), matched across lines since a query may span several.
+_NO_PROMQL = re.compile(r"label_names\(\s*\)|metrics\(.*\)|(label_values|query_result)\(\s*\)"
+                        r"|label_values\(\s*[^,()]+\)", re.DOTALL)
+_PROMQL_ARGUMENT = re.compile(r"(?:label_values\((?P<selector>.+),\s*[^,()]+?\s*"
+                              r"|query_result\((?P<query>.+)|label_names\((?P<match>.+))\)\s*",
+                              re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Query:
+    """One PromQL text of a dashboard: `path` is the JSON string holding it (from the top of
+    the document), `offset` where the PromQL starts inside that string."""
+
+    path: JsonPath
+    text: str
+    offset: int
+    variable: bool  # a variable's query, not a panel target
+
+
+@dataclass(frozen=True)
+class DashboardQueries:
+    """What a dashboard asks of its datasources: the PromQL to check, and the targets and
+    variable queries of other datasources, counted by plugin id."""
+
+    queries: tuple[Query, ...] = ()
+    skipped: tuple[tuple[str, int], ...] = ()  # (plugin id, how many), sorted
+
+    @property
+    def panel_queries(self) -> int:
+        return sum(not q.variable for q in self.queries)
+
+    @property
+    def variable_queries(self) -> int:
+        return sum(q.variable for q in self.queries)
+
+    @property
+    def skipped_targets(self) -> int:
+        """Targets and variable queries of other datasources than Prometheus."""
+        return sum(n for _, n in self.skipped)
+
+
+def dashboard_queries(text: str) -> DashboardQueries:
+    """The queries of one dashboard JSON text, for the lint summary: `len(.queries)` queries
+    to check, `.skipped_targets` targets of other datasources; nothing for a text that is not
+    a dashboard. A text the lint has read is not walked again."""
+    parsed = parse_json(text)
+    return queries_of(unwrap_envelope(parsed)) if isinstance(parsed, ParsedJson) else (
+        DashboardQueries())
+
+
+def queries_of(parsed: ParsedJson) -> DashboardQueries:
+    """The queries of a parsed dashboard, paths from the top of its document."""
+    if not isinstance(parsed.data, dict):
+        return DashboardQueries()
+    return _queries(parsed.text, parsed.prefix)
+
+
+@lru_cache(maxsize=64)
+def _queries(text: str, prefix: JsonPath) -> DashboardQueries:
+    # Cached by text, since several checks and the lint summary ask for the same dashboard's
+    # queries; parsing the text again costs far less than keeping the walk's result per check.
+    parsed = parse_json(text)
+    data = parsed.data if isinstance(parsed, ParsedJson) else None
+    for step in prefix:
+        data = data.get(step) if isinstance(data, dict) else None
+    return _walk(data, prefix) if isinstance(data, dict) else DashboardQueries()
+
+
+def _walk(data: dict[str, Any], prefix: JsonPath) -> DashboardQueries:
+    sources = Datasources.of(data)
+    queries: list[Query] = []
+    skipped: Counter[str] = Counter()
+    for path, target, plugin in _targets(data, sources):
+        if plugin not in PROMQL_PLUGINS:
+            skipped[plugin] += 1
+        elif isinstance(target.get("expr"), str) and target["expr"].strip():
+            queries.append(Query((*prefix, *path, "expr"), target["expr"], 0, False))
+    for path, text, plugin in _variable_queries(data, sources):
+        if plugin not in PROMQL_PLUGINS:
+            skipped[plugin] += 1
+            continue
+        found = promql_of_variable(text)
+        if found is not None:
+            queries.append(Query((*prefix, *path), found[0], found[1], True))
+    return DashboardQueries(tuple(queries), tuple(sorted(skipped.items())))
+
+
+def _targets(data: dict[str, Any], sources: Datasources
+             ) -> Iterator[tuple[JsonPath, dict[str, Any], str]]:
+    """Every panel target with the plugin that runs it ("unknown" for a target of the default
+    datasource that holds no `expr`: whatever it is, it is no Prometheus query)."""
+    for path, panel in iter_panels(data):
+        targets = panel.get("targets")
+        if not isinstance(targets, list):
+            continue
+        panel_plugin = sources.plugin(panel.get("datasource"))
+        for index, target in enumerate(targets):
+            if not isinstance(target, dict):
+                continue
+            plugin = sources.plugin(target.get("datasource"))
+            if plugin is None or (plugin == MIXED and panel_plugin != MIXED):
+                plugin = panel_plugin
+            if plugin is None or plugin == MIXED:
+                plugin = "prometheus" if "expr" in target else "unknown"
+            yield (*path, "targets", index), target, plugin
+
+
+def _variable_queries(data: dict[str, Any], sources: Datasources
+                      ) -> Iterator[tuple[JsonPath, str, str]]:
+    templating = data.get("templating")
+    entries = templating.get("list") if isinstance(templating, dict) else None
+    for index, variable in enumerate(entries if isinstance(entries, list) else []):
+        if not isinstance(variable, dict) or variable.get("type") != "query":
+            continue
+        path: JsonPath = ("templating", "list", index, "query")
+        query = variable.get("query")
+        if isinstance(query, dict):  # {"query": "label_values(...)", "refId": ...}
+            path, query = (*path, "query"), query.get("query")
+        if isinstance(query, str) and query.strip():
+            yield path, query, sources.plugin(variable.get("datasource")) or "prometheus"
+
+
+def promql_of_variable(text: str) -> tuple[str, int] | None:
+    """The PromQL a Prometheus variable query runs and where it starts in `text`, or None
+    when it runs none (`label_values(job)`, `label_names()`, `metrics(regex)`)."""
+    start = len(text) - len(text.lstrip())
+    body = text.strip()
+    if _NO_PROMQL.fullmatch(body):
+        return None
+    call = _PROMQL_ARGUMENT.fullmatch(body)
+    if call is None:
+        return body, start  # Grafana runs any other text as a series selector
+    group = next(g for g in ("selector", "query", "match") if call.group(g) is not None)
+    return call.group(group), start + call.start(group)
