@@ -26,10 +26,11 @@ class TemplateError(ValueError):
 
 def alert_annotations(project: Project, alert: AlertRule) -> dict[str, str]:
     """The annotations emitted for `alert`, templates unexpanded, keys sorted."""
-    values = {"summary": alert.summary, "description": alert.description, **alert.annotations}
+    managed = {"summary": alert.summary, "description": alert.description}
+    values = {**{k: v for k, v in managed.items() if v}, **alert.annotations}
     group = project.group_of(alert)
     assert group is not None, f"{alert.name} is in no group"
-    url = runbook_url(project.config.runbook_base_url, group, alert)
+    url = alert.runbook_url or runbook_url(project.config.runbook_base_url, group, alert)
     if url:
         values["runbook_url"] = url
     return dict(sorted(values.items()))

@@ -57,6 +57,8 @@ def rule_file(project: Project, group: RuleGroup) -> str:
         body["interval"] = group.interval
     if group.limit is not None:
         body["limit"] = group.limit
+    if group.query_offset:
+        body["query_offset"] = group.query_offset
     body["rules"] = [_alert(project, r) if isinstance(r, AlertRule) else _recording(r)
                      for r in group.rules]
     text = dump({"groups": [body]})

@@ -67,6 +67,17 @@ class Imported:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A name an input takes for the whole run, where two inputs cannot both have it (a rule
+    group's name, a dashboard's uid): the run reports a second claim as OBS983 at `line` and
+    does not import that input."""
+
+    what: str  # "rule group", "dashboard uid"
+    name: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Survey:
     """The first pass over one input: what the run must know of it before any module is
     written. Every importer module has `survey(file) -> Survey` and
@@ -76,6 +87,11 @@ class Survey:
     alerts: tuple[str, ...] = ()  # alert names it defines
     runbook_alerts: tuple[str, ...] = ()  # alert names it holds a runbook for
     diagnostics: tuple[Diagnostic, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    # Labels a query's result must carry because an alert's templates read them
+    # ({{ $labels.pod }}), by query text: the inferred catalog declares them.
+    template_labels: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    recorded: tuple[str, ...] = ()  # series names its recording rules write (not catalog metrics)
 
 
 def _raw_query(expr: str) -> Code:
