@@ -16,6 +16,7 @@ from obsgen.check.lint import lint_paths
 from obsgen.check.project import check_project
 from obsgen.check.reading import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_ENV, describe_size, parse_size
 from obsgen.check.rules import promtool
+from obsgen.cli_import import import_command
 from obsgen.cli_output import Output, common, finish, guard, output_options
 from obsgen.codes import CODES
 from obsgen.config import Config, load_config
@@ -85,6 +86,7 @@ def main() -> None:
       obsgen check            build, then check every artifact (schemas, promtool, lint)
       obsgen docs --serve     build and serve the runbook site
       obsgen lint rules/      lint rule files, dashboards, .alloy, Markdown from anywhere
+      obsgen import rules/ -o new   turn existing rule files, dashboards... into definitions
       obsgen deploy grafana   upsert the built dashboards (token from GRAFANA_TOKEN)
       obsgen rule OBS102      explain a diagnostic code
 
@@ -337,3 +339,4 @@ def docs(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
 
 
 main.add_command(deploy)
+main.add_command(import_command)

@@ -147,11 +147,17 @@ class Gauge(Metric):
 
 @dataclass(frozen=True, eq=False)
 class Histogram(Metric):
+    """A histogram; `buckets=None`: its bucket bounds are not known here (a catalog imported
+    from queries that only read it), which an instrumentation module cannot be made from."""
+
     kind: ClassVar[str] = "histogram"
-    buckets: tuple[float, ...] = ()
+    buckets: Annotated[tuple[float, ...], Accepts(tuple[float, ...] | None)] = ()
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.buckets is None:
+            object.__setattr__(self, "buckets", ())
+            return
         buckets = tuple(self.buckets)
         object.__setattr__(self, "buckets", buckets)
         ordered = all(a < b for a, b in itertools.pairwise(buckets))
