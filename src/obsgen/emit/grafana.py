@@ -20,6 +20,13 @@ from grafanalib import core
 from obsgen.check.dashboards.jsonpos import format_path
 from obsgen.check.dashboards.schema import panel_errors_strict
 from obsgen.diagnostics import DefinitionError, Diagnostic, Location
+from obsgen.emit.grafana_extra import (
+    extra_of,
+    grid_layout,
+    is_foreign,
+    merge_extra,
+    raw_panel_json,
+)
 from obsgen.emit.grafana_panels import Json, bucket_unit, canonical, to_plain, unit_of
 from obsgen.model.dashboards import (
     DATASOURCE_VARIABLE,
@@ -32,6 +39,7 @@ from obsgen.model.dashboards import (
 )
 from obsgen.model.project import Project
 from obsgen.model.promql import _Ops
+from obsgen.model.raw_panels import RawPanel
 
 SCHEMA_VERSION = 42  # the default of Grafana's dashboard schema obsgen is validated against
 DATASOURCE: Json = {"type": "prometheus", "uid": f"${{{DATASOURCE_VARIABLE}}}"}
@@ -162,12 +170,19 @@ def dashboard_json(d: Dashboard, placed: list[tuple[Json, Location]] | None = No
     }
     if d.description:
         out["description"] = d.description
+    if d.extra:
+        out = merge_extra(out, d.extra)
     own = {key: out[key] for key in ("title", "description", "links", "templating") if key in out}
     _require_defined(own, "", _defined(d), d.source, f"dashboard {d.uid!r}")
     return out
 
 
 # Variables and links ------------------------------------------------------------------------
+
+def variable_json(v: Variable) -> Json:
+    """One variable's JSON as the dashboard holds it."""
+    return _variable(v)
+
 
 def _datasource_variable() -> Json:
     return {"hide": 0, "includeAll": False, "label": "Data source", "multi": False,
@@ -189,7 +204,7 @@ def _variable(v: Variable) -> Json:
     if v.include_all:
         out["current"] = ({"selected": True, "text": ["All"], "value": ["$__all"]} if v.multi
                           else {"selected": True, "text": "All", "value": "$__all"})
-    return out
+    return merge_extra(out, v.extra) if v.extra else out
 
 
 def _link(link: Link) -> Json:
@@ -225,9 +240,12 @@ def _widths(count: int) -> list[int]:
 def _layout(d: Dashboard, placed: list[tuple[Json, Location]]) -> list[Json]:
     """Rows top to bottom, each row's panels left to right, wrapping at the grid's width;
     ids count up in that order, so they only change when the layout does."""
+    defined = _defined(d)
+    if d.layout == "grid":
+        return grid_layout(d, lambda panel, where, pos, holder: _place(
+            panel, where, pos, holder, defined, placed))
     panels: list[Json] = []
     y, next_id = 0, 1
-    defined = _defined(d)
     for row in d.rows:
         holder = panels
         if row.title:
@@ -258,13 +276,21 @@ def _place_row(row: Row, holder: list[Json], y: int, next_id: int, defined: froz
                                   "1-24, h a whole number of at least 1", location=where)
         if x + w > GRID_WIDTH:
             x, y, tallest = 0, y + tallest, 0
-        body = panel_json(panel, where)
-        _require_defined(body, "", defined, where, f"panel {body.get('title', '')!r}")
-        body["id"], body["gridPos"] = next_id, {"h": h, "w": w, "x": x, "y": y}
-        holder.append(body)
-        placed.append((body, where))
+        _place(panel, where, {"h": h, "w": w, "x": x, "y": y, "_id": next_id}, holder, defined,
+               placed)
         x, tallest, next_id = x + w, max(tallest, h), next_id + 1
     return y + tallest, next_id
+
+
+def _place(panel: Panel, where: Location, pos: Json, holder: list[Json],
+           defined: frozenset[str], placed: list[tuple[Json, Location]]) -> None:
+    body = panel_json(panel, where)
+    _require_defined(body, "", defined, where, f"panel {body.get('title', '')!r}")
+    ident = pos.pop("_id")
+    body["id"], body["gridPos"] = ident, pos
+    holder.append(body)
+    if not is_foreign(panel):
+        placed.append((body, where))
 
 
 # Variables the emitted text refers to -------------------------------------------------------
@@ -310,6 +336,14 @@ def _require_defined(value: Any, path: str, defined: frozenset[str], where: Loca
 # Panels and targets -------------------------------------------------------------------------
 
 def panel_json(panel: Panel, where: Location) -> Json:
+    if isinstance(panel, RawPanel):
+        return raw_panel_json(panel)
+    body = _panel_json(panel, where)
+    extra = extra_of(panel)
+    return merge_extra(body, extra) if extra else body
+
+
+def _panel_json(panel: Panel, where: Location) -> Json:
     try:
         raw = to_plain(panel.to_json_data(), "panel", where)
     except DefinitionError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -21,6 +21,7 @@ from obsgen.model.metrics import Metric
 from obsgen.model.panel_arguments import check_grafanalib_arguments
 from obsgen.model.panels import OWN_PANELS, REPLACED, SUPPORTED, panel_location
 from obsgen.model.promql import Match, Selector, _Ops
+from obsgen.model.raw_panels import RawPanel
 from obsgen.model.source import caller_location
 
 DATASOURCE_VARIABLE = "datasource"
@@ -31,6 +32,7 @@ VARIABLE_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 VARIABLE_USE = re.compile(r"\$\{([a-zA-Z_]\w*)(?:[.:][^}]*)?\}|\$([a-zA-Z_]\w*)"
                           r"|\[\[([a-zA-Z_]\w*)(?::[^\]]*)?\]\]")
 BUILT_IN_VARIABLES = frozenset({"timeFilter"})
+LAYOUTS = ("auto", "grid")
 RELATIVE_TIME = re.compile(r"^now(-\d+[smhdwMy])?(/[smhdwMy])?$")
 REFRESH = re.compile(r"^(\d+(ms|s|m|h|d|w|y))?$")
 
@@ -132,6 +134,9 @@ class Variable:
     sort: int = 1  # alphabetical, ascending
     refresh: int = 2  # on time-range change
     description: str = ""
+    # Variable JSON obsgen does not model (another variable type, saved options), merged over
+    # what it emits; see `TimeSeries(extra=...)`.
+    extra: Mapping[str, Any] = field(default_factory=dict)
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
@@ -177,6 +182,8 @@ Panel = Any  # a grafanalib panel object; checked by `check_panel`
 def check_panel(panel: Panel, fallback: Location) -> None:
     """Refuse what obsgen cannot emit as a current-schema panel."""
     where = panel_location(panel, fallback)
+    if isinstance(panel, RawPanel):
+        return
     if isinstance(panel, tuple(REPLACED)):
         modern = next(v for k, v in REPLACED.items() if isinstance(panel, k))
         raise DefinitionError("OBS603", f"{type(panel).__name__} is a legacy Grafana panel kind",
@@ -199,6 +206,9 @@ class Row:
     panels: Sequence[Panel] = ()
     height: int = 8
     collapsed: bool = False
+    # The RowPanel that started the row in a flat list: its gridPos places the header in a
+    # dashboard with layout="grid", its `extra` is merged into the header's JSON.
+    header: Panel = None
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
@@ -216,25 +226,27 @@ def rows_of(items: Sequence[Row | Panel], fallback: Location) -> tuple[Row, ...]
     """Rows from a flat list where a grafanalib RowPanel starts a new titled row."""
     rows: list[Row] = []
     current: list[Panel] = []
-    title, where, collapsed = "", fallback, False
+    title, where, collapsed, header = "", fallback, False, None
     for item in items:
         if isinstance(item, Row):
-            if current or title:
-                rows.append(Row(title, current, collapsed=collapsed, source=where))
+            if current or title or header is not None:
+                rows.append(Row(title, current, collapsed=collapsed, header=header,
+                                source=where))
             rows.append(item)
-            current, title, collapsed = [], "", False
+            current, title, collapsed, header = [], "", False, None
         elif isinstance(item, core.RowPanel):
             if not isinstance(item, OWN_PANELS):
                 check_grafanalib_arguments(item, panel_location(item, fallback))
-            if current or title:
-                rows.append(Row(title, current, collapsed=collapsed, source=where))
-            current, title = [], item.title or ""
+            if current or title or header is not None:
+                rows.append(Row(title, current, collapsed=collapsed, header=header,
+                                source=where))
+            current, title, header = [], item.title or "", item
             where, collapsed = panel_location(item, fallback), item.collapsed
         else:
             check_panel(item, fallback)
             current.append(item)
-    if current or title:
-        rows.append(Row(title, current, collapsed=collapsed, source=where))
+    if current or title or header is not None:
+        rows.append(Row(title, current, collapsed=collapsed, header=header, source=where))
     return tuple(rows)
 
 
@@ -300,6 +312,11 @@ class Dashboard:
     links: tuple[Link, ...] = ()
     graph_tooltip: int = 1  # shared crosshair
     editable: bool = True
+    # "auto": rows laid out left to right; "grid": every panel keeps its gridPos (x and y
+    # included) and every row header its RowPanel's, as an imported dashboard had them.
+    layout: str = "auto"
+    # Dashboard JSON obsgen does not model, merged over what it emits (see TimeSeries(extra=)).
+    extra: Mapping[str, Any] = field(default_factory=dict)
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
@@ -324,6 +341,10 @@ class Dashboard:
         if not isinstance(self.refresh, str) or not REFRESH.match(self.refresh):
             raise DefinitionError("OBS609", f"dashboard {self.uid!r}: refresh {self.refresh!r} "
                                   "is not an interval", hint='e.g. "30s", "1m"; "" for off')
+        if self.layout not in LAYOUTS:
+            raise DefinitionError("OBS609", f"dashboard {self.uid!r}: layout {self.layout!r} "
+                                  "is not a layout", hint='"auto" (rows) or "grid" (gridPos '
+                                  'as given)')
         if self.graph_tooltip not in (0, 1, 2):
             raise DefinitionError("OBS609", f"graph_tooltip must be 0, 1 or 2, got "
                                   f"{self.graph_tooltip!r}", hint="1 shares the crosshair")

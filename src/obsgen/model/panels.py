@@ -24,6 +24,13 @@ def _source() -> Any:
     return attr.ib(factory=caller_location, kw_only=True, eq=False, repr=False)
 
 
+def _extra() -> Any:
+    """`extra={...}`: panel JSON obsgen does not model, merged over what it emits (a nested
+    mapping merges key by key; None removes a key). `obsgen import` keeps what it cannot map
+    here, so nothing of an imported panel is lost."""
+    return attr.ib(factory=dict, kw_only=True, eq=False, repr=False)
+
+
 def _checked(cls: T) -> T:
     """`cls` whose constructor checks its arguments (OBS004 at the user's line, where the
     loader places it), attrs' own TypeErrors included."""
@@ -48,60 +55,70 @@ def _checked(cls: T) -> T:
 @attr.s
 class TimeSeries(core.TimeSeries):  # type: ignore[misc]
     source: Location = _source()
+    extra: dict[str, Any] = _extra()
 
 
 @_checked
 @attr.s
 class Stat(core.Stat):  # type: ignore[misc]
     source: Location = _source()
+    extra: dict[str, Any] = _extra()
 
 
 @_checked
 @attr.s
 class GaugePanel(core.GaugePanel):  # type: ignore[misc]
     source: Location = _source()
+    extra: dict[str, Any] = _extra()
 
 
 @_checked
 @attr.s
 class BarGauge(core.BarGauge):  # type: ignore[misc]
     source: Location = _source()
+    extra: dict[str, Any] = _extra()
 
 
 @_checked
 @attr.s
 class BarChart(core.BarChart):  # type: ignore[misc]
     source: Location = _source()
+    extra: dict[str, Any] = _extra()
 
 
 @_checked
 @attr.s
 class Heatmap(core.Heatmap):  # type: ignore[misc]
     source: Location = _source()
+    extra: dict[str, Any] = _extra()
 
 
 @_checked
 @attr.s
 class Table(core.Table):  # type: ignore[misc]
     source: Location = _source()
+    extra: dict[str, Any] = _extra()
 
 
 @_checked
 @attr.s
 class Text(core.Text):  # type: ignore[misc]
     source: Location = _source()
+    extra: dict[str, Any] = _extra()
 
 
 @_checked
 @attr.s
 class StateTimeline(core.StateTimeline):  # type: ignore[misc]
     source: Location = _source()
+    extra: dict[str, Any] = _extra()
 
 
 @_checked
 @attr.s
 class RowPanel(core.RowPanel):  # type: ignore[misc]
     source: Location = _source()
+    extra: dict[str, Any] = _extra()
 
 
 # obsgen's own panel classes: they check their arguments as they are made.

@@ -1,0 +1,54 @@
+"""What `extra=` must say so that obsgen emits an imported panel, variable or dashboard as
+it was: every key whose value differs from what obsgen writes, and None for every key obsgen
+writes that the input did not have (outside plugin options, whose defaults Grafana fills in
+on load anyway)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+Json = dict[str, Any]
+# Where obsgen may add keys the input left out: the plugin's own defaults, which Grafana
+# applies to any panel it loads.
+DEFAULTED = (("options",), ("fieldConfig", "defaults", "custom"))
+
+
+def extra_for(given: Json, emitted: Json, ignore: Iterable[str] = ()) -> Json:
+    return _diff(given, emitted, (), frozenset(ignore))
+
+
+def _diff(given: Json, emitted: Json, path: tuple[str, ...], ignore: frozenset[str]) -> Json:
+    out: Json = {}
+    for key, value in given.items():
+        if key in ignore and not path:
+            continue
+        have = emitted.get(key)
+        if value is None:
+            if have is not None and not _defaulted((*path, key)):
+                out[key] = None
+        elif isinstance(value, dict) and isinstance(have, dict):
+            inner = _diff(value, have, (*path, key), ignore)
+            if inner:
+                out[key] = inner
+        elif key == "targets" and not path and _same_length_dicts(value, have):
+            pairs = zip(value, have or [], strict=True)
+            merged = [_diff(g, e, ("targets",), ignore) for g, e in pairs]
+            if any(merged):
+                out[key] = merged
+        elif value != have or type(value) is not type(have):
+            out[key] = value
+    for key in emitted:
+        if key not in given and not (key in ignore and not path) \
+                and not _defaulted((*path, key)):
+            out[key] = None
+    return out
+
+
+def _same_length_dicts(a: Any, b: Any) -> bool:
+    return (isinstance(a, list) and isinstance(b, list) and len(a) == len(b)
+            and all(isinstance(x, dict) for x in a + b))
+
+
+def _defaulted(path: tuple[str, ...]) -> bool:
+    return any(path[:len(p)] == p and len(path) > len(p) for p in DEFAULTED)
