@@ -20,7 +20,7 @@ from obsgen.check.rules.ruletests import check_rule_tests
 from obsgen.check.runbooks.checks import check_runbooks
 from obsgen.config import Config
 from obsgen.diagnostics import Diagnostic, Location, has_errors, sorted_unique
-from obsgen.emit import alloy, grafana, mkdocs, prometheus, runbooks
+from obsgen.emit import alloy, grafana, mkdocs, prometheus, python, reference, runbooks
 from obsgen.load import load_project
 from obsgen.model.project import Project
 from obsgen.noqa import without_noqa
@@ -50,7 +50,8 @@ def emit(project: Project, dashboards: grafana.Emitted | None = None) -> dict[st
     dashboards = dashboards or grafana.compile_dashboards(project)
     return dict(sorted({**prometheus.artifacts(project), **runbooks.artifacts(project),
                         **mkdocs.artifacts(project), **dashboards.artifacts,
-                        **alloy.artifacts(project)}.items()))
+                        **alloy.artifacts(project), **python.artifacts(project),
+                        **reference.artifacts(project)}.items()))
 
 
 def compile_project(config: Config, keep: Callable[[list[Diagnostic]], list[Diagnostic]]

@@ -23,6 +23,8 @@ from obsgen.config import Config, load_config
 from obsgen.deploy.commands import deploy
 from obsgen.diagnostics import Diagnostic, has_errors
 from obsgen.emit.mkdocs import SITE_DIR
+from obsgen.emit.usage import dead_metrics
+from obsgen.instrumentation import check_instrumentation
 from obsgen.report import display_path
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -158,7 +160,10 @@ def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
                                        find_alloy())
             if alloy.summary:
                 out.status(alloy.summary)
-            return out.keep([*found, *alloy.diagnostics])
+            # The instrumentation module loads and registers; metrics nothing reads (OBS118).
+            own = [*check_instrumentation(compiled.artifacts, config.build),
+                   *dead_metrics(project)]
+            return out.keep([*found, *alloy.diagnostics, *own])
 
         finish(out, [*compiled.diagnostics, *_publish(config, out, compiled.artifacts, verify)])
 

@@ -60,6 +60,8 @@ CODES: dict[str, Code] = _registry(
     Code("OBS115", E, "An info metric's name does not end in `_info`."),
     Code("OBS116", E, "A query names a metric that is not in the catalog."),
     Code("OBS117", E, "A gauge declares bounds with min above max."),
+    Code("OBS118", W, "A catalog metric is read by no alert, rule, panel or runbook step."),
+    Code("OBS119", E, "The generated instrumentation module does not load (an obsgen bug)."),
     # rules and rule tests
     Code("OBS201", E, "A duration is not a Prometheus duration (`30s`, `5m`, `1h30m`)."),
     Code("OBS202", E, "An alert's severity is outside the project's set."),
@@ -113,6 +115,17 @@ CODES: dict[str, Code] = _registry(
     Code("OBS529", W, "An interrupted deploy was found and rolled back first."),
     Code("OBS530", E, "A rule group has the name obsgen reserves for its ruler manifest."),
     Code("OBS535", E, "A changed rule group was not evaluated within its interval after reload."),
+    # obsgen verify (OBS55x): a live app endpoint and a live Prometheus against the catalog
+    Code("OBS550", E, "A query failed on Prometheus (an error, or it timed out)."),
+    Code("OBS551", E, "The verify target could not be reached (DNS, refused, TLS, timeout)."),
+    Code("OBS552", E, "The verify target rejected the credentials (HTTP 401 or 403)."),
+    Code("OBS553", E, "The verify target is not a metrics endpoint or Prometheus as expected."),
+    Code("OBS554", E, "The app exposes a metric that is not in the catalog."),
+    Code("OBS555", E, "A series carries a label, or a label value, the catalog does not declare."),
+    Code("OBS556", E, "A metric's type or histogram buckets differ from the catalog."),
+    Code("OBS557", W, "A declared metric, or a queried series, has no samples (yet)."),
+    Code("OBS558", E, "A rule group of the project is not loaded, or its last evaluation failed."),
+    Code("OBS559", E, "A scrape job of the catalog has no targets, or a target is down."),
 
     # dashboards: model and emit (OBS60x-OBS62x)
     Code("OBS601", E, "A dashboard or folder uid is not a valid Grafana uid."),

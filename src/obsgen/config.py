@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import re
 import sys
 import tomllib
@@ -12,7 +13,8 @@ from typing import Any
 from obsgen.diagnostics import Diagnostic, Location, UsageError
 from obsgen.model.rules import DEFAULT_SEVERITIES
 
-KEYS = ("project", "definitions", "build", "runbook_base_url", "severities")
+KEYS = ("project", "definitions", "build", "runbook_base_url", "severities", "python")
+PYTHON_KEYS = ("module", "package")  # the [python] table: where the instrumentation module goes
 CONFIG_HINT = 'create obsgen.toml with: definitions = "definitions"'
 # A project's identity goes into what it deploys (dashboard tags, ruler namespaces, rule-file
 # headers), so it is kept to characters every one of those places accepts.
@@ -34,6 +36,10 @@ class Config:
     # "pyproject" [project].name, or "folder" name).
     project: str = "obsgen"
     project_from: str = "setting"
+    # The instrumentation module: build/python/<package folders>/<python_module>.py; an empty
+    # module name means `<project>_metrics`.
+    python_module: str = ""
+    python_package: str = ""
 
 
 def _document(path: Path) -> dict[str, Any]:
@@ -103,6 +109,25 @@ def _check_package_name(name: str, where: Location) -> None:
             'rename the folder, e.g. "definitions"'))
 
 
+def _python_setting(table: dict[str, Any], where: Location) -> tuple[str, str]:
+    """(module, package) from the `python` table; each a dotted Python name or empty."""
+    python = table.get("python", {})
+    if not isinstance(python, dict) or set(python) - set(PYTHON_KEYS):
+        raise UsageError(Diagnostic.of("OBS003", "python must be a table with the keys "
+                                       f"{', '.join(PYTHON_KEYS)}", where,
+                                       '[python] module = "checkout_metrics" (obsgen.toml)'))
+    module, package = python.get("module", ""), python.get("package", "")
+    if not isinstance(module, str) or (module and (not module.isidentifier()
+                                                   or keyword.iskeyword(module))):
+        raise UsageError(Diagnostic.of("OBS003", f"python.module {module!r} is not a Python "
+                                       "module name", where, 'e.g. module = "checkout_metrics"'))
+    if not isinstance(package, str) or (package and not all(
+            p.isidentifier() for p in package.split("."))):
+        raise UsageError(Diagnostic.of("OBS003", f"python.package {package!r} is not a dotted "
+                                       "package name", where, 'e.g. package = "checkout.obs"'))
+    return module, package
+
+
 def load_config(start: Path) -> Config:
     file, table = find_project(start)
     where = Location(str(file))
@@ -129,7 +154,9 @@ def load_config(start: Path) -> Config:
         raise UsageError(Diagnostic.of("OBS003", f"runbook_base_url {base!r} is not a URL",
                                        where, 'e.g. runbook_base_url = "https://example.org/rb/"'))
     project, project_from = project_identity(file, table, where)
+    python_module, python_package = _python_setting(table, where)
     return Config(root=root, file=file, definitions=definitions,
                   build=root / str(table.get("build", "build")),
                   runbook_base_url=base if not base or base.endswith("/") else base + "/",
-                  severities=tuple(severities), project=project, project_from=project_from)
+                  severities=tuple(severities), project=project, project_from=project_from,
+                  python_module=python_module, python_package=python_package)

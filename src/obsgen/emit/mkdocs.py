@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from obsgen.emit import reference
 from obsgen.emit.runbooks import INDEX_PAGE, RUNBOOKS_DIR, alert_groups, guide
 from obsgen.emit.yamltext import dump
 from obsgen.model.links import runbook_page
@@ -36,6 +37,7 @@ def nav_title(name: str) -> str:
 def config(project: Project) -> dict[str, Any]:
     nav = [{"Overview": INDEX_PAGE}]
     nav += [{nav_title(g.name): runbook_page(g)} for g in alert_groups(project)]
+    nav.append({reference.NAV_TITLE: reference.PAGE})
     data: dict[str, Any] = {"site_name": guide(project).title}
     if project.config.runbook_base_url:
         data["site_url"] = project.config.runbook_base_url

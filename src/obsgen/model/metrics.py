@@ -6,7 +6,7 @@ import itertools
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from obsgen.diagnostics import DefinitionError, Location
 from obsgen.model import promql
@@ -132,11 +132,14 @@ class Counter(Metric):
 
 @dataclass(frozen=True, eq=False)
 class Gauge(Metric):
-    """A gauge; `min`/`max` state bounds the code guarantees (checked against comparisons)."""
+    """A gauge; `min`/`max` state bounds the code guarantees (checked against comparisons).
+    `out_of_bounds` says what the generated instrumentation does with a value outside them:
+    "refuse" it (raise, or count and drop) or "clamp" it to the nearest bound."""
 
     kind: ClassVar[str] = "gauge"
     min: float | None = None
     max: float | None = None
+    out_of_bounds: Literal["refuse", "clamp"] = "refuse"
 
     def __post_init__(self) -> None:
         super().__post_init__()
