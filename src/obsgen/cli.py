@@ -18,6 +18,7 @@ from obsgen.check.reading import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_ENV, descr
 from obsgen.check.rules import promtool
 from obsgen.cli_import import import_command
 from obsgen.cli_output import Output, common, finish, guard, output_options
+from obsgen.cli_verify import verify
 from obsgen.codes import CODES
 from obsgen.config import Config, load_config
 from obsgen.deploy.commands import deploy
@@ -304,9 +305,7 @@ def lint(paths: tuple[Path, ...], catalog: Path | None, skip_other_files: bool,
         if result.unchecked:
             out.status(f"No linter for {', '.join(result.unchecked)} files in this obsgen yet: "
                        "they were read, not checked.")
-        counts = ", ".join(f"{n} {kind}" for kind, n in result.counts().items())
-        files = "file" if len(result.files) == 1 else "files"
-        out.status(f"Linted {len(result.files)} {files}" + (f" ({counts})." if counts else "."))
+        out.status(result.summary().line())
         finish(out, result.diagnostics)
 
     guard(run, fmt, color, select, ignore)
@@ -345,3 +344,4 @@ def docs(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
 
 main.add_command(deploy)
 main.add_command(import_command)
+main.add_command(verify)

@@ -172,6 +172,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS712", E, "mkdocs or mkdocs-material is not installed."),
     Code("OBS713", E, "A runbook_url/runbook annotation points at a heading that is not there."),
     Code("OBS714", E, "The docs server could not listen on the requested address."),
+    Code("OBS715", W, "A runbook annotation names a Markdown file neither in the run nor on disk."),
 
     # Alloy syntax (OBS80x-OBS81x)
     Code("OBS801", E, "An Alloy file is not valid Alloy syntax (error at line:column)."),

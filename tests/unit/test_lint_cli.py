@@ -173,6 +173,36 @@ def test_valid_yaml_that_is_not_a_rule_file(obsgen: RunObsgen, tmp_path: Path) -
     assert _found(result.diagnostics()) == {("OBS963", "values.yaml", 1)}
 
 
+QUOTED_RULE_FILE = '"groups":\n- "name": "g"\n  "rules":\n  - "alert": "TargetDown"\n' \
+                   '    "expr": "up == 0"\n'
+JSON_RULE_FILE = '{"groups": [{"name": "h", "rules": [{"record": "job:up:sum", ' \
+                 '"expr": "sum by (job) (up)"}]}]}\n'
+
+
+def test_rule_files_with_quoted_keys_in_a_folder_are_linted(obsgen: RunObsgen, tmp_path: Path
+                                                             ) -> None:
+    """A folder of rule files written with quoted keys (or as JSON) once gave `Linted 0
+    files.` and exit 0: a file that parses as a rule file is never skipped."""
+    _write(tmp_path, {"rules/a.yml": QUOTED_RULE_FILE, "rules/b.yaml": JSON_RULE_FILE})
+    result = obsgen("lint", "rules", *JSON, cwd=tmp_path)
+    assert ("OBS921", "rules/a.yml", 4) in _found(result.diagnostics()), result.describe()
+    assert "Linted 2 files (2 rule files, 2 rules)." in obsgen("lint", "rules",
+                                                               cwd=tmp_path).stderr
+
+
+@pytest.mark.parametrize("content", ["null\n", "{}\n", "groups: []\n", "groups:\n",
+                                     "# rules to come\n", "---\n"])
+def test_a_placeholder_rule_file_is_a_notice(obsgen: RunObsgen, tmp_path: Path, content: str
+                                             ) -> None:
+    """promtool accepts a rule file with no rules; obsgen says so in a notice, named or found
+    in a folder, never as an error."""
+    _write(tmp_path, {"rules/empty.yml": content})
+    for path in ("rules/empty.yml", "rules"):
+        result = obsgen("lint", path, *JSON, cwd=tmp_path)
+        assert result.exit_code == 0, result.describe()
+        assert [(d["code"], d["severity"]) for d in result.diagnostics()] == [("OBS942", "info")]
+
+
 def test_a_folder_of_ten_thousand_files(obsgen: RunObsgen, tmp_path: Path) -> None:
     folder = tmp_path / "many"
     for i in range(100):

@@ -14,7 +14,7 @@ from typing import Literal
 
 from obsgen.model.catalog import Catalog
 
-Kind = Literal["rules", "dashboard", "alloy", "markdown"]
+Kind = Literal["rules", "dashboard", "alloy", "markdown", "prometheus-config"]
 
 
 @dataclass(frozen=True)

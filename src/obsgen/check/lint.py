@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from obsgen.check.alloy.validate import lint_alloy
+from obsgen.check.crossfile import estate_findings
 from obsgen.check.dashboards.lint import lint_dashboard
 from obsgen.check.exposition import parse_exposition
 from obsgen.check.foreign import ForeignFile, Kind, LintContext
+from obsgen.check.lintsummary import Summary, summarise
+from obsgen.check.prometheus_config import is_prometheus_config, lint_prometheus_config
 from obsgen.check.reading import (
     DEFAULT_MAX_FILE_SIZE,
     is_folder,
@@ -29,6 +32,8 @@ from obsgen.check.reading import (
     stat_error,
 )
 from obsgen.check.rules.checks import lint_rule_file
+from obsgen.check.rules.rulefile import is_rule_file
+from obsgen.check.runbooks.alertlinks import missing_page_findings
 from obsgen.check.runbooks.checks import lint_markdown
 from obsgen.config import load_config
 from obsgen.diagnostics import Diagnostic, Location, UsageError
@@ -42,17 +47,19 @@ SUFFIX_KINDS: dict[str, Kind] = {".yml": "rules", ".yaml": "rules", ".json": "da
                                  ".alloy": "alloy", ".md": "markdown"}
 # Folders never walked into: version control, virtual environments, caches, dependencies.
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv"})
-KINDS_HINT = ("obsgen lint reads Prometheus rule files (or PrometheusRule manifests), Grafana "
-              "dashboard JSON, Alloy configs (.alloy) and Markdown runbooks (.md)")
+KINDS_HINT = ("obsgen lint reads Prometheus rule files (or PrometheusRule manifests), "
+              "Prometheus configs, Grafana dashboard JSON, Alloy configs (.alloy) and Markdown "
+              "runbooks (.md)")
 
-_RULE_FILE = re.compile(r"^groups\s*:|^kind\s*:\s*[\"']?PrometheusRule\b", re.MULTILINE)
+_RULE_FILE = re.compile(r"^[\"']?groups[\"']?\s*:|^[\"']?kind[\"']?\s*:\s*[\"']?PrometheusRule\b",
+                        re.MULTILINE)
 _DASHBOARD = re.compile(r"\"(panels|rows|dashboard|schemaVersion|templating)\"\s*:")
 
 
 def _linters() -> dict[Kind, Linter]:
     """Each kind's linter, as far as this obsgen has one (see check/foreign.py)."""
     return {"rules": lint_rule_file, "dashboard": lint_dashboard, "alloy": lint_alloy,
-            "markdown": lint_markdown}
+            "markdown": lint_markdown, "prometheus-config": lint_prometheus_config}
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,9 @@ class LintRun:
 
     def counts(self) -> dict[str, int]:
         return dict(sorted(Tally(f.kind for f in self.files).items()))
+
+    def summary(self) -> Summary:
+        return summarise(self.files)
 
 
 def missing_path(path: Path, what: str) -> UsageError:
@@ -143,8 +153,11 @@ def read_text(path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> str | Diagnostic
 def detect(path: str, text: str, named: bool) -> Kind | Diagnostic | None:
     """The kind of a file by its suffix, confirmed by its content; None: skip it."""
     kind = SUFFIX_KINDS.get(Path(path).suffix.lower())
-    if kind == "rules" and not _RULE_FILE.search(text):
-        why = "has no top-level `groups:` and is not a PrometheusRule"
+    if kind == "rules" and is_prometheus_config(text):
+        return "prometheus-config"
+    if kind == "rules" and not (_RULE_FILE.search(text) or is_rule_file(text)):
+        why = ("has no top-level `groups:`, is not a PrometheusRule and not a Prometheus "
+               "configuration")
     elif kind == "dashboard" and not _DASHBOARD.search(text):
         why = "has none of a Grafana dashboard's keys (panels, rows, templating, dashboard)"
     else:
@@ -207,7 +220,17 @@ def lint_files(files: tuple[ForeignFile, ...], catalog: Catalog | None,
                 "OBS968", f"the {file.kind} linter failed on this file: "
                 f"{type(exc).__name__}: {exc}", Location(file.path),
                 "this is a bug in obsgen; please report it with the file"))
-    return found
+    return found + _estate_findings(context)
+
+
+def _estate_findings(context: LintContext) -> list[Diagnostic]:
+    """The checks across files, once per run; a bug there costs those checks, not the run."""
+    try:
+        return estate_findings(context) + missing_page_findings(context)
+    except Exception as exc:
+        return [Diagnostic.of("OBS968", f"the checks across files failed: {type(exc).__name__}"
+                              f": {exc}", None, "this is a bug in obsgen; please report it "
+                              "with the files")]
 
 
 def lint_paths(paths: Iterable[Path], catalog_path: Path | None = None,

@@ -162,6 +162,11 @@ def check_rules(tool: Promtool, files: Sequence[str], cwd: Path) -> list[CheckFi
     return findings
 
 
+def check_config(tool: Promtool, file: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`promtool check config --syntax-only`: the files the config names are not opened."""
+    return _run(tool, ["check", "config", "--syntax-only", file], cwd, [file])
+
+
 def parse_test_output(file: str, text: str) -> list[RuleTestFailure]:
     """Split `promtool test rules` output for one file into one failure per test case:
     promtool prints FAILED: once, then a `name: ...,` block per failing test."""

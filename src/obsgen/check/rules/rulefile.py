@@ -174,6 +174,8 @@ def read_rule_file(path: str, text: str) -> RuleFile:
     problems: list[Problem] = []
     holders = [h for h in map(_rules_node, documents) if h is not None]
     for holder in holders:
+        if _empty(_get(holder, "groups")):
+            continue  # `groups: []` or `groups:` left empty: a placeholder, said below
         reader = _Reader(path, text, [])
         node = _get(holder, "groups") or holder
         groups += reader.groups(node)
@@ -182,11 +184,40 @@ def read_rule_file(path: str, text: str) -> RuleFile:
             continue
         # The schema says precisely what is wrong; the reader only what it had to skip.
         problems += schema_problems(holder) or reader.problems
-    if not holders:
+    if _placeholder(documents, holders) and not problems:
+        problems.append(("OBS942", "the file holds no rules: a placeholder (promtool accepts "
+                         "it)", "add rule groups, or delete the file if nothing will go in it",
+                         _line(documents[0]) if documents else 1))
+    elif not holders:
         line = _line(documents[0]) if documents else 1
         problems.append(("OBS941", "not a rule file: no top-level `groups`, and not a "
                          "PrometheusRule with `spec.groups`", RULE_FILE_HINT, line))
     return RuleFile(path, tuple(groups), tuple(problems))
+
+
+def _empty(node: yaml.Node | None) -> bool:
+    if isinstance(node, yaml.ScalarNode):
+        return node.tag.endswith(":null")
+    return isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.value
+
+
+def _placeholder(documents: list[yaml.Node], holders: list[yaml.Node]) -> bool:
+    """`null`, `{}`, comments only, or `groups: []` / `groups:`: a file kept for rules to come."""
+    if not holders:
+        return all(isinstance(d, yaml.ScalarNode | yaml.MappingNode) and _empty(d)
+                   for d in documents)
+    return all(_empty(_get(h, "groups")) for h in holders)
+
+
+def is_rule_file(text: str) -> bool:
+    """Whether YAML text is a rule file however its keys are written (quoted, flow style,
+    JSON) or a placeholder one (`null`, `{}`); text that does not parse is not."""
+    try:
+        documents = list(_documents(text))
+    except yaml.YAMLError:
+        return False
+    holders = [h for h in map(_rules_node, documents) if h is not None]
+    return bool(holders) or _placeholder(documents, holders)
 
 
 @dataclass

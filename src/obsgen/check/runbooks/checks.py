@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import yaml
-
-from obsgen.check import yamlguard
 from obsgen.check.foreign import ForeignFile, Kind, LintContext
 from obsgen.check.promql import references
 from obsgen.check.promql.parse import TooDeepError, parse_checked
 from obsgen.check.reading import read_bytes, stat_error
-from obsgen.check.runbooks import mdbudget, mdlinks
+from obsgen.check.runbooks import alertlinks, mdbudget, mdlinks
 from obsgen.check.runbooks.mdplaces import LinkPlaces
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.emit import runbooks as emit
@@ -181,22 +176,13 @@ def check_runbooks(project: Project) -> list[Diagnostic]:
 
 # `obsgen lint` on Markdown written by someone else -------------------------------------------
 
-_PAGE_SUFFIXES = (".md", ".html", ".htm")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
-_URL_KEYS = ("runbook_url", "runbook")
-
-
-def _normalised(path: str) -> str:
-    return posixpath.normpath(Path(path).as_posix())
-
-
 def _foreign_pages(file: ForeignFile, context: LintContext, hrefs: Iterable[str]
                    ) -> dict[str, frozenset[str]]:
     """Ids of every page the links may reach: the run's Markdown files, then files on disk
     (a link to an existing image or folder resolves; an existing .md is read for its ids)."""
-    pages = {_normalised(f.path): mdlinks.render(f.text).ids
+    pages = {alertlinks.normalised(f.path): mdlinks.render(f.text).ids
              for f in (*context.of_kind("markdown"), file)}
-    here = posixpath.dirname(_normalised(file.path))
+    here = posixpath.dirname(alertlinks.normalised(file.path))
     for href in hrefs:
         target = urlsplit(href).path
         if not target or target.startswith("/") or urlsplit(href).scheme:
@@ -213,88 +199,13 @@ def _foreign_pages(file: ForeignFile, context: LintContext, hrefs: Iterable[str]
     return pages
 
 
-def _annotation_nodes(node: yaml.Node) -> Iterator[tuple[str, str, yaml.Node]]:
-    """(alert, key, value node) of each runbook_url/runbook annotation in a rule file (plain
-    or a PrometheusRule's spec), with the node for its line."""
-    if not isinstance(node, yaml.MappingNode):
-        return
-    fields = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
-    if "spec" in fields:
-        yield from _annotation_nodes(fields["spec"])
-    groups = fields.get("groups")
-    for group in groups.value if isinstance(groups, yaml.SequenceNode) else ():
-        rules = _field(group, "rules")
-        for rule in rules.value if isinstance(rules, yaml.SequenceNode) else ():
-            alert = _field(rule, "alert")
-            annotations = _field(rule, "annotations")
-            if not isinstance(alert, yaml.ScalarNode) or not isinstance(annotations,
-                                                                       yaml.MappingNode):
-                continue
-            for key, value in annotations.value:
-                if key.value in _URL_KEYS and isinstance(value, yaml.ScalarNode):
-                    yield str(alert.value), str(key.value), value
-
-
-def _field(node: yaml.Node, name: str) -> yaml.Node | None:
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    return next((v for k, v in node.value if getattr(k, "value", None) == name), None)
-
-
-def _points_at(url: str, path: str) -> bool:
-    """Whether a runbook URL names this Markdown file: its last path segment (without a
-    trailing slash or a .md/.html suffix) is the file's stem (for index.md/README.md, its
-    folder's name)."""
-    segment = urlsplit(url).path.rstrip("/").rpartition("/")[2]
-    for suffix in _PAGE_SUFFIXES:
-        segment = segment.removesuffix(suffix)
-    file = Path(path)
-    stem = file.parent.name if file.stem.lower() in ("index", "readme") else file.stem
-    return bool(segment) and unquote(segment) == stem
-
-
-@dataclass(frozen=True)
-class _UrlAnnotation:
-    alert: str
-    key: str
-    url: str
-    line: int
-    column: int
-
-
-# Every page of a run is checked against every rule file, so each rule file is composed once.
-@lru_cache(maxsize=1024)
-def _url_annotations(text: str) -> tuple[_UrlAnnotation, ...]:
-    try:
-        root = yamlguard.compose(text, _LOADER)
-    except yaml.YAMLError:
-        return ()  # the rule-file linter reports it
-    if root is None:
-        return ()
-    return tuple(_UrlAnnotation(alert, key, str(node.value), node.start_mark.line + 1,
-                                node.start_mark.column + 1)
-                 for alert, key, node in _annotation_nodes(root))
-
-
-def _annotation_findings(file: ForeignFile, ids: frozenset[str], rules: ForeignFile
-                         ) -> Iterator[Diagnostic]:
-    for found in _url_annotations(rules.text):
-        fragment = unquote(urlsplit(found.url).fragment)
-        if not fragment or not _points_at(found.url, file.path) or fragment in ids:
-            continue
-        yield Diagnostic.of("OBS713", f"{found.key} of alert {found.alert} points at "
-                            f"#{fragment}, which is not a heading of {file.path}",
-                            Location(rules.path, found.line, found.column),
-                            mdlinks.anchor_hint(fragment, ids))
-
-
 def lint_markdown(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
     """`obsgen lint` on a Markdown runbook: every relative link and anchor resolves (against
     the run's other Markdown files, or files on disk), and every runbook_url/runbook
     annotation of the run's rule files that points at this page names one of its headings."""
     rendered = mdlinks.render(file.text)
     pages = _foreign_pages(file, context, rendered.links)
-    here = _normalised(file.path)
+    here = alertlinks.normalised(file.path)
     found = mdbudget.findings(file.path, rendered.blanked)
     places = LinkPlaces(file.text)
     seen: dict[str, int] = {}
@@ -308,8 +219,7 @@ def lint_markdown(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
             line, column = written[min(nth, len(written) - 1)]
             found.append(Diagnostic.of(broken.code, broken.message,
                                        Location(file.path, line, column), broken.hint))
-    for rules in context.of_kind("rules"):
-        found.extend(_annotation_findings(file, rendered.ids, rules))
+    found.extend(alertlinks.page_findings(file, context))
     return found
 
 

@@ -1,0 +1,120 @@
+"""What the files of one `obsgen lint` run hold together, as a project holds its parts: the
+scrape jobs of its Alloy and Prometheus configs, the series its recording rules record, its
+dashboards' uids. Computed once per run (cached by the run's files), read by the checks across
+files (check/crossfile.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from obsgen.check.alloy.jobs import alloy_jobs
+from obsgen.check.dashboards.jsonpos import JsonPath
+from obsgen.check.dashboards.schema import ParsedJson, iter_panels, parse_json, unwrap_envelope
+from obsgen.check.foreign import ForeignFile, LintContext
+from obsgen.check.prometheus_config import prometheus_jobs
+from obsgen.check.rules.rulefile import read_rule_file
+
+
+@dataclass(frozen=True)
+class Query:
+    """One PromQL text of a dashboard: the JSON string holding it, where it starts there."""
+
+    path: JsonPath
+    text: str
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class DashboardQueries:
+    queries: tuple[Query, ...] = ()
+    skipped_targets: int = 0  # targets of other datasources (Loki, SQL, ...), not parsed
+
+
+_OTHER_PLUGINS = ("loki", "tempo", "elasticsearch", "influxdb", "mysql", "postgres", "mssql",
+                  "graphite", "cloudwatch", "jaeger", "zipkin", "testdata", "grafana",
+                  "datasource")
+
+
+def _plugin(datasource: Any) -> str | None:
+    value = datasource.get("type") if isinstance(datasource, dict) else None
+    return value if isinstance(value, str) and "$" not in value and value else None
+
+
+@lru_cache(maxsize=256)
+def dashboard_queries(text: str) -> DashboardQueries:
+    """THE SEAM for the dashboards' own query walk (check/dashboards): the Prometheus panel
+    targets of one dashboard and the number of other datasources' targets. A target counts
+    as another datasource's only when its (or its panel's) datasource names another plugin."""
+    parsed = parse_json(text)
+    if not isinstance(parsed, ParsedJson):
+        return DashboardQueries()
+    parsed = unwrap_envelope(parsed)
+    queries, skipped = [], 0
+    for path, panel in iter_panels(parsed.data):
+        targets = panel.get("targets")
+        for index, target in enumerate(targets if isinstance(targets, list) else []):
+            if not isinstance(target, dict):
+                continue
+            plugin = _plugin(target.get("datasource")) or _plugin(panel.get("datasource"))
+            if plugin is not None and plugin.startswith(_OTHER_PLUGINS):
+                skipped += 1
+            elif isinstance(target.get("expr"), str) and target["expr"].strip():
+                queries.append(Query((*parsed.prefix, *path, "targets", index, "expr"),
+                                     target["expr"]))
+    return DashboardQueries(tuple(queries), skipped)
+
+
+@dataclass(frozen=True)
+class Estate:
+    jobs: frozenset[str] | None  # None: no scrape config in the run, or one with open jobs
+    configs: tuple[str, ...]  # the scrape configs of the run, for hints
+    recorded: frozenset[str] | None  # None: the run has no rule file
+    uids: frozenset[str]  # every dashboard uid of the run
+    dashboards: int
+
+
+def _jobs(files: tuple[ForeignFile, ...]) -> frozenset[str] | None:
+    jobs: set[str] = set()
+    for file in files:
+        found = alloy_jobs(file.text) if file.kind == "alloy" else prometheus_jobs(file.text)
+        if found is None:
+            return None
+        jobs |= found
+    return frozenset(jobs) if files else None
+
+
+def _recorded(files: tuple[ForeignFile, ...]) -> frozenset[str] | None:
+    if not files:
+        return None
+    return frozenset(entry.name for file in files
+                     for group in read_rule_file(file.path, file.text).groups
+                     for entry in group.rules if entry.kind == "record")
+
+
+def dashboard_model(text: str) -> ParsedJson | None:
+    """A dashboard's model (inside an API envelope), None when the text is no JSON object."""
+    parsed = parse_json(text)
+    if not isinstance(parsed, ParsedJson) or not isinstance(parsed.data, dict):
+        return None
+    return unwrap_envelope(parsed)
+
+
+def _uids(files: tuple[ForeignFile, ...]) -> Iterator[str]:
+    for file in files:
+        model = dashboard_model(file.text)
+        uid = model.data.get("uid") if model is not None else None
+        if isinstance(uid, str) and uid:
+            yield uid
+
+
+@lru_cache(maxsize=16)
+def estate_of(context: LintContext) -> Estate:
+    configs = (*context.of_kind("alloy"), *context.of_kind("prometheus-config"))
+    dashboards = context.of_kind("dashboard")
+    return Estate(_jobs(configs), tuple(f.path for f in configs),
+                  _recorded(context.of_kind("rules")), frozenset(_uids(dashboards)),
+                  len(dashboards))
