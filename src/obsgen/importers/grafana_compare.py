@@ -25,6 +25,8 @@ Json = dict[str, Any]
 DASHBOARD_KEYS = ("uid", "title", "tags", "time", "timezone", "refresh", "links")
 PANEL_KEYS = ("type", "title", "gridPos", "transformations", "repeat", "collapsed")
 AUTO_LEGEND = ("", "__auto", None)
+DEFAULT_THRESHOLDS: Json = {"mode": "absolute", "steps": [{"color": "green", "value": None},
+                                                          {"color": "red", "value": 80}]}
 
 
 @dataclass(frozen=True)
@@ -122,12 +124,18 @@ def _panel(path: str, a: Json, b: Json) -> Iterator[Difference]:
     ca, cb = _field_config(a), _field_config(b)
     da, db = ca.get("defaults") or {}, cb.get("defaults") or {}
     for key in ("unit", "decimals", "thresholds", "mappings"):
-        yield from _equal(f"{path}.fieldConfig.defaults.{key}", _blank(da.get(key)),
-                          _blank(db.get(key)))
+        yield from _equal(f"{path}.fieldConfig.defaults.{key}", _field(da, key),
+                          _field(db, key))
     yield from _equal(f"{path}.fieldConfig.overrides", _blank(ca.get("overrides")),
                       _blank(cb.get("overrides")))
     yield from _within(f"{path}.options", a.get("options") or {}, b.get("options") or {})
     yield from _targets(path, a.get("targets") or [], b.get("targets") or [])
+
+
+def _field(defaults: Json, key: str) -> Any:
+    """A field option; thresholds left out are Grafana's default ones (green, red at 80)."""
+    value = _blank(defaults.get(key))
+    return DEFAULT_THRESHOLDS if key == "thresholds" and value is None else value
 
 
 def _field_config(panel: Json) -> Json:

@@ -12,6 +12,12 @@ Json = dict[str, Any]
 # Where obsgen may add keys the input left out: the plugin's own defaults, which Grafana
 # applies to any panel it loads.
 DEFAULTED = (("options",), ("fieldConfig", "defaults", "custom"))
+# Grafana's own defaults for a field's thresholds and (per plugin) colour, which obsgen writes.
+FIELD_DEFAULTS = (
+    ("thresholds", {"mode": "absolute", "steps": [{"color": "green", "value": None},
+                                                  {"color": "red", "value": 80}]}),
+    ("color", {"mode": "palette-classic"}), ("color", {"mode": "thresholds"}))
+TARGET_DEFAULTS = (("format", "time_series"), ("range", True), ("legendFormat", "__auto"))
 
 
 def extra_for(given: Json, emitted: Json, ignore: Iterable[str] = ()) -> Json:
@@ -38,11 +44,22 @@ def _diff(given: Json, emitted: Json, path: tuple[str, ...], ignore: frozenset[s
                 out[key] = merged
         elif value != have or type(value) is not type(have):
             out[key] = value
-    for key in emitted:
+    for key, value in emitted.items():
         if key not in given and not (key in ignore and not path) \
-                and not _defaulted((*path, key)):
+                and not _defaulted((*path, key)) and not _default_value(path, key, value):
             out[key] = None
     return out
+
+
+def _default_value(path: tuple[str, ...], key: str, value: Any) -> bool:
+    """What Grafana takes for a key left out: an empty or false value, the query defaults of
+    a Prometheus target, a datasource (the dashboard's, which obsgen writes out)."""
+    if value in (False, 0, "", [], {}) or key in ("datasource", "definition"):
+        return True
+    if path == ("fieldConfig", "defaults") and (key, value) in FIELD_DEFAULTS:
+        return True
+    return (path == ("targets",) and (key, value) in TARGET_DEFAULTS) or (
+        path == ("targets",) and key in ("editorMode", "refId"))
 
 
 def _same_length_dicts(a: Any, b: Any) -> bool:

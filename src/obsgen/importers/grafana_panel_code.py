@@ -10,11 +10,12 @@ from typing import Any
 from grafanalib import core
 
 from obsgen.check.dashboards.jsonpos import JsonPath, format_path
-from obsgen.diagnostics import Diagnostic
+from obsgen.diagnostics import DefinitionError, Diagnostic
 from obsgen.emit.grafana import panel_json
 from obsgen.importers.contract import ImportEnv
 from obsgen.importers.grafana_extra_diff import extra_for
 from obsgen.importers.grafana_input import DashboardInput, is_prometheus
+from obsgen.importers.grafana_panel_args import panel_arguments
 from obsgen.importers.grafana_values import Py, call
 from obsgen.model import panels, raw_panels
 
@@ -32,6 +33,9 @@ MODELLED = frozenset({"type", "title", "description", "targets", "datasource", "
                       "fieldConfig", "transformations", "repeat", "repeatDirection",
                       "maxPerRow", "interval", "maxDataPoints", "timeFrom", "timeShift",
                       "hideTimeOverride", "transparent", "links", "cacheTimeout"})
+
+
+BASE_ARGUMENTS = ("title", "description", "gridPos", "targets")
 
 
 def grid(pos: Any) -> Py | None:
@@ -102,8 +106,14 @@ def _modelled(panel: Json, path: JsonPath, source: DashboardInput, env: ImportEn
         args["targets"] = [_target(t, env) for t in panel.get("targets") or ()]
     cls = getattr(panels, KINDS[kind])
     where = source.location(path)
-    made = call("obsgen", KINDS[kind], args, cls)
-    emitted = panel_json(made.value, where)
+    try:
+        args = {**args, **panel_arguments(kind, panel)}
+        made = call("obsgen", KINDS[kind], args, cls)
+        emitted = panel_json(made.value, where)
+    except DefinitionError:  # an option obsgen would refuse as an argument: all in extra=
+        args = {k: v for k, v in args.items() if k in BASE_ARGUMENTS}
+        made = call("obsgen", KINDS[kind], args, cls)
+        emitted = panel_json(made.value, where)
     given = {k: v for k, v in panel.items()
              if not (k == "datasource" and is_prometheus(v))}
     emitted.pop("datasource", None)
