@@ -54,6 +54,8 @@ golden: setup ## Regenerate the golden files on purpose; review the diff before 
 benchmark: setup ## Print build timings, and check vs promtool on a 5,000-rule project
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_lint.py
+	$(BIN)/python benchmarks/bench_import.py
 
 deploy: build ## Deploy dashboards to Grafana, rules to a ruler or Prometheus (env vars: README)
 	$(BIN)/obsgen deploy grafana $(DEPLOY_FLAGS)
