@@ -83,7 +83,9 @@ class Runbook:
 
     Its text fields are Markdown and land as written (raw HTML included: it is the project's
     own text). The alert's summary, names, severity, category and component beside it are
-    plain text and show literally; a step's command and query land as code, verbatim."""
+    plain text and show literally; a step's command and query land as code, verbatim.
+    `notes` is free Markdown shown after the other sections (where `obsgen import` keeps the
+    sections of a hand-written runbook that no field takes)."""
 
     alert: AlertRule
     description: str
@@ -95,6 +97,7 @@ class Runbook:
     prevention: tuple[str, ...] = ()
     related: tuple[AlertRule, ...] = ()
     escalation: str = ""
+    notes: str = ""
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
@@ -106,7 +109,7 @@ class Runbook:
         name = self.alert.name
         object.__setattr__(self, "description", _text(self.description,
                                                       f"description of {name}'s runbook", True))
-        for key in ("impact", "quick_fix", "long_term", "escalation"):
+        for key in ("impact", "quick_fix", "long_term", "escalation", "notes"):
             object.__setattr__(self, key, _text(getattr(self, key), f"{key} of {name}'s runbook"))
         object.__setattr__(self, "investigation", _items(self.investigation, Step,
                                                          "investigation"))
@@ -147,7 +150,8 @@ class CommonIssue:
 
 @dataclass(frozen=True, eq=False)
 class RunbookGuide:
-    """The project-wide sections, shown on the runbooks' index page below the overview."""
+    """The project-wide sections, shown on the runbooks' index page below the overview;
+    `notes` is free Markdown shown last."""
 
     title: str = "Runbooks"
     introduction: str = ""
@@ -155,12 +159,14 @@ class RunbookGuide:
     commands: tuple[Command, ...] = ()
     common_issues: tuple[CommonIssue, ...] = ()
     escalation_path: tuple[str, ...] = ()
+    notes: str = ""
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:
         check_arguments(self)
         object.__setattr__(self, "title", _text(self.title, "the guide's title", True))
         object.__setattr__(self, "introduction", _text(self.introduction, "introduction"))
+        object.__setattr__(self, "notes", _text(self.notes, "the guide's notes"))
         object.__setattr__(self, "troubleshooting", tuple(
             t.strip() for t in _items(self.troubleshooting, str, "troubleshooting")))
         object.__setattr__(self, "commands", _items(self.commands, Command, "commands"))

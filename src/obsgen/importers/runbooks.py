@@ -1,0 +1,138 @@
+"""`obsgen import` of runbook Markdown: the inverse of `obsgen.emit.runbooks`.
+
+A heading that names one of the run's alerts (by name, in a code span, or by its anchor)
+starts that alert's `Runbook`; its sections land on the fields their headings name, code blocks
+of an investigation step become the step's query (promql) and command (shell). The page's
+title, introduction and project-wide sections become a `RunbookGuide`. Whatever no field takes
+is kept, as written, in the runbook's or the guide's `notes` and reported (OBS986), so no text
+of the page is lost.
+"""
+
+from __future__ import annotations
+
+from obsgen.check.foreign import ForeignFile
+from obsgen.diagnostics import Diagnostic, Location
+from obsgen.importers.contract import Code, Import, Imported, ImportEnv, Module, Survey
+from obsgen.importers.pysource import Names, SourceModule, constant_name, text
+from obsgen.importers.runbook_fields import PROMQL, StepSpec, parses
+from obsgen.importers.runbook_page import (
+    AlertNames,
+    GuideSpec,
+    Left,
+    Page,
+    RunbookSpec,
+    alert_like,
+    read_guide,
+    read_runbook,
+    split,
+)
+
+
+def survey(file: ForeignFile) -> Survey:
+    """The alerts its headings seem to name, and the PromQL of its promql code blocks."""
+    page = Page(file.text)
+    names: list[str] = []
+    for block in page.blocks:
+        if block.kind == "heading":
+            names += [n for n in alert_like(block.content) if n not in names]
+    fences = [(b.info, b.content) for b in page.blocks if b.kind == "fence"]
+    fences += [fence for b in page.blocks for item in b.items for fence in item.fences]
+    queries = [code.strip() for info, code in fences if info in PROMQL]
+    return Survey(queries=tuple(q for q in dict.fromkeys(queries) if q and parses(q)),
+                  runbook_alerts=tuple(names))
+
+
+def write(file: ForeignFile, env: ImportEnv, module: str) -> Imported:
+    page = Page(file.text)
+    names = AlertNames(sorted(env.alerts))
+    outside, sections = split(page, names.in_heading)
+    runbooks: list[RunbookSpec] = []
+    found: list[Diagnostic] = []
+    seen: set[str] = set()
+    for alert, rest, heading, body in sections:
+        if alert in seen:  # a second runbook for one alert: its section joins the guide's text
+            outside += [heading, *body]
+            found.append(Diagnostic.of(
+                "OBS986", f"a second section for alert {alert}; it was kept as written in the "
+                "guide's notes", Location(file.path, heading.start + 1),
+                "merge it into the alert's first section, where it maps onto runbook fields"))
+            continue
+        seen.add(alert)
+        spec, left = read_runbook(page, names, alert, rest, heading, body)
+        found += [_kept(file, item, f"in the runbook of {alert}") for item in left]
+        if spec is not None:
+            runbooks.append(spec)
+    outside.sort(key=lambda b: b.start)
+    guide, left = read_guide(page, outside)
+    reported = {d.location.line for d in found if d.location}
+    found += [_kept(file, item, "in the guide") for item in left if item.line not in reported]
+    found.sort(key=lambda d: d.location.line if d.location else 0)
+    if not runbooks and guide is None:
+        return Imported(diagnostics=tuple(found))
+    source = _source(file, env, module, runbooks, guide)
+    return Imported((Module(module, source, file.path),), tuple(found))
+
+
+def _kept(file: ForeignFile, left: Left, where: str) -> Diagnostic:
+    if where == "in the guide" and alert_like(left.title):
+        return Diagnostic.of("OBS986", f"heading {left.title!r} looks like an alert's name, but "
+                             "no imported alert has it; its section was kept as written in the "
+                             "guide's notes", Location(file.path, left.line),
+                             "import the rule file that defines the alert with this page, or "
+                             "rename the heading to the alert's name")
+    return Diagnostic.of("OBS986", f"section {left.title!r} maps onto no runbook field; it was "
+                         f"kept as written in the notes ({where})",
+                         Location(file.path, left.line),
+                         "move its text into a field of the Runbook (or RunbookGuide) if one "
+                         "fits, or leave it in notes")
+
+
+def _obsgen(name: str) -> Code:
+    return Code(name, frozenset({Import("obsgen", name)}))
+
+
+def _source(file: ForeignFile, env: ImportEnv, module: str, runbooks: list[RunbookSpec],
+            guide: GuideSpec | None) -> str:
+    out = SourceModule(module, f"Runbooks imported from {file.path}.")
+    names = Names()
+    for spec in runbooks:
+        name = names.claim(constant_name(spec.alert) + "_RUNBOOK")
+        args = [out.use(env.alerts[spec.alert].code())]
+        args += [f"{key}={_value(out, env, key, value)}" for key, value in spec.fields]
+        if spec.notes:
+            args.append(f"notes={text(spec.notes)}")
+        out.add(f"{name} = {out.use(_obsgen('Runbook'))}({', '.join(args)})")
+    if guide is not None:
+        args = [f"{key}={_value(out, env, key, value)}" for key, value in guide.fields]
+        if guide.notes:
+            args.append(f"notes={text(guide.notes)}")
+        name = names.claim("GUIDE")
+        out.add(f"{name} = {out.use(_obsgen('RunbookGuide'))}({', '.join(args)})")
+    return out.render()
+
+
+def _value(out: SourceModule, env: ImportEnv, key: str, value: object) -> str:
+    if isinstance(value, str):
+        return text(value)
+    assert isinstance(value, tuple)
+    if key == "investigation":
+        return "[" + ", ".join(_step(out, env, s) for s in value) + "]"
+    if key in ("root_causes", "common_issues", "commands"):
+        cls = {"root_causes": "RootCause", "common_issues": "CommonIssue",
+               "commands": "Command"}[key]
+        made = out.use(_obsgen(cls))
+        return "[" + ", ".join(f"{made}({', '.join(text(c) for c in row)})" for row in value) \
+            + "]"
+    if key == "related":
+        return "[" + ", ".join(out.use(env.alerts[n].code()) for n in value) + "]"
+    return "[" + ", ".join(text(v) for v in value) + "]"
+
+
+def _step(out: SourceModule, env: ImportEnv, step: StepSpec) -> str:
+    args = [text(step.text)]
+    if step.query is not None:
+        args.append(f"query={out.use(env.query(step.query))}")
+    if step.command:
+        args.append(f"command={text(step.command)}")
+    return f"{out.use(_obsgen('Step'))}({', '.join(args)})"
+
