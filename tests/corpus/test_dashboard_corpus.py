@@ -1,6 +1,7 @@
 """The 41 real dashboards in ../shared/corpus/dashboards through lenient validation and the
 dashboard lint (what `obsgen lint` runs): no crash, warnings only, except findings justified
-below; and the count of findings per code, which are reviewed figures (printed with -s)."""
+below; every target parses or is skipped for its datasource; and the count of findings per
+code and of queries, which are reviewed figures (printed with -s)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from obsgen.check.dashboards.lint import lint_dashboard
-from obsgen.check.dashboards.schema import validate_dashboard_strict
+from obsgen.check.dashboards.schema import iter_panels, validate_dashboard_strict
+from obsgen.check.dashboards.targets import DashboardQueries, dashboard_queries
 from obsgen.check.foreign import ForeignFile, LintContext
+from obsgen.check.promql.analysis import analyse
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic
 
@@ -89,3 +92,42 @@ def test_every_older_dashboard_is_told_about_its_schema_version() -> None:
                 for p in FILES}
     assert told == {n: int(v < 42) for n, v in versions.items()}
     assert sum(told.values()) == 40
+
+
+# Reviewed figures: what the 41 dashboards ask of their datasources. Every panel target is a
+# PromQL query of a Prometheus datasource (by type, by the `$datasource` variable, or under a
+# `-- Mixed --` panel), except 2 of Grafana's own datasource and 4 empty targets that
+# kube-prometheus leaves on row panels; 93 query variables run PromQL (label_values(metric,
+# label), query_result(...)).
+EXPECTED_QUERIES = {"targets": 876, "panel queries": 870, "variable queries": 93,
+                    "skipped": {"grafana": 2}, "empty targets": 4}
+
+
+@cache
+def queries(path: Path) -> DashboardQueries:
+    return dashboard_queries(path.read_text(encoding="utf-8"))
+
+
+def _targets(path: Path) -> int:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return sum(len(p.get("targets") or []) for _, p in iter_panels(data))
+
+
+@pytest.mark.parametrize("path", FILES, ids=name)
+def test_every_target_parses_or_is_skipped(path: Path) -> None:
+    found = queries(path)
+    unparsed = [(q.path, q.text) for q in found.queries if not analyse(q.text).ok]
+    assert unparsed == []
+    assert found.panel_queries + found.skipped_targets + found.empty == _targets(path)
+
+
+def test_query_figures() -> None:
+    skipped: Counter[str] = Counter()
+    for path in FILES:
+        skipped.update(dict(queries(path).skipped))
+    figures = {"targets": sum(_targets(p) for p in FILES),
+               "panel queries": sum(queries(p).panel_queries for p in FILES),
+               "variable queries": sum(queries(p).variable_queries for p in FILES),
+               "skipped": dict(skipped), "empty targets": sum(queries(p).empty for p in FILES)}
+    print("\ndashboard corpus, queries:", figures)
+    assert figures == EXPECTED_QUERIES

@@ -49,6 +49,7 @@ class DashboardQueries:
 
     queries: tuple[Query, ...] = ()
     skipped: tuple[tuple[str, int], ...] = ()  # (plugin id, how many), sorted
+    empty: int = 0  # Prometheus targets with no query (a row's placeholder `{"refId": "A"}`)
 
     @property
     def panel_queries(self) -> int:
@@ -95,11 +96,14 @@ def _walk(data: dict[str, Any], prefix: JsonPath) -> DashboardQueries:
     sources = Datasources.of(data)
     queries: list[Query] = []
     skipped: Counter[str] = Counter()
+    empty = 0
     for path, target, plugin in _targets(data, sources):
         if plugin not in PROMQL_PLUGINS:
             skipped[plugin] += 1
         elif isinstance(target.get("expr"), str) and target["expr"].strip():
             queries.append(Query((*prefix, *path, "expr"), target["expr"], 0, False))
+        else:
+            empty += 1
     for path, text, plugin in _variable_queries(data, sources):
         if plugin not in PROMQL_PLUGINS:
             skipped[plugin] += 1
@@ -107,7 +111,7 @@ def _walk(data: dict[str, Any], prefix: JsonPath) -> DashboardQueries:
         found = promql_of_variable(text)
         if found is not None:
             queries.append(Query((*prefix, *path), found[0], found[1], True))
-    return DashboardQueries(tuple(queries), tuple(sorted(skipped.items())))
+    return DashboardQueries(tuple(queries), tuple(sorted(skipped.items())), empty)
 
 
 def _targets(data: dict[str, Any], sources: Datasources
