@@ -32,6 +32,7 @@ from obsgen.check.promql.labelflow import (
     LabelFlow,
     Without,
 )
+from obsgen.check.promql.parse_errors import error_position
 from obsgen.check.promql.records import (
     Aggregation,
     Analysis,
@@ -353,7 +354,9 @@ def _analysed(text: str, sub: Substituted, plan: guard.Plan | None) -> Analysis:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # the Rust parser may panic (a BaseException) on odd input
-        return Analysis(text, error=ParseError(str(exc) or "invalid PromQL", 0))
+        message = str(exc) or "invalid PromQL"
+        position = sub.original(error_position(sub.text, message))
+        return Analysis(text, error=ParseError(message, position))
     walk = _Walk(text, sub, Cursor.over(sub.text), [], [], [], [], [])
     if isinstance(tree, guard.ParsedChain):
         output, _, _ = walk.chain(tree)
