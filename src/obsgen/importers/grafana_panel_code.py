@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import attr
 from grafanalib import core
 
 from obsgen.check.dashboards.jsonpos import JsonPath, format_path
 from obsgen.diagnostics import DefinitionError, Diagnostic
 from obsgen.emit.grafana import panel_json
+from obsgen.emit.grafana_panels import DEFAULT_THRESHOLDS
 from obsgen.importers.contract import ImportEnv
 from obsgen.importers.grafana_extra_diff import extra_for
 from obsgen.importers.grafana_input import DashboardInput, is_prometheus
@@ -107,7 +109,7 @@ def _modelled(panel: Json, path: JsonPath, source: DashboardInput, env: ImportEn
     cls = getattr(panels, KINDS[kind])
     where = source.location(path)
     try:
-        args = {**args, **panel_arguments(kind, panel)}
+        args = {**args, **_unless_default(cls, panel_arguments(kind, panel))}
         made = call("obsgen", KINDS[kind], args, cls)
         emitted = panel_json(made.value, where)
     except DefinitionError:  # an option obsgen would refuse as an argument: all in extra=
@@ -127,6 +129,19 @@ def _modelled(panel: Json, path: JsonPath, source: DashboardInput, env: ImportEn
     if extra:
         made = call("obsgen", KINDS[kind], {**args, "extra": extra}, cls)
     return made, found
+
+
+def _unless_default(cls: type, args: Json) -> Json:
+    """`args` without those that say what the class does anyway (a person leaves them out)."""
+    fields = attr.fields_dict(cls)
+    kept = {}
+    for name, value in args.items():
+        default: Any = fields[name].default if name in fields else attr.NOTHING
+        if isinstance(default, attr.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        if value != default and not (name == "thresholds" and value == DEFAULT_THRESHOLDS):
+            kept[name] = value
+    return kept
 
 
 def _target(target: Json, env: ImportEnv) -> Py:
