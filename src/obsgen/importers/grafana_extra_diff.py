@@ -30,6 +30,8 @@ def _diff(given: Json, emitted: Json, path: tuple[str, ...], ignore: frozenset[s
         if key in ignore and not path:
             continue
         have = emitted.get(key)
+        if key not in emitted and _empty(value) and not _defaulted((*path, key)):
+            continue  # an empty or false value Grafana takes for the key left out
         if value is None:
             if have is not None and not _defaulted((*path, key)):
                 out[key] = None
@@ -51,10 +53,14 @@ def _diff(given: Json, emitted: Json, path: tuple[str, ...], ignore: frozenset[s
     return out
 
 
+def _empty(value: Any) -> bool:
+    return value is not True and value in (False, 0, "", [], {})
+
+
 def _default_value(path: tuple[str, ...], key: str, value: Any) -> bool:
     """What Grafana takes for a key left out: an empty or false value, the query defaults of
     a Prometheus target, a datasource (the dashboard's, which obsgen writes out)."""
-    if value in (False, 0, "", [], {}) or key in ("datasource", "definition"):
+    if _empty(value) or key in ("datasource", "definition"):
         return True
     if path == ("fieldConfig", "defaults") and (key, value) in FIELD_DEFAULTS:
         return True
