@@ -142,3 +142,13 @@ def test_alloy_block_refuses_secrets_and_anything_but_one_block(text: str, code:
         AlloyBlock(text)
     assert caught.value.code == code
     assert "swordfish" not in str(caught.value) + (caught.value.hint or "")
+
+
+def test_a_top_level_attribute_is_reported_and_kept_as_a_comment(tmp_path: Path) -> None:
+    text = 'retries = 3\n\nlogging {\n\tlevel = "info"\n}\n'
+    result = alloy.write(ForeignFile("top.alloy", text, "alloy"), ImportEnv(), "pipeline")
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.code == "OBS986" and diagnostic.location.line == 1  # type: ignore[union-attr]
+    (module,) = result.modules
+    assert "# retries = 3" in module.source
+    assert _rebuilt(tmp_path, module.source) == 'logging {\n\tlevel = "info"\n}\n'

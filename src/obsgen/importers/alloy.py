@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from obsgen.alloy import ast
 from obsgen.alloy.parser import AlloySyntaxError, parse
-from obsgen.alloy.printer import format_text
+from obsgen.alloy.printer import end_line, format_text
 from obsgen.check.foreign import ForeignFile
 from obsgen.diagnostics import DefinitionError, Diagnostic, Location
 from obsgen.emit.alloy import component_blocks
@@ -49,12 +49,16 @@ def write(file: ForeignFile, env: ImportEnv, module: str) -> Imported:
         body = parse(clean, file.path)
     except AlloySyntaxError:
         return Imported()
-    pieces = list(_pieces(clean, body))
+    pieces, loose = _pieces(clean, body)
+    found += [Diagnostic.of("OBS986", "a top-level attribute is no pipeline component; it was "
+                            "kept as a comment of the pipeline module", Location(file.path, line),
+                            "Alloy reads attributes only inside blocks: move it into the block "
+                            "it configures") for line, _ in loose]
     if not pieces:
         found.append(Diagnostic.of("OBS980", "the config holds no block to import",
                                    Location(file.path, 1), "import a config with components"))
         return Imported(diagnostics=tuple(found))
-    source = _module_source(file, module, pieces, _modelled(pieces))
+    source = _module_source(file, module, pieces, _modelled(pieces), [t for _, t in loose])
     return Imported((Module(module, source, file.path),), tuple(found))
 
 
@@ -104,16 +108,24 @@ class Piece:
         return f"{name}.{self.block.label}" if self.block.label is not None else name
 
 
-def _pieces(text: str, body: ast.Body) -> Iterator[Piece]:
+def _pieces(text: str, body: ast.Body) -> tuple[list[Piece], list[tuple[int, str]]]:
+    """The file's blocks with their lines, and its top-level attributes (line, text): Alloy
+    runs no attribute outside a block, and a pipeline has no place for one."""
     lines = text.split("\n")
-    blocks = [s for s in body.stmts if isinstance(s, ast.Block)]
+    pieces: list[Piece] = []
+    loose: list[tuple[int, str]] = []
     first = 1
-    for n, block in enumerate(blocks):
-        last = block.end.line if n + 1 < len(blocks) else len(lines)
-        comments = tuple(c.text for g in body.comments for c in g.comments
-                         if first <= c.pos.line <= last)
-        yield Piece(block, "\n".join(lines[first - 1:last]), comments)
+    for n, stmt in enumerate(body.stmts):
+        last = end_line(stmt) if n + 1 < len(body.stmts) else len(lines)
+        part = "\n".join(lines[first - 1:last])
+        if isinstance(stmt, ast.Block):
+            comments = tuple(c.text for g in body.comments for c in g.comments
+                             if first <= c.pos.line <= last)
+            pieces.append(Piece(stmt, part, comments))
+        else:
+            loose.append((stmt.pos.line, part.strip("\n")))
         first = last + 1
+    return pieces, loose
 
 
 def _modern(node: object) -> object:
@@ -192,7 +204,7 @@ def _obsgen(name: str) -> Code:
 
 
 def _module_source(file: ForeignFile, module: str, pieces: list[Piece],
-                   built: dict[int, PipelineComponent]) -> str:
+                   built: dict[int, PipelineComponent], loose: list[str]) -> str:
     candidates = {i: recognise(pieces[i].block, pieces[i - 1].block if i else None)
                   for i in built}
     consumed = {i - 1 for i, c in candidates.items() if c is not None and c.blocks == 2}
@@ -209,7 +221,11 @@ def _module_source(file: ForeignFile, module: str, pieces: list[Piece],
         out.add(statement)
     members = ", ".join(constants[i] for i in sorted(constants))
     pipeline = out.use(_obsgen("Pipeline"))
-    out.add(f"PIPELINE = {pipeline}([{members}], name={literal(_pipeline_name(file.path))})")
+    lines = ["Top-level attributes of the config, not imported:",
+             *(line for t in loose for line in t.split("\n"))] if loose else []
+    note = "".join(f"# {line}\n".replace("# \n", "#\n") for line in lines)
+    out.add(f"{note}PIPELINE = {pipeline}([{members}], "
+            f"name={literal(_pipeline_name(file.path))})")
     return out.render()
 
 

@@ -211,7 +211,7 @@ def read_guide(page: Page, outside: list[Block]) -> tuple[GuideSpec | None, list
     if not outside:
         return None, []
     fields: dict[str, object] = {}
-    if outside[0].kind == "heading" and outside[0].level == 1:
+    if outside[0].kind == "heading" and outside[0].level == 1 and outside[0].content.strip():
         fields["title"] = outside[0].content
         outside = outside[1:]
     intro, parts = _sections(outside)
