@@ -186,3 +186,30 @@ def test_importing_twice_gives_the_same_source() -> None:
     env = ImportEnv(alerts=_own_alerts())
     page = BUILD / "runbooks" / "persona.md"
     assert _import(page, env, "runbooks.persona") == _import(page, env, "runbooks.persona")
+
+
+def _one_alert(page: str, path: str = "r.md") -> Imported:
+    env = ImportEnv(alerts={"HighErrorRate": Ref("rules.payments", "HIGHERRORRATE")})
+    return runbooks.write(ForeignFile(path, page, "markdown"), env, "runbooks.r")
+
+
+def test_a_heading_with_more_than_the_alert_name_still_names_it() -> None:
+    result = _one_alert("## Runbook: HighErrorRate\n\nCheckout fails.\n")
+    (module,) = result.modules
+    assert "Runbook(HIGHERRORRATE, description=" in module.source
+    assert "Runbook\n\nCheckout fails." in module.source  # the rest of the heading is kept
+
+
+def test_a_page_named_after_its_alert_is_its_runbook_with_sections_at_obsgen_levels(
+        tmp_path: Path) -> None:
+    page = ("# Checkout errors\n\nThe checkout fails.\n\n## Impact\n\nLost orders.\n\n"
+            "## Dashboards\n\nSee *Checkout*.\n\n### Panels\n\nErrors by endpoint.\n")
+    result = _one_alert(page, "runbooks/high-error-rate.md")
+    rules = Module("rules.payments", PAYMENTS_RULES, "")
+    project = load_imported(tmp_path, [rules, *result.modules])
+    (runbook,) = project.runbooks
+    assert runbook.description == "Checkout errors\n\nThe checkout fails."
+    assert runbook.impact == "Lost orders."
+    # Under the alert's ## heading on obsgen's page, its other sections sit at ### and below.
+    assert runbook.notes == ("### Dashboards\n\nSee *Checkout*.\n\n#### Panels\n\n"
+                             "Errors by endpoint.")

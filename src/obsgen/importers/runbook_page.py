@@ -22,6 +22,10 @@ NO_RUNBOOK = "No runbook has been written for this alert yet."
 ALERT_TABLE = ("Severity", "Category", "Component", "Fires after")
 OVERVIEW_TABLE = ("Alert", "Severity", "Category", "Summary", "Page")
 # Two words run together at least: HighErrorRate, HTTPErrors (not Impact, not Contents).
+# obsgen's pages put an alert's sections at ### (under its ## heading) and the guide's at ##;
+# notes are moved to those levels, whatever level the imported page used.
+RUNBOOK_SECTION_LEVEL = 3
+GUIDE_SECTION_LEVEL = 2
 _CAMEL = re.compile(r"^[A-Z][A-Za-z0-9]*(?:[a-z0-9][A-Z]|[A-Z][A-Z][a-z])[A-Za-z0-9]*$")
 _CODE_SPAN = re.compile(r"`+([^`]+?)`+")
 
@@ -102,9 +106,16 @@ class AlertNames:
             return whole, ""
         for span in _CODE_SPAN.finditer(raw):
             if span.group(1).strip() in self.names:
-                rest = (raw[:span.start()] + raw[span.end():]).strip(" -:\u2014\u2013")
-                return span.group(1).strip(), rest
+                return span.group(1).strip(), _rest(raw, span.start(), span.end())
+        # "Runbook: HighErrorRate", "HighErrorRate (critical)": one word of it is the name.
+        for word in re.finditer(r"[A-Za-z_][\w:]*", raw):
+            if word.group() in self.names:
+                return word.group(), _rest(raw, word.start(), word.end())
         return None
+
+
+def _rest(raw: str, start: int, end: int) -> str:
+    return (raw[:start] + raw[end:]).strip(" -:\u2014\u2013")
 
 
 def _sections(body: Sequence[Block]) -> tuple[list[Block], list[tuple[Block, list[Block]]]]:
@@ -193,7 +204,7 @@ def read_runbook(page: Page, names: AlertNames, alert: str, rest: str, heading: 
     fields = tuple((k, builder.fields[k]) for k in order if k in builder.fields)
     left = [Left(h.start + 1, h.content) for h, _ in builder.chunks if h is not None]
     return RunbookSpec(alert, heading.start + 1, fields,
-                       _notes(builder.chunks, heading.level + 1)), left
+                       _notes(builder.chunks, RUNBOOK_SECTION_LEVEL)), left
 
 
 def _derived_page_head(outside: list[Block]) -> list[Block]:
@@ -232,7 +243,7 @@ def read_guide(page: Page, outside: list[Block]) -> tuple[GuideSpec | None, list
              "escalation_path")
     left = [Left(h.start + 1, h.content) for h, _ in chunks if h is not None]
     return GuideSpec(tuple((k, fields[k]) for k in order if k in fields),
-                     _notes(chunks, 2)), left
+                     _notes(chunks, GUIDE_SECTION_LEVEL)), left
 
 
 def _guide_field(name: str, body: list[Block]) -> rf.Mapped | None:

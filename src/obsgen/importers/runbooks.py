@@ -10,9 +10,12 @@ of the page is lost.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from obsgen.check.foreign import ForeignFile
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.importers.contract import Code, Import, Imported, ImportEnv, Module, Survey
+from obsgen.importers.markdown_blocks import Block
 from obsgen.importers.pysource import Names, SourceModule, constant_name, text
 from obsgen.importers.runbook_fields import PROMQL, StepSpec, parses
 from obsgen.importers.runbook_page import (
@@ -35,6 +38,7 @@ def survey(file: ForeignFile) -> Survey:
     for block in page.blocks:
         if block.kind == "heading":
             names += [n for n in alert_like(block.content) if n not in names]
+    names += [n for n in alert_like(PurePath(file.path).stem) if n not in names]
     fences = [(b.info, b.content) for b in page.blocks if b.kind == "fence"]
     fences += [fence for b in page.blocks for item in b.items for fence in item.fences]
     queries = [code.strip() for info, code in fences if info in PROMQL]
@@ -46,6 +50,8 @@ def write(file: ForeignFile, env: ImportEnv, module: str) -> Imported:
     page = Page(file.text)
     names = AlertNames(sorted(env.alerts))
     outside, sections = split(page, names.in_heading)
+    if not sections:
+        outside, sections = _named_by_file(file, page, names, outside)
     runbooks: list[RunbookSpec] = []
     found: list[Diagnostic] = []
     seen: set[str] = set()
@@ -71,6 +77,20 @@ def write(file: ForeignFile, env: ImportEnv, module: str) -> Imported:
         return Imported(diagnostics=tuple(found))
     source = _source(file, env, module, runbooks, guide)
     return Imported((Module(module, source, file.path),), tuple(found))
+
+
+def _named_by_file(file: ForeignFile, page: Page, names: AlertNames, outside: list[Block]
+                   ) -> tuple[list[Block], list[tuple[str, str, Block, list[Block]]]]:
+    """A page of one alert's runbook, named after it (`HighErrorRate.md`) and naming it in no
+    heading: the whole page is its section, a lone title heading the start of its text."""
+    alert = names(PurePath(file.path).stem)
+    if alert is None or not page.blocks:
+        return outside, []
+    titles = [b for b in page.blocks if b.kind == "heading" and b.level == 1]
+    first = page.blocks[0]
+    if len(titles) == 1 and titles[0] is first:
+        return [], [(alert, first.content, first, page.blocks[1:])]
+    return [], [(alert, "", Block("heading", 0, 0, "", 1, alert), page.blocks)]
 
 
 def _kept(file: ForeignFile, left: Left, where: str) -> Diagnostic:
