@@ -88,12 +88,13 @@ def _dashboard_findings(file: ForeignFile, checker: _QueryChecker) -> Iterator[D
     model = dashboard_model(file.text) if queries else None
     if model is None:
         return
-    positions = model.positions
     for query in queries:
 
         def place(_analysis: Analysis, position: int, query: Query = query) -> Location:
-            # A JSON string is one line of the file whatever newlines the query holds.
-            at = positions.in_string(query.path, query.offset + position)
+            # A JSON string is one line of the file whatever newlines the query holds; the
+            # positions are computed only for a dashboard with a finding.
+            assert model is not None
+            at = model.positions.in_string(query.path, query.offset + position)
             return Location(file.path, at.line, at.column)
 
         yield from checker.findings(query.text, place, "query")
@@ -142,10 +143,11 @@ def estate_findings(context: LintContext) -> list[Diagnostic]:
     estate = estate_of(context)
     catalog_jobs = bool(context.catalog and context.catalog.jobs)
     checker = _QueryChecker(estate, catalog_jobs)
+    queries = checker.jobs is not None or estate.recorded is not None
     found: list[Diagnostic] = []
-    for file in context.of_kind("rules"):
+    for file in context.of_kind("rules") if queries else ():
         found += _rule_findings(file, checker)
     for file in context.of_kind("dashboard"):
-        found += _dashboard_findings(file, checker)
+        found += _dashboard_findings(file, checker) if queries else []
         found += _link_findings(file, estate)
     return found

@@ -49,10 +49,9 @@ def dashboard_queries(text: str) -> DashboardQueries:
     """THE SEAM for the dashboards' own query walk (check/dashboards): the Prometheus panel
     targets of one dashboard and the number of other datasources' targets. A target counts
     as another datasource's only when its (or its panel's) datasource names another plugin."""
-    parsed = parse_json(text)
-    if not isinstance(parsed, ParsedJson):
+    parsed = dashboard_model(text)
+    if parsed is None:
         return DashboardQueries()
-    parsed = unwrap_envelope(parsed)
     queries, skipped = [], 0
     for path, panel in iter_panels(parsed.data):
         targets = panel.get("targets")
@@ -95,6 +94,7 @@ def _recorded(files: tuple[ForeignFile, ...]) -> frozenset[str] | None:
                      for entry in group.rules if entry.kind == "record")
 
 
+@lru_cache(maxsize=256)
 def dashboard_model(text: str) -> ParsedJson | None:
     """A dashboard's model (inside an API envelope), None when the text is no JSON object."""
     parsed = parse_json(text)
