@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from import_project import load_imported
 
 from obsgen.check.foreign import ForeignFile
@@ -213,3 +215,28 @@ def test_a_page_named_after_its_alert_is_its_runbook_with_sections_at_obsgen_lev
     # Under the alert's ## heading on obsgen's page, its other sections sit at ### and below.
     assert runbook.notes == ("### Dashboards\n\nSee *Checkout*.\n\n#### Panels\n\n"
                              "Errors by endpoint.")
+
+
+PIECES = ["# Title", "#", "## HighErrorRate", "## `HighErrorRate` - more", "### Investigation",
+          "### Impact", "### Root causes", "### Prevention", "### Related alerts", "Title\n===",
+          "---\ntitle: x\n---", 'text *x* \\ """ \'\'\'', "```promql\nup\n```",
+          "```promql\nnot ( valid\n```", "```sh\necho hi\n```", "````md\n```inner```\n````",
+          "1. step\n   ```promql\n   rate(x[5m])\n   ```", "- [ ] check\n- [x] done",
+          "- HighErrorRate", "| Cause | How | Fix |\n|---|---|---|\n| a | b | c |",
+          "| a | b |\n|---|---|\n| | |", "> quote", "<div>html</div>", "    code", "* * *",
+          "## Diagnostic commands", "Run it:", "## Escalation path", "1. one\n2. two", ""]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=20))
+def test_any_page_imports_into_definitions_that_construct(parts: list[str]) -> None:
+    """write() never raises, and the module it writes builds valid model objects."""
+    from obsgen import AlertRule
+    page = "\n\n".join(parts)
+    runbooks.survey(ForeignFile("p.md", page, "markdown"))
+    result = _one_alert(page)
+    alert = AlertRule("HighErrorRate", expr="up == 0", severity="warning", summary="s",
+                      description="d")
+    for module in result.modules:
+        source = re.sub(r"^from \.\.rules\.payments import .*$", "", module.source, flags=re.M)
+        exec(compile(source, module.path, "exec"), {"HIGHERRORRATE": alert})
