@@ -75,6 +75,13 @@ def check_query(text: str, where: Location, catalog: Catalog | None, *, jobs_kno
 Finding = tuple[str, str, str, int]  # code, message, hint, position in the query
 
 
+def _native_histograms(names: list[str | None]) -> bool:
+    """Whether histogram_quantile() reads only series named as native histograms are (no
+    `_bucket`): each of their samples holds every bucket, so they need no `le` label.
+    A mixin's `native or classic` pair reads `x` on one side and `x_bucket` on the other."""
+    return bool(names) and all(name is not None and "_bucket" not in name for name in names)
+
+
 class _Checker:
     def __init__(self, analysis: Analysis, catalog: Catalog | None, check_jobs: bool,
                  recorded: frozenset[str]) -> None:
@@ -109,6 +116,8 @@ class _Checker:
         for call in self.analysis.calls:
             if call.name != "histogram_quantile" or call.argument is None or any(
                     selectors[i].position in wrong_type for i in call.selectors):
+                continue
+            if _native_histograms([selectors[i].name for i in call.selectors]):
                 continue
             if self.analysis.carried(call.argument, self.labels_of).lacks("le"):
                 yield ("OBS902", "histogram_quantile() needs the `le` label, which its input "

@@ -3,10 +3,12 @@
 An alert's `runbook_url`, or a `runbook` annotation in free text ("See RUNBOOK.md#disk-full"),
 names a page and a heading. A reference is checked only when it resolves to a page of the run:
 a URL whose last path segment is the page (a site's `app/` or `app.md`, a repository's
-`blob/main/RUNBOOK.md`), or a relative path to a `.md` file. An anchor counts as present when
-either renderer that publishes runbooks makes it: mkdocs (Python-Markdown's toc) or GitHub,
-where a RUNBOOK.md in a repository is read. A relative `.md` path that is neither a page of the
-run nor a file on disk is a missing page; a URL never is (it may be served from anywhere).
+`blob/main/RUNBOOK.md`, whose path in the repository must end the page's path; among pages so
+named, the one checked out in a folder named for the repository), or a relative path to a
+`.md` file. An anchor counts as present when either renderer that publishes runbooks makes
+it: mkdocs (Python-Markdown's toc) or GitHub, where a RUNBOOK.md in a repository is read.
+A relative `.md` path that is neither a page of the run nor a file on disk is a missing page;
+a URL never is (it may be served from anywhere).
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ _URL_KEYS = ("runbook_url", "runbook")
 # A URL, or a path to a Markdown file, inside free text; trailing punctuation is the sentence's.
 _REFERENCE = re.compile(r"https?://[^\s<>\"'()]+|[\w./-]*\w\.md(?:#[^\s<>\"'(),;]*)?")
 _GITHUB_DROP = re.compile(r"[^\w\- ]")
+# A file in a repository: /OWNER/REPO/blob/REF/PATH (GitHub, Gitea: also tree, raw, src),
+# /GROUP/.../REPO/-/blob/REF/PATH (GitLab).
+_REPOSITORY_FILE = re.compile(
+    r"^/(?:[^/]+/)+?(?P<repo>[^/]+)/(?:-/)?(?:blob|tree|raw|edit|src)/[^/]+/(?P<path>.+)$")
 
 
 def normalised(path: str) -> str:
@@ -137,13 +143,38 @@ def _suffix_of(reference: str, path: str) -> bool:
     return ".." not in wanted and bool(wanted) and have[-len(wanted):] == wanted
 
 
+def _repository_root(path: str, inside: str) -> str:
+    """The name of the folder a page's repository is checked out in, given the page's path
+    inside the repository (for an index.md/README.md, inside may name its folder)."""
+    file = Path(posixpath.abspath(normalised(path)))
+    start = file.parent if _suffix_of(inside, str(file.parent)) else file
+    parents = start.parents
+    return parents[min(len(inside.split("/")), len(parents)) - 1].name.lower()
+
+
+def _pages_at_url(url: str, pages: tuple[ForeignFile, ...]) -> tuple[ForeignFile, ...]:
+    """The pages a URL names. A repository's file URL names a page whose path ends with the
+    file's path in the repository, and when several do (every mixin has a runbook.md), the
+    one checked out in a folder named for the repository; else none, as the URL is then about
+    a repository that is not in the run."""
+    named = tuple(p for p in pages if _url_points_at(url, p.path))
+    file = _REPOSITORY_FILE.match(urlsplit(url).path)
+    if file is None:
+        return named
+    inside = unquote(file["path"]).strip("/")
+    named = tuple(p for p in named if _suffix_of(inside, p.path)
+                  or _suffix_of(inside, str(Path(p.path).parent)))
+    checkouts = tuple(p for p in named if _repository_root(p.path, inside) == file["repo"].lower())
+    return checkouts or (named if len(named) == 1 else ())
+
+
 def _pages_named(reference: str, rules: ForeignFile, pages: tuple[ForeignFile, ...]
                  ) -> tuple[ForeignFile, ...] | None:
     """The pages of the run a reference names (several when it is ambiguous); None for a
     relative .md path that names nothing, in the run or on disk."""
     target = urlsplit(reference).path
     if urlsplit(reference).scheme:
-        return tuple(p for p in pages if _url_points_at(reference, p.path))
+        return _pages_at_url(reference, pages)
     if target.startswith("/") or not target.endswith(".md"):
         return ()
     here = posixpath.dirname(normalised(rules.path))

@@ -213,7 +213,7 @@ def lint_markdown(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
         nth = seen[href] = seen.get(href, -1) + 1
         if href.startswith("/"):
             continue  # a site-absolute link: where the site is mounted is not known here
-        broken = mdlinks.resolve(href, here, pages)
+        broken = mdlinks.resolve(href, here, pages, any_case=True)
         if broken is not None:
             written = places.of(href)
             line, column = written[min(nth, len(written) - 1)]

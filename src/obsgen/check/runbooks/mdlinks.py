@@ -98,9 +98,12 @@ def _external(href: str) -> bool:
     return bool(parts.scheme) or href.startswith("//")
 
 
-def resolve(href: str, page: str, pages: Mapping[str, frozenset[str]]) -> Broken | None:
+def resolve(href: str, page: str, pages: Mapping[str, frozenset[str]], *,
+            any_case: bool = False) -> Broken | None:
     """Check one link written on `page` (a path inside the docs folder) against `pages` (every
-    page's path and its ids); None when it resolves, or is external."""
+    page's path and its ids); None when it resolves, or is external. `any_case`: an anchor
+    matches an id whatever its case, as on GitHub (a foreign page may be read there; our own
+    site is mkdocs, where it must match exactly)."""
     if not href or _external(href):
         return None
     parts = urlsplit(href)
@@ -117,7 +120,8 @@ def resolve(href: str, page: str, pages: Mapping[str, frozenset[str]]) -> Broken
             return Broken("OBS708", f"link {href!r} points at {target}, which is not a page",
                           hint)
     fragment = unquote(parts.fragment)
-    if fragment and fragment not in pages[target]:
+    if fragment and fragment not in pages[target] and not (
+            any_case and fragment.lower() in pages[target]):
         return Broken("OBS709", f"link {href!r}: {target} has no anchor #{fragment}",
                       anchor_hint(fragment, pages[target]))
     return None

@@ -1,0 +1,121 @@
+"""False errors found by linting public monitoring code (mixins' generated rules and dashboards,
+operator manifests, exported community dashboards, Alloy examples): one small fixture of our
+own per class under tests/fixtures/lint/public/, each with a true finding beside the false one,
+so a fix that silences the whole check fails here too.
+
+Classes whose fix lies in another part of obsgen are marked xfail(strict=True) with the
+function to change; the mark goes when the fix lands."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from obsgen.check.dashboards.lint import lint_dashboard
+from obsgen.check.foreign import ForeignFile, LintContext
+
+if TYPE_CHECKING:  # conftest.py is pytest's to import; only its types are needed here
+    from tests.conftest import RunObsgen
+
+REPO = Path(__file__).resolve().parents[2]
+PUBLIC = REPO / "tests" / "fixtures" / "lint" / "public"
+JSON = ("--output-format", "json")
+
+
+def _findings(obsgen: RunObsgen, folder: str, code: str) -> list[dict[str, Any]]:
+    result = obsgen("lint", *JSON, str(PUBLIC / folder), cwd=REPO)
+    assert result.exit_code in (0, 1), result.describe()
+    return [d for d in result.diagnostics() if d["code"] == code]
+
+
+def _summary(obsgen: RunObsgen, folder: str) -> str:
+    result = obsgen("lint", "--output-format", "concise", str(PUBLIC / folder), cwd=REPO)
+    lines = [line for line in result.output.splitlines() if line.startswith("Linted ")]
+    assert lines, result.describe()
+    return lines[0]
+
+
+def _alerts_named(findings: list[dict[str, Any]]) -> set[str]:
+    return {m.group(1) for d in findings if (m := re.search(r"alert (\w+)", d["message"]))}
+
+
+# --- fixed here -----------------------------------------------------------------------------
+
+def test_runbook_url_is_checked_only_against_the_page_it_names(obsgen: RunObsgen) -> None:
+    """kubernetes-mixin, thanos and coredns-mixin all publish a `runbook.md`; linted together,
+    each mixin's runbook_url was checked against every runbook.md of the run (179 false OBS713
+    on the public corpus). A repository URL names the page whose path ends with the URL's path
+    in the repository, and a page under a folder named for another repository is not it."""
+    findings = _findings(obsgen, "runbook-same-name", "OBS713")
+    assert _alerts_named(findings) == {"QueueStalled"}, findings
+    (stalled,) = findings
+    assert "queue/mixin/runbook.md" in stalled["message"], stalled
+    assert stalled["severity"] == "error"
+
+
+def test_histogram_quantile_over_a_native_histogram_needs_no_le(obsgen: RunObsgen) -> None:
+    """alloy-mixin's dashboards read `histogram_quantile(0.99, sum(rate(x[...]))) or
+    histogram_quantile(0.99, sum by (le) (rate(x_bucket[...])))`: the first side is a native
+    histogram, whose samples hold the buckets. Classic buckets that lost `le` stay an error."""
+    findings = _findings(obsgen, "native-histogram", "OBS902")
+    assert [d["location"]["line"] for d in findings] == [12], findings
+    assert "p50" in findings[0]["message"]
+
+
+def test_anchor_differing_only_in_case_resolves(obsgen: RunObsgen) -> None:
+    """cortex-mixin's playbooks.md links `#CortexSchedulerQueriesStuck` to the heading
+    `### CortexSchedulerQueriesStuck`: GitHub, where such pages are read, finds an anchor
+    whatever its case. A link to a heading that does not exist stays an error."""
+    findings = _findings(obsgen, "anchor-case", "OBS709")
+    assert [d["message"].split(":")[0] for d in findings] == ["link '#QueueStalled'"], findings
+    assert findings[0]["location"]["line"] == 10
+
+
+def test_unused_influx_fields_of_a_prometheus_target_are_not_walked(obsgen: RunObsgen) -> None:
+    """postgres-mixin's Prometheus targets keep a `groupBy` with `$interval` from the InfluxDB
+    query editor, which Grafana never reads for them (13 false OBS644); an undefined variable
+    in the expression stays an error."""
+    findings = _findings(obsgen, "dashboard-dead-groupby", "OBS644")
+    assert [re.search(r"variable '(\w+)'", d["message"]).group(1)  # type: ignore[union-attr]
+            for d in findings] == ["database"], findings
+
+
+# --- for other parts of obsgen (xfail until their owner fixes them) ---------------------------
+
+@pytest.mark.xfail(strict=True, reason="check/lint.py detect(): a Dockerfile named "
+                   "Dockerfile.alloy (grafana/alloy integration-tests) is taken for an Alloy "
+                   "config and gives 28 OBS801; a file whose name starts with `Dockerfile` is "
+                   "not an Alloy config (skip it in a folder)")
+def test_dockerfile_named_dot_alloy_is_not_an_alloy_config(obsgen: RunObsgen) -> None:
+    findings = _findings(obsgen, "alloy-dockerfile", "OBS801")
+    assert {Path(d["location"]["path"]).name for d in findings} == {"config.alloy"}, findings
+
+
+@pytest.mark.xfail(strict=True, reason="check/lint.py detect()/SUFFIX_KINDS: a rule file written "
+                   "as JSON (kube-prometheus examples/existingrule.json; promtool reads it) is "
+                   "taken for a dashboard that is not one and skipped silently; a .json file "
+                   "with a top-level `groups` list is a rule file")
+def test_rule_file_written_as_json_is_linted(obsgen: RunObsgen) -> None:
+    findings = _findings(obsgen, "json-rule-file", "OBS213")
+    assert [Path(d["location"]["path"]).name for d in findings] == ["rules.json"], findings
+
+
+@pytest.mark.xfail(strict=True, reason="check/lint.py _DASHBOARD: a dashboard in Grafana's v2 "
+                   "schema (apiVersion dashboard.grafana.app/v2*, kind Dashboard, spec.elements) "
+                   "has none of the v1 keys and is skipped silently")
+def test_v2_dashboard_is_linted(obsgen: RunObsgen) -> None:
+    assert "1 dashboard" in _summary(obsgen, "dashboard-v2")
+
+
+@pytest.mark.xfail(strict=True, reason="check/dashboards (undefined-variable walk): a v2 "
+                   "dashboard's variables are spec.variables[].spec.name, not templating.list; "
+                   "alloy-scenarios' War of Kingdoms dashboard gets 4 false OBS644")
+def test_v2_dashboard_variables_are_defined() -> None:
+    path = PUBLIC / "dashboard-v2" / "board.json"
+    file = ForeignFile(str(path), path.read_text(encoding="utf-8"), "dashboard")
+    found = lint_dashboard(file, LintContext((file,)))
+    undefined = [d.message for d in found if d.code == "OBS644"]
+    assert len(undefined) == 1 and "'zone'" in undefined[0], undefined
