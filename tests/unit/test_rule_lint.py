@@ -150,6 +150,20 @@ def test_an_alert_without_series_needs_no_for() -> None:
     assert lint(alert(expr=f"'{inhibitor}'", for_=None)) == []
 
 
+LINT_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lint" / "rules"
+
+
+def test_labels_only_one_side_of_an_or_carries_are_found_at_their_template() -> None:
+    """OBS932, beside the same shapes where every side carries the label, and `unless`,
+    whose result carries its left side's labels only (OBS927 for the rest)."""
+    path = LINT_FIXTURES / "one-sided.rules.yml"
+    file = ForeignFile(str(path), path.read_text(encoding="utf-8"), "rules")
+    found = lint_rule_file(file, LintContext((file,), None))
+    assert {(d.location.line, d.code) for d in found if d.location} == expected(file)
+    assert {d.severity for d in found} == {Severity.WARNING}
+    assert "'instance'" in next(d.message for d in found if d.code == "OBS932")
+
+
 def test_template_labels_kept_by_the_expression_are_fine() -> None:
     text = alert(expr="sum by (instance) (up) == 0", summary="'{{ $labels.instance }} down'")
     assert lint(text) == []

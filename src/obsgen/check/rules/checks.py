@@ -4,7 +4,7 @@ and every expression valid PromQL before anything is written."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import replace
 from functools import lru_cache
 
@@ -17,9 +17,10 @@ from obsgen.check.promql.references import check_query, locate
 from obsgen.check.rules.rulefile import Entry, Group, read_rule_file
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic, Location, sorted_unique
+from obsgen.emit.annotations import alert_annotations
 from obsgen.model.catalog import Catalog
 from obsgen.model.project import Project
-from obsgen.model.rules import DEFAULT_SEVERITIES, AlertRule, Rule
+from obsgen.model.rules import DEFAULT_SEVERITIES, AlertRule, Rule, RuleGroup
 from obsgen.model.ruletests import ExpectSamples
 
 
@@ -42,23 +43,33 @@ def check_promql(project: Project) -> list[Diagnostic]:
     for owner, text, source in _expressions(project):
         found += check_query(text, source, catalog, recorded=project.recorded_series,
                              owner=owner)
-    for group in project.groups:
-        for rule in group.rules:
-            found += _rule_lint(rule, catalog)
-    return found
+    return found + own_rule_lint(project, catalog)
 
 
-def _rule_lint(rule: Rule, catalog: Catalog) -> list[Diagnostic]:
-    analysis = analyse(rule.query.text)
-    if not analysis.ok:
-        return []
-    owner = f"{'alert' if isinstance(rule, AlertRule) else 'record'} {rule.name}"
-    found = scrape_range_findings(analysis, rule.source, catalog, owner)
+def own_rule_lint(project: Project, catalog: Catalog) -> list[Diagnostic]:
+    """The rule lint `obsgen lint` runs on a foreign rule file, run on each rule as obsgen
+    emits it and reported at its definition, so that linting our own build finds nothing new.
+    The project's severity set is checked by OBS202, not against the conventional one."""
+    linter = _RuleLinter(catalog, project.recorded_series, severities=None)
+    return [_as_own(d) for group in project.groups for rule in group.rules
+            for d in linter.lint(_own_entry(project, group, rule))]
+
+
+def _own_entry(project: Project, group: RuleGroup, rule: Rule) -> Entry:
+    """A rule as its emitted YAML reads, every part of it placed at the definition."""
+    kind, for_, labels, annotations = "record", None, dict(rule.labels), {}
     if isinstance(rule, AlertRule):
-        texts = {"summary": rule.summary, "description": rule.description, **rule.annotations}
-        found += template_findings(analysis, _catalog_labels(catalog), texts, rule.labels,
-                                   lambda _key: rule.source, owner)
-    return found
+        kind, for_, labels = "alert", rule.for_ or None, rule.all_labels()
+        annotations = alert_annotations(project, rule)
+    return Entry(kind, rule.name, rule.source.line, rule.query.text, rule.source, group.name,
+                 for_, labels, annotations)
+
+
+def _as_own(diagnostic: Diagnostic) -> Diagnostic:
+    if diagnostic.code != "OBS923":
+        return diagnostic
+    return replace(diagnostic, hint="set runbook_base_url in the project config: obsgen "
+                   "derives every alert's runbook_url from it")
 
 
 def _catalog_labels(catalog: Catalog) -> Callable[[Selector], frozenset[str] | None]:
@@ -101,7 +112,7 @@ def lint_rule_file(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
     found = [Diagnostic.of(code, message, Location(file.path, line), hint)
              for code, message, hint, line in parsed.problems]
     recorded = _recorded_names(context)
-    linter = _RuleLinter(file.path, context.catalog, recorded)
+    linter = _RuleLinter(context.catalog, recorded)
     for group in parsed.groups:
         for entry in group.rules:
             found += linter.entry(entry)
@@ -149,18 +160,27 @@ def _duplicate_findings(path: str, groups: Iterable[Group]) -> Iterator[Diagnost
 
 
 class _RuleLinter:
-    def __init__(self, path: str, catalog: Catalog | None, recorded: frozenset[str]) -> None:
-        self.path = path
+    """The rule lint of one rule: `severities` is the set its severity label is held to
+    (None: checked elsewhere)."""
+
+    def __init__(self, catalog: Catalog | None, recorded: Collection[str],
+                 severities: tuple[str, ...] | None = FOREIGN_SEVERITIES) -> None:
         self.catalog = catalog
         self.recorded = recorded
+        self.severities = severities
 
-    def at(self, line: int) -> Location:
-        return Location(self.path, line)
+    @staticmethod
+    def at(entry: Entry, key: str = "") -> Location:
+        return Location(entry.expr_at.path, entry.lines.get(key, entry.line))
 
     def entry(self, entry: Entry) -> list[Diagnostic]:
+        """Every reference check on the expression, then the rule lint."""
+        return check_query(entry.expr, entry.expr_at, self.catalog, recorded=self.recorded,
+                           owner=f"{entry.kind} {entry.name}") + self.lint(entry)
+
+    def lint(self, entry: Entry) -> list[Diagnostic]:
         owner = f"{entry.kind} {entry.name}"
-        found = check_query(entry.expr, entry.expr_at, self.catalog, recorded=self.recorded,
-                            owner=owner)
+        found: list[Diagnostic] = []
         analysis = analyse(entry.expr)
         if analysis.ok:
             found += scrape_range_findings(analysis, entry.expr_at, self.catalog, owner)
@@ -170,8 +190,7 @@ class _RuleLinter:
         if analysis.ok:
             labels_of = _catalog_labels(self.catalog) if self.catalog else _unknown_labels
             found += template_findings(analysis, labels_of, entry.annotations,
-                                       entry.labels, lambda key: self.at(
-                                           entry.lines.get(key, entry.line)), owner)
+                                       entry.labels, lambda key: self.at(entry, key), owner)
         return found
 
     def recording(self, entry: Entry) -> list[Diagnostic]:
@@ -179,13 +198,13 @@ class _RuleLinter:
         if len(parts) >= 2 and all(parts[1:]):
             return []
         return [Diagnostic.of("OBS925", f"recording rule {entry.name} is not named "
-                              "level:metric:operations", self.at(entry.line),
+                              "level:metric:operations", self.at(entry),
                               "e.g. job:http_requests:rate5m (level: the labels kept; metric: "
                               "the source metric; operations: what was applied)")]
 
     def alert_fields(self, entry: Entry, analysis: Analysis) -> list[Diagnostic]:
         found = []
-        at = self.at(entry.line)
+        at = self.at(entry)
         if not ALERT_NAME.match(entry.name):
             found.append(Diagnostic.of("OBS920", f"alert name {entry.name!r} is not CamelCase",
                                        at, "use letters and digits only, e.g. HighErrorRate; "
@@ -203,12 +222,12 @@ class _RuleLinter:
                                        "on-call reads them in the notification"))
         found += self.runbook(entry, at)
         severity = entry.labels.get("severity")
-        if severity not in FOREIGN_SEVERITIES:
+        if self.severities is not None and severity not in self.severities:
             what = f"severity {severity!r}" if severity is not None else "no severity label"
             found.append(Diagnostic.of("OBS931", f"alert {entry.name} has {what}",
-                                       self.at(entry.lines.get("labels.severity", entry.line)),
+                                       self.at(entry, "labels.severity"),
                                        f"routing usually expects one of: "
-                                       f"{', '.join(FOREIGN_SEVERITIES)}"))
+                                       f"{', '.join(self.severities)}"))
         return found
 
     def runbook(self, entry: Entry, at: Location) -> list[Diagnostic]:
@@ -218,8 +237,8 @@ class _RuleLinter:
                                   "link the page that tells on-call what to do")]
         if not re.match(r"^https?://[^\s/]+", url.strip()) and "{{" not in url:
             return [Diagnostic.of("OBS924", f"runbook_url {url!r} of alert {entry.name} is not "
-                                  "an http(s) URL", self.at(entry.lines.get(
-                                      "annotations.runbook_url", entry.line)),
+                                  "an http(s) URL", self.at(
+                                      entry, "annotations.runbook_url"),
                                   "give the full address, https://...")]
         return []
 
@@ -232,7 +251,8 @@ def template_findings(analysis: Analysis,
                       labels_of: Callable[[Selector], frozenset[str] | None],
                       annotations: Mapping[str, str], labels: Mapping[str, str],
                       where: Callable[[str], Location], owner: str) -> list[Diagnostic]:
-    """`$labels.x` in an alert's annotations or labels where x can never be on the result."""
+    """`$labels.x` in an alert's annotations or labels where x can never be on the result
+    (OBS927), or is missing from the series one side of an `or` returns (OBS932)."""
     assert analysis.output is not None
     carried = analysis.carried(analysis.output, labels_of)
     found = []
@@ -240,14 +260,22 @@ def template_findings(analysis: Analysis,
         for key, value in sorted(values.items()):
             for match in _TEMPLATE_LABEL.finditer(value):
                 label = next(g for g in match.groups() if g)
+                uses = f"{owner}: {prefix[:-1]} {key} uses $labels.{label}"
                 if carried.lacks(label):
                     have = ", ".join(sorted(carried.upper)) if carried.upper is not None else ""
                     found.append(Diagnostic.of(
-                        "OBS927", f"{owner}: {prefix[:-1]} {key} uses $labels.{label}, but the "
-                        f"expression's result never carries {label!r}",
-                        where(f"{prefix}.{key}"),
+                        "OBS927", f"{uses}, but the expression's result never carries "
+                        f"{label!r}", where(f"{prefix}.{key}"),
                         f"result labels: {have or 'none'}; keep {label!r} in the aggregation "
                         "(by (...)) or drop it from the text"))
+                elif carried.one_sided(label):
+                    found.append(Diagnostic.of(
+                        "OBS932", f"{uses}, but only some sides of its `or` carry {label!r}: "
+                        "when another side fires, the text shows an empty value",
+                        where(f"{prefix}.{key}"),
+                        f"carry {label!r} on every side of the `or` (absent() keeps only the "
+                        "labels of its equality matchers; vector() and scalars carry none), "
+                        "or drop it from the text"))
     return found
 
 
