@@ -25,6 +25,7 @@ from obsgen.importers.grafana_input import (
     variable_query,
 )
 from obsgen.importers.grafana_legacy_values import obj
+from obsgen.importers.grafana_links import links_code, same_links
 from obsgen.importers.grafana_panel_code import panel_code, row_panel
 from obsgen.importers.grafana_values import Py, call, source, written
 from obsgen.importers.pysource import Names, SourceModule, constant_name, text
@@ -142,9 +143,15 @@ class _Writer:
                 "layout": "grid", "variables": variables, "rows": rows}
         # The dashboard's own keys, from one without variables or panels: a reference the
         # input gets wrong is for the build to report at its line, not for the import.
+        links = links_code(d.get("links"))
+        if links is not None:
+            args["links"] = links
         bare = call("obsgen", "Dashboard", {**args, "variables": [], "rows": []},
                     dashboards.Dashboard)
-        extra = extra_for(d, dashboard_json(bare.value), ignore=BOOKKEEPING)
+        emitted = dashboard_json(bare.value)
+        given = {**d, "links": emitted["links"]} if same_links(d.get("links"),
+                                                                emitted["links"]) else d
+        extra = extra_for(given, emitted, ignore=BOOKKEEPING)
         if extra:
             args = {**args, "extra": extra}
         self.module.add(f"DASHBOARD = {source(self.module, written('obsgen', 'Dashboard', args))}")

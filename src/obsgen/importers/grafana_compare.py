@@ -6,7 +6,9 @@ query, options; obsgen's own `$datasource` variable is allowed), links, and each
 title, gridPos, targets' expr/legendFormat/refId/instant/interval, unit, decimals, thresholds,
 mappings, options, overrides, transformations, repeat). Panel options may gain keys the input
 left out: they are the plugin's defaults, which Grafana fills in on load as well. Expressions
-are equal as parsed PromQL where both parse (with Grafana's macros stood in), else as text.
+are equal as parsed PromQL where both parse (with Grafana's macros stood in), else as text;
+thresholds and override matchers as obsgen spells the same meaning (grafana_canonical), a
+link's key left out as Grafana's default for it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from typing import Any
 import promql_parser
 
 from obsgen.check.promql.grafana_macros import substitute
+from obsgen.importers.grafana_canonical import canonical_panel
 from obsgen.importers.grafana_input import DATASOURCE_REF, datasource_names
+from obsgen.importers.grafana_links import same_links
 from obsgen.importers.grafana_migrate import dashboard_of, migrate
 
 Json = dict[str, Any]
@@ -58,7 +62,8 @@ def _current(dashboard: Json) -> Json:
 
 def _differences(a: Json, b: Json) -> Iterator[Difference]:
     for key in DASHBOARD_KEYS:
-        yield from _equal(key, _blank(a.get(key)), _blank(b.get(key)))
+        if key != "links" or not same_links(a.get(key), b.get(key)):
+            yield from _equal(key, _blank(a.get(key)), _blank(b.get(key)))
     yield from _variables(a["_variables"], b["_variables"])
     pa, pb = _panels(a), _panels(b)
     if len(pa) != len(pb):
@@ -119,6 +124,7 @@ def _place(panel: Json) -> tuple[int, int, int]:
 
 
 def _panel(path: str, a: Json, b: Json) -> Iterator[Difference]:
+    a, b = canonical_panel(a), canonical_panel(b)
     for key in PANEL_KEYS:
         yield from _equal(f"{path}.{key}", _blank(a.get(key)), _blank(b.get(key)))
     ca, cb = _field_config(a), _field_config(b)

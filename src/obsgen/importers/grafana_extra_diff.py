@@ -17,6 +17,10 @@ FIELD_DEFAULTS = (
     ("thresholds", {"mode": "absolute", "steps": [{"color": "green", "value": None},
                                                   {"color": "red", "value": 80}]}),
     ("color", {"mode": "palette-classic"}), ("color", {"mode": "thresholds"}))
+# What Grafana adds to a dashboard that leaves it out (the built-in annotation), and what it
+# takes as empty (a panel's field defaults).
+ADDED_ON_LOAD = (((), "annotations"),)
+EMPTY_ON_LOAD = ((("fieldConfig",), "defaults"),)
 TARGET_DEFAULTS = (("format", "time_series"), ("range", True), ("legendFormat", "__auto"))
 
 
@@ -47,8 +51,13 @@ def _diff(given: Json, emitted: Json, path: tuple[str, ...], ignore: frozenset[s
         elif value != have or type(value) is not type(have):
             out[key] = value
     for key, value in emitted.items():
-        if key not in given and not (key in ignore and not path) \
-                and not _defaulted((*path, key)) and not _default_value(path, key, value):
+        if key in given or (key in ignore and not path) or _defaulted((*path, key)):
+            continue
+        if (path, key) in EMPTY_ON_LOAD and isinstance(value, dict):
+            inner = _diff({}, value, (*path, key), ignore)
+            if inner:
+                out[key] = inner
+        elif not _default_value(path, key, value):
             out[key] = None
     return out
 
@@ -61,6 +70,8 @@ def _default_value(path: tuple[str, ...], key: str, value: Any) -> bool:
     """What Grafana takes for a key left out: an empty or false value, the query defaults of
     a Prometheus target, a datasource (the dashboard's, which obsgen writes out)."""
     if _empty(value) or key in ("datasource", "definition"):
+        return True
+    if (path, key) in ADDED_ON_LOAD:
         return True
     if path == ("fieldConfig", "defaults") and (key, value) in FIELD_DEFAULTS:
         return True

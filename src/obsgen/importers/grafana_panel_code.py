@@ -15,6 +15,7 @@ from obsgen.diagnostics import DefinitionError, Diagnostic
 from obsgen.emit.grafana import panel_json
 from obsgen.emit.grafana_panels import DEFAULT_THRESHOLDS
 from obsgen.importers.contract import ImportEnv
+from obsgen.importers.grafana_canonical import canonical_panel
 from obsgen.importers.grafana_extra_diff import extra_for
 from obsgen.importers.grafana_input import DashboardInput, is_prometheus
 from obsgen.importers.grafana_panel_args import panel_arguments
@@ -116,7 +117,7 @@ def _modelled(panel: Json, path: JsonPath, source: DashboardInput, env: ImportEn
         args = {k: v for k, v in args.items() if k in BASE_ARGUMENTS}
         made = call("obsgen", KINDS[kind], args, cls)
         emitted = panel_json(made.value, where)
-    given = {k: v for k, v in panel.items()
+    given = {k: v for k, v in canonical_panel(panel).items()
              if not (k == "datasource" and is_prometheus(v))}
     emitted.pop("datasource", None)
     extra = extra_for(given, emitted, ignore=LAYOUT_KEYS)
