@@ -99,8 +99,9 @@ def import_command(paths: tuple[Path, ...], output: Path, catalog: str | None, f
             finish(out, [refused])
         files, unreadable = read_files(candidates)
         result = import_files(files, catalog_source(catalog))
+        config = config_text(output, result.severities, result.runbook_base_url)
         try:
-            write_project(output, result.modules, config_text(output, result.severities))
+            write_project(output, result.modules, config)
         except (OSError, FormatError) as exc:
             raise UsageError(Diagnostic.of("OBS980", f"cannot write {output}: {exc}",
                                            Location(str(output)), "check the folder's "

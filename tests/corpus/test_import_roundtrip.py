@@ -3,8 +3,9 @@ compare what the build emits with what went in, semantically.
 
 Rule files: the same groups (name, interval, limit, query_offset) and rules in order, each
 expression equal as parsed by promql-parser, the same durations, labels and annotations.
-Dashboards: compared by `first_dashboard_difference` in tests/corpus/dashboard_roundtrip.py
-when that module exists (the dashboard importer's side of the oracle).
+Dashboards of our own build/: compared by importers/grafana_compare.py, the dashboard
+importer's side of the oracle (the corpus's dashboards have their own test,
+test_import_grafana_roundtrip.py).
 
 The build's findings about the imported rules (a template naming a label the result lacks,
 a query reading a label the catalog lacks: defects the files carried) are the point of an
@@ -20,16 +21,19 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import promql_parser
-import pytest
 import yaml
 
+from obsgen.build import compile_project
+from obsgen.check.lint import expand, read_files
+from obsgen.cli_import import catalog_source
+from obsgen.config import load_config
+from obsgen.importers.output import config_text, write_project
+from obsgen.importers.run import import_files
 from obsgen.model.names import DURATION, duration_ms
-
-if TYPE_CHECKING:  # conftest.py is pytest's to import; only its types are needed here
-    from tests.conftest import RunObsgen
+from obsgen.noqa import without_noqa
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -110,9 +114,10 @@ def first_rule_difference(original: str, emitted: dict[str, dict[str, Any]]) -> 
     return None
 
 
-def emitted_groups(build: Path) -> dict[str, dict[str, Any]]:
-    return {g["name"]: g for path in sorted((build / "prometheus").glob("*.rules.yml"))
-            for g in rule_groups(path.read_text(encoding="utf-8"))}
+def emitted_groups(artifacts: dict[str, str]) -> dict[str, dict[str, Any]]:
+    return {g["name"]: g for path, text in sorted(artifacts.items())
+            if path.startswith("prometheus/") and path.endswith(".rules.yml")
+            for g in rule_groups(text)}
 
 
 # --- import and build -------------------------------------------------------------------------
@@ -132,49 +137,69 @@ def batches(files: Iterable[Path]) -> list[list[Path]]:
     return [paths for _, paths in out]
 
 
-def build_imported(obsgen: RunObsgen, inputs: list[Path], project: Path,
-                   findings: Counter[str]) -> Path:
-    """Import `inputs` into `project`, build it, count the build's findings by code; the
-    build is then made with exactly those codes ignored. Returns the build folder."""
-    done = obsgen("import", *map(str, inputs), "-o", str(project), cwd=project.parent)
-    assert done.exit_code == 0, done.describe()
-    first = obsgen("build", "--output-format", "json", cwd=project)
-    errors = Counter(d["code"] for d in first.diagnostics() if d["severity"] == "error")
-    unexpected = sorted(c for c in errors if not c.startswith(FINDING_PREFIXES))
-    assert not unexpected, f"the imported project does not build: {first.describe()}"
+def import_project(inputs: list[Path], project: Path) -> None:
+    """`obsgen import INPUTS -o PROJECT` in this process (the command's own functions; the
+    CLI itself is tested in tests/unit/test_import_command.py): every input imported."""
+    candidates, problems = expand(inputs)
+    files, unreadable = read_files(candidates)
+    result = import_files(files, catalog_source(None))
+    errors = [d for d in [*problems, *unreadable, *result.diagnostics]
+              if d.severity.value == "error"]
+    assert not errors, "\n".join(f"{d.location}: {d.code} {d.message}" for d in errors)
+    config = config_text(project, result.severities, result.runbook_base_url)
+    write_project(project, result.modules, config)
+
+
+def build_artifacts(project: Path, findings: Counter[str]) -> dict[str, str]:
+    """`obsgen build` of the imported project: its findings are counted by code, then the
+    artifacts are made with exactly those codes ignored, as `--ignore` would."""
+    config = load_config(project)
+    first = compile_project(config)
+    errors = Counter(d.code for d in first.diagnostics if d.severity.value == "error")
+    unexpected = [f"{d.location}: {d.code} {d.message}" for d in first.diagnostics
+                  if d.severity.value == "error" and not d.code.startswith(FINDING_PREFIXES)]
+    assert first.project is not None and not unexpected, "\n".join(unexpected) or str(
+        first.diagnostics[:3])
     findings.update(errors)
-    if errors:
-        done = obsgen("build", "--ignore", ",".join(sorted(errors)), cwd=project)
-        assert done.exit_code == 0, done.describe()
-    else:
-        assert first.exit_code == 0, first.describe()
-    return project / "build"
+    compiled = first if not errors else compile_project(
+        config, lambda found: [d for d in without_noqa(found) if d.code not in errors])
+    assert compiled.ok, compiled.diagnostics[:3]
+    return compiled.artifacts
+
+
+def build_imported(inputs: list[Path], project: Path, findings: Counter[str]) -> dict[str, str]:
+    import_project(inputs, project)
+    return build_artifacts(project, findings)
 
 
 def dashboard_comparison() -> Callable[[str, str], str | None] | None:
-    """The dashboard side of the oracle, once the dashboard importer provides it."""
+    """The dashboard side of the oracle (importers/grafana_compare.py), where this obsgen has
+    the dashboard importer."""
     try:
-        module = importlib.import_module("tests.corpus.dashboard_roundtrip")
+        module = importlib.import_module("obsgen.importers.grafana_compare")
     except ModuleNotFoundError:
         return None
-    found: Callable[[str, str], str | None] = module.first_dashboard_difference
-    return found
+
+    def compare(given: str, rebuilt: str) -> str | None:
+        found = module.first_difference(json.loads(given), json.loads(rebuilt))
+        return None if found is None else str(found)
+    return compare
 
 
-def emitted_dashboards(build: Path) -> Iterator[tuple[str, str]]:
-    for path in sorted((build / "grafana").rglob("*.json")):
-        text = path.read_text(encoding="utf-8")
-        yield str(json.loads(text).get("uid", "")), text
+def emitted_dashboards(artifacts: dict[str, str]) -> Iterator[tuple[str, str]]:
+    for path, text in sorted(artifacts.items()):
+        if path.startswith("grafana/") and path.endswith(".json"):
+            yield str(json.loads(text).get("uid", "")), text
 
 
 # --- the tests --------------------------------------------------------------------------------
 
-def test_corpus_rule_files_round_trip(obsgen: RunObsgen, tmp_path: Path) -> None:
+def test_corpus_rule_files_round_trip(tmp_path: Path) -> None:
     assert len(RULE_FILES) == 120, f"expected the 120 shared rule files under {CORPUS}"
     misses: list[str] = []
     findings: Counter[str] = Counter()
     for number, batch in enumerate(batches(RULE_FILES), start=1):
-        build = build_imported(obsgen, batch, tmp_path / f"batch{number}", findings)
+        build = build_imported(batch, tmp_path / f"batch{number}", findings)
         emitted = emitted_groups(build)
         for path in batch:
             found = first_rule_difference(path.read_text(encoding="utf-8"), emitted)
@@ -188,31 +213,12 @@ def test_corpus_rule_files_round_trip(obsgen: RunObsgen, tmp_path: Path) -> None
     assert not misses, "\n".join(misses)
 
 
-def test_corpus_dashboards_round_trip(obsgen: RunObsgen, tmp_path: Path) -> None:
-    compare = dashboard_comparison()
-    if compare is None:
-        pytest.skip("tests/corpus/dashboard_roundtrip.py (the dashboard oracle) is not there yet")
-    build = build_imported(obsgen, DASHBOARDS, tmp_path / "dashboards", Counter())
-    emitted = dict(emitted_dashboards(build))
-    misses = []
-    for path in DASHBOARDS:
-        text = path.read_text(encoding="utf-8")
-        uid = str(json.loads(text).get("dashboard", json.loads(text)).get("uid", ""))
-        found = compare(text, emitted[uid]) if uid in emitted else "not emitted"
-        if found:
-            misses.append(f"{path.relative_to(CORPUS)}: {found}")
-    print(f"\ndashboards: {len(DASHBOARDS) - len(misses)}/{len(DASHBOARDS)} round-trip")
-    for miss in misses:
-        print(f"  miss: {miss}")
-    assert not misses, "\n".join(misses)
-
-
-def test_our_own_build_round_trips(obsgen: RunObsgen, tmp_path: Path) -> None:
+def test_our_own_build_round_trips(tmp_path: Path) -> None:
     """Import build/ (rule files, dashboards, runbooks, the Alloy config) and rebuild it: the
     rule files come back equal; so do the dashboards where the dashboard oracle exists."""
     ours = tmp_path / "ours"
     shutil.copytree(ROOT / "build", ours, ignore=shutil.ignore_patterns("site", "tests"))
-    build = build_imported(obsgen, [ours], tmp_path / "reimported", Counter())
+    build = build_imported([ours], tmp_path / "reimported", Counter())
     emitted = emitted_groups(build)
     rule_files = sorted((ours / "prometheus").glob("*.rules.yml"))
     assert rule_files
@@ -221,7 +227,10 @@ def test_our_own_build_round_trips(obsgen: RunObsgen, tmp_path: Path) -> None:
     compare = dashboard_comparison()
     if compare is not None:
         rebuilt = dict(emitted_dashboards(build))
-        for uid, text in emitted_dashboards(ours):
+        given = {str(p.relative_to(ours)): p.read_text(encoding="utf-8")
+                 for p in (ours / "grafana").rglob("*.json")}
+        assert given
+        for uid, text in emitted_dashboards(given):
             found = compare(text, rebuilt[uid]) if uid in rebuilt else "not emitted"
             if found:
                 misses.append(f"dashboard {uid}: {found}")

@@ -8,6 +8,7 @@ rename. An output folder that does not exist yet is staged whole and renamed int
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterable
@@ -33,12 +34,14 @@ def existing_definitions(folder: Path) -> Diagnostic | None:
                          "import into a new folder with -o DIR, or pass --force to replace them")
 
 
-def config_text(folder: Path, severities: Iterable[str]) -> str:
+def config_text(folder: Path, severities: Iterable[str], runbook_base_url: str = "") -> str:
     project = slug(folder.resolve().name) or "imported"
-    listed = ", ".join(f'"{s}"' for s in severities)
+    listed = ", ".join(json.dumps(s) for s in severities)
+    base = (f"# Where the imported runbooks were published.\nrunbook_base_url = "
+            f"{json.dumps(runbook_base_url)}\n" if runbook_base_url else "")
     return (f'# Written by `obsgen import`; see obsgen.toml in the README for every setting.\n'
             f'project = "{project}"\ndefinitions = "{DEFINITIONS}"\nbuild = "build"\n'
-            f"# The severities the imported alerts use.\nseverities = [{listed}]\n")
+            f"# The severities the imported alerts use.\nseverities = [{listed}]\n{base}")
 
 
 def _stage(parent: Path, name: str, modules: Iterable[Module], config: str) -> swap.Held:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import yaml
+from markdown.extensions.toc import slugify
 
 from obsgen.check import yamlguard
 from obsgen.check.foreign import ForeignFile
@@ -23,7 +25,7 @@ from obsgen.diagnostics import Diagnostic, Location
 from obsgen.importers.contract import Claim, Imported, ImportEnv, Module, Ref, Survey
 from obsgen.importers.pysource import Names, SourceModule, constant_name, literal, text
 from obsgen.model.names import METRIC_NAME
-from obsgen.model.rules import DEFAULT_SEVERITIES, MANAGED_LABELS
+from obsgen.model.rules import _FILE_NAME, DEFAULT_SEVERITIES, MANAGED_LABELS
 
 _TEMPLATE_LABEL = re.compile(r"\$labels\.([A-Za-z_]\w*)|\.Labels\.([A-Za-z_]\w*)"
                              r"|index\s+\$labels\s+\"([A-Za-z_]\w*)\"")
@@ -51,6 +53,7 @@ class Group:
     interval: str | None = None
     limit: int | None = None
     query_offset: str | None = None
+    file: str = ""  # the rule file's own name, where obsgen would name it otherwise
 
 
 def _strings(value: object) -> dict[str, str]:
@@ -98,7 +101,16 @@ def read(file: ForeignFile) -> tuple[tuple[Group, ...], tuple[Diagnostic, ...]]:
         groups.append(Group(group.name, group.line, rules, _text(raw.get("interval")),
                             limit if isinstance(limit, int) and limit else None,
                             _text(raw.get("query_offset"))))
+    if len(groups) == 1:  # the file keeps its name: prometheus/<name>.rules.yml
+        own = re.sub(r"\.rules$", "", Path(file.path).stem)
+        if _FILE_NAME.match(own) and own != default_file(groups[0].name):
+            groups[0] = replace(groups[0], file=own)
     return tuple(groups), ()
+
+
+def default_file(group: str) -> str:
+    """The file name obsgen gives a group of this name (see RuleGroup)."""
+    return re.sub(r"[^a-z0-9_.-]+", "-", group.lower()).strip("-")
 
 
 def _template_labels(rule: Rule) -> tuple[str, ...]:
@@ -210,7 +222,8 @@ def _group(group: Group, constant: str, rules: list[str]) -> str:
     args = [literal(group.name), f"rules=[{', '.join(rules)}]"]
     args += [f"{key}={literal(value)}" for key, value in (
         ("interval", group.interval), ("limit", group.limit),
-        ("query_offset", group.query_offset)) if value is not None]
+        ("query_offset", group.query_offset), ("file", group.file or None))
+        if value is not None]
     names = [(r.kind, r.name) for r in group.rules]
     if len(set(names)) != len(names):
         args.append('noqa=("OBS204",)')
@@ -243,3 +256,37 @@ def severities(files: Iterable[ForeignFile]) -> tuple[str, ...]:
         found.update(dict.fromkeys(r.labels["severity"] for g in groups for r in g.rules
                                    if r.kind == "alert" and r.labels.get("severity")))
     return tuple(found)
+
+
+def runbook_urls(files: Iterable[ForeignFile]) -> dict[str, str]:
+    """Each alert's hand-typed runbook_url (the first of a name), with the page and anchor
+    obsgen would give it, as `url|page/#anchor`."""
+    found: dict[str, str] = {}
+    for file in files:
+        groups, _ = read(file)
+        for group in groups:
+            page = group.file or default_file(group.name)
+            for rule in group.rules:
+                url = rule.annotations.get("runbook_url", "")
+                if rule.kind == "alert" and url:
+                    found.setdefault(rule.name, f"{url}|{page}/#{slugify(rule.name, '-')}")
+    return found
+
+
+def runbook_base(urls: Mapping[str, str], covered: Iterable[str]) -> tuple[str, frozenset[str]]:
+    """The runbook_base_url that gives the covered alerts (those with an imported runbook)
+    the URLs they had, and the alerts it does; an alert whose URL no one base gives keeps
+    its own."""
+    bases: dict[str, list[str]] = {}
+    plain = []
+    for alert in covered:
+        if alert not in urls:
+            plain.append(alert)
+            continue
+        url, tail = urls[alert].rsplit("|", 1)
+        if url.endswith(tail):
+            bases.setdefault(url[: -len(tail)], []).append(alert)
+    if not bases:
+        return "", frozenset(plain)
+    base, alerts = max(sorted(bases.items()), key=lambda item: len(item[1]))
+    return base, frozenset([*plain, *alerts])
