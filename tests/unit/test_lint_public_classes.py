@@ -83,6 +83,14 @@ def test_unused_influx_fields_of_a_prometheus_target_are_not_walked(obsgen: RunO
             for d in findings] == ["database"], findings
 
 
+def test_a_variable_standing_for_an_operator_parses(obsgen: RunObsgen) -> None:
+    """hass-mixin's dashboard picks `or` or `unless` with a custom variable,
+    `a $Inactive on (entity) b` (5 false OBS610 once dashboard targets were parsed); a real
+    parse error in the same shape stays an error."""
+    findings = _findings(obsgen, "dashboard-operator-variable", "OBS610")
+    assert [d["location"]["line"] for d in findings] == [20], findings
+
+
 # --- for other parts of obsgen (xfail until their owner fixes them) ---------------------------
 
 @pytest.mark.xfail(strict=True, reason="check/lint.py detect(): a Dockerfile named "
@@ -119,3 +127,17 @@ def test_v2_dashboard_variables_are_defined() -> None:
     found = lint_dashboard(file, LintContext((file,)))
     undefined = [d.message for d in found if d.code == "OBS644"]
     assert len(undefined) == 1 and "'zone'" in undefined[0], undefined
+
+
+@pytest.mark.xfail(strict=True, reason="check/prometheus_config.py: promtool check config from "
+                   "Debian (2.42, built without Kubernetes, Linode, Nomad... discovery) rejects "
+                   "`kubernetes_sd_configs` and fields newer than itself (`scrape_protocols`, "
+                   "`keep_dropped_targets`): 15 false OBS950 errors on prometheus/prometheus' "
+                   "documentation/examples. `field X not found in type config.*` from a promtool "
+                   "should be a warning naming promtool's version, not an error. (With an "
+                   "upstream promtool >= 2.49 this test passes and the mark must go.)")
+def test_fields_an_older_or_trimmed_promtool_lacks_are_no_error(obsgen: RunObsgen) -> None:
+    trimmed = [d for d in _findings(obsgen, "prometheus-sd", "OBS950") if d["severity"] == "error"]
+    invalid = _findings(obsgen, "prometheus-invalid", "OBS950")
+    assert [d["severity"] for d in invalid] == ["error"], invalid
+    assert trimmed == [], trimmed
