@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from obsgen.alloy import ast
 from obsgen.alloy.parser import AlloySyntaxError, parse
-from obsgen.alloy.printer import end_line, format_text
+from obsgen.alloy.printer import end_line, format_body
 from obsgen.check.foreign import ForeignFile
 from obsgen.diagnostics import DefinitionError, Diagnostic, Location
 from obsgen.emit.alloy import component_blocks
@@ -45,15 +45,17 @@ def write(file: ForeignFile, env: ImportEnv, module: str) -> Imported:
     """The pipeline module; nothing when the file does not parse (`survey` reported it)."""
     del env  # a pipeline refers to no metric or alert
     try:
-        clean, found = _without_secrets(file)
-        body = parse(clean, file.path)
+        found, body = _without_secrets(file)
     except AlloySyntaxError:
         return Imported()
-    pieces, loose = _pieces(clean, body)
     found += [Diagnostic.of("OBS986", "a top-level attribute is no pipeline component; it was "
-                            "kept as a comment of the pipeline module", Location(file.path, line),
-                            "Alloy reads attributes only inside blocks: move it into the block "
-                            "it configures") for line, _ in loose]
+                            "kept as a comment of the pipeline module",
+                            Location(file.path, s.pos.line), "Alloy reads attributes only inside "
+                            "blocks: move it into the block it configures")
+              for s in body.stmts if isinstance(s, ast.Attribute)]
+    # Pieces are cut from the canonical text, so a kept block's text is canonical as it is.
+    canonical = format_body(body)
+    pieces, loose = _pieces(canonical, parse(canonical, file.path))
     if not pieces:
         found.append(Diagnostic.of("OBS980", "the config holds no block to import",
                                    Location(file.path, 1), "import a config with components"))
@@ -65,9 +67,9 @@ def write(file: ForeignFile, env: ImportEnv, module: str) -> Imported:
 # --- secrets -----------------------------------------------------------------------------------
 
 
-def _without_secrets(file: ForeignFile) -> tuple[str, list[Diagnostic]]:
-    """The text with every literal credential replaced by `sys.env("NAME")`, and an OBS985 for
-    each (the message names no value)."""
+def _without_secrets(file: ForeignFile) -> tuple[list[Diagnostic], ast.Body]:
+    """An OBS985 for every literal credential (the message names no value), and the file
+    parsed with each replaced by `sys.env("NAME")`."""
     body = parse(file.text, file.path)
     names = Names()
     edits: list[tuple[int, int, str]] = []
@@ -84,10 +86,12 @@ def _without_secrets(file: ForeignFile) -> tuple[str, list[Diagnostic]]:
                 Location(file.path, value.pos.line, value.pos.column),
                 f'the import writes sys.env("{placeholder}") in its place: export {placeholder} '
                 "where Alloy runs, and rotate the secret if this file was ever shared"))
+    if not edits:
+        return found, body
     clean = file.text
     for start, end, replacement in sorted(edits, reverse=True):
         clean = clean[:start] + replacement + clean[end:]
-    return clean, found
+    return found, parse(clean, file.path)
 
 
 # --- the file's blocks -------------------------------------------------------------------------
@@ -259,7 +263,7 @@ def _kept_statement(out: SourceModule, names: Names, piece: Piece, constants: di
                     i: int) -> str:
     constants[i] = names.claim(constant_name(piece.id, "BLOCK"))
     block = out.use(_obsgen("AlloyBlock"))
-    return f"{constants[i]} = {block}({text(format_text(piece.text).rstrip(chr(10)))})"
+    return f"{constants[i]} = {block}({text(piece.text.strip(chr(10)))})"
 
 
 def _model_statement(out: SourceModule, names: Names, candidate: Candidate, pieces: list[Piece],
