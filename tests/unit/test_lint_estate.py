@@ -217,3 +217,41 @@ def test_a_url_elsewhere_is_never_a_missing_page() -> None:
     page = ForeignFile("RUNBOOK.md", "# R\n\n## A\n", "markdown")
     found = lint_files((rules, page), None, {})
     assert [d.code for d in found] == []
+
+
+# false errors found on public code -----------------------------------------------------------
+
+def _lint(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, str, int]]:
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    return sorted((d.code, Path(d.location.path).name, d.location.line)
+                  for d in lint_paths([tmp_path]).diagnostics
+                  if d.code in CROSS_FILE and d.location is not None)
+
+
+def test_colons_in_exported_names_when_the_run_records_nothing(tmp_path: Path) -> None:
+    """monitoring-mixins' tensorflow and spinnaker: a placeholder rules.yaml, and metrics
+    exported with colons (`tensorflow:serving:request_count`)."""
+    alerts = ("groups:\n- name: tf\n  rules:\n  - alert: TfSlow\n"
+              "    expr: rate(tensorflow:serving:request_count[5m]) < 1\n    for: 5m\n")
+    assert _lint(tmp_path, {"rules.yaml": "{}\n", "alerts.yaml": alerts}) == []
+    assert _lint(tmp_path, {"rules.yaml": "groups:\n- name: r\n  rules:\n  - record: a:b:c\n"
+                            "    expr: up\n"}) == [("OBS907", "alerts.yaml", 5)]
+
+
+def test_an_alloy_config_that_scrapes_nothing_says_nothing_of_jobs(tmp_path: Path) -> None:
+    """grafana/alloy-scenarios game-of-tracing: Alloy carries traces and logs; the metrics a
+    dashboard reads are scraped elsewhere."""
+    dashboard = ('{"uid": "d", "panels": [{"type": "stat", "title": "t", "targets": '
+                 '[{"expr": "up{job=\\"tempo\\"}"}]}]}\n')
+    config = 'loki.write "default" {\n\tendpoint {\n\t\turl = "http://loki:3100"\n\t}\n}\n'
+    assert _lint(tmp_path, {"config.alloy": config, "d.json": dashboard}) == []
+
+
+@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed")
+def test_a_job_defined_twice_is_reported_at_the_second(tmp_path: Path) -> None:
+    """stefanprodan/dockprom helpers/aws/prometheus.yml: Prometheus refuses the config."""
+    config = ("scrape_configs:\n  - job_name: 'node'\n    static_configs: [{targets: [a:1]}]\n"
+              "  - job_name: 'node'\n    static_configs: [{targets: [b:1]}]\n")
+    assert _lint(tmp_path, {"prometheus.yml": config}) == [("OBS950", "prometheus.yml", 4)]

@@ -71,7 +71,7 @@ def dashboard_queries(text: str) -> DashboardQueries:
 class Estate:
     jobs: frozenset[str] | None  # None: no scrape config in the run, or one with open jobs
     configs: tuple[str, ...]  # the scrape configs of the run, for hints
-    recorded: frozenset[str] | None  # None: the run has no rule file
+    recorded: frozenset[str] | None  # None: no rule file of the run records anything
     uids: frozenset[str]  # every dashboard uid of the run
     dashboards: int
 
@@ -83,15 +83,18 @@ def _jobs(files: tuple[ForeignFile, ...]) -> frozenset[str] | None:
         if found is None:
             return None
         jobs |= found
-    return frozenset(jobs) if files else None
+    # Configs that scrape nothing (logs and traces only) leave the metrics' jobs to others.
+    return frozenset(jobs) if jobs else None
 
 
 def _recorded(files: tuple[ForeignFile, ...]) -> frozenset[str] | None:
-    if not files:
-        return None
-    return frozenset(entry.name for file in files
-                     for group in read_rule_file(file.path, file.text).groups
-                     for entry in group.rules if entry.kind == "record")
+    """Names the run's recording rules record; None when they record nothing (a mixin whose
+    rules.yaml is a placeholder says nothing of its series, some of which have colons:
+    `tensorflow:serving:request_count` is exported as such)."""
+    names = frozenset(entry.name for file in files
+                      for group in read_rule_file(file.path, file.text).groups
+                      for entry in group.rules if entry.kind == "record")
+    return names or None
 
 
 @lru_cache(maxsize=256)

@@ -32,6 +32,7 @@ TOP_LEVEL_KEYS = frozenset({"global", "scrape_configs", "scrape_config_files", "
 _TELLING = re.compile(r"^[\"']?(scrape_configs|scrape_config_files|rule_files|alerting|"
                       r"remote_write)[\"']?\s*:", re.MULTILINE)
 _FAILED_LINE = re.compile(r"line (\d+):\s*(.*)")
+_DUPLICATE_JOB = re.compile(r'multiple scrape configs with job name "([^"]*)"')
 HINT = "see the configuration reference: https://prometheus.io/docs/prometheus/latest/" \
        "configuration/configuration/"
 
@@ -103,7 +104,7 @@ def prometheus_jobs(text: str) -> frozenset[str] | None:
     return frozenset(jobs)
 
 
-def _findings(path: str, output: str) -> list[Diagnostic]:
+def _findings(path: str, text: str, output: str) -> list[Diagnostic]:
     """promtool prints `FAILED: parsing YAML file F: yaml: unmarshal errors:` and then one
     `line N: ...` per problem: each of those is a finding at its line."""
     messages: list[tuple[int, str]] = []
@@ -116,8 +117,19 @@ def _findings(path: str, output: str) -> list[Diagnostic]:
             messages.append((int(at.group(1)), at.group(2)))
         elif not line.endswith("unmarshal errors:"):
             messages.append((1, line))
-    return [Diagnostic.of("OBS950", f"promtool check config: {message}", Location(path, line),
-                          HINT) for line, message in messages]
+    return [Diagnostic.of("OBS950", f"promtool check config: {message}",
+                          Location(path, _job_line(text, message) or line), HINT)
+            for line, message in messages]
+
+
+def _job_line(text: str, message: str) -> int | None:
+    """The line of the second `job_name: X` when promtool says X is there twice."""
+    named = _DUPLICATE_JOB.search(message)
+    if named is None:
+        return None
+    wanted = re.compile(rf"^\s*-?\s*job_name:\s*[\"']?{re.escape(named.group(1))}[\"']?\s*(#.*)?$")
+    lines = [n for n, t in enumerate(text.splitlines(), 1) if wanted.match(t)]
+    return lines[1] if len(lines) > 1 else None
 
 
 def check_config(tool: Promtool, file: ForeignFile) -> list[Diagnostic]:
@@ -134,7 +146,7 @@ def check_config(tool: Promtool, file: ForeignFile) -> list[Diagnostic]:
     if result.returncode == 0:
         return []
     output = (result.stderr + result.stdout).replace(copy.name, Path(file.path).name)
-    return _findings(file.path, output) or [Diagnostic.of(
+    return _findings(file.path, file.text, output) or [Diagnostic.of(
         "OBS950", f"promtool check config exited {result.returncode}", Location(file.path, 1),
         HINT)]
 
