@@ -65,6 +65,13 @@ def test_histogram_quantile_over_a_native_histogram_needs_no_le(obsgen: RunObsge
     assert "p50" in findings[0]["message"]
 
 
+def test_native_or_classic_pair_is_no_type_warning(obsgen: RunObsgen) -> None:
+    """The same pair drew OBS930 ("not a histogram's _bucket series") on its native side
+    (7 warnings on alloy-mixin); a lone non-bucket name under histogram_quantile() keeps it."""
+    findings = _findings(obsgen, "native-histogram", "OBS930")
+    assert [d["location"]["line"] for d in findings] == [14], findings
+
+
 def test_anchor_differing_only_in_case_resolves(obsgen: RunObsgen) -> None:
     """cortex-mixin's playbooks.md links `#CortexSchedulerQueriesStuck` to the heading
     `### CortexSchedulerQueriesStuck`: GitHub, where such pages are read, finds an anchor

@@ -151,11 +151,14 @@ class _Checker:
                 yield ("OBS930", f"{fn}() on {name}, whose name marks a counter",
                        "use rate() or increase() on counters; deriv/delta are for gauges",
                        selector.position)
+        # A query reading both `x` and `x_bucket` is the `native or classic` pair: x is a
+        # native histogram, which histogram_quantile() takes as it is.
+        read = {s.name for s in self.analysis.selectors}
         for call in self.analysis.calls:
             names = [self.analysis.selectors[i].name for i in call.selectors]
             if call.name != "histogram_quantile" or not names or any(
                     n is None or ":" in n or n in self.recorded or n.endswith("_bucket")
-                    for n in names):
+                    or f"{n}_bucket" in read for n in names):
                 continue
             yield ("OBS930", f"histogram_quantile() over {names[0]}, which is not a "
                    "histogram's _bucket series",
