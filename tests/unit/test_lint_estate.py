@@ -255,3 +255,17 @@ def test_a_job_defined_twice_is_reported_at_the_second(tmp_path: Path) -> None:
     config = ("scrape_configs:\n  - job_name: 'node'\n    static_configs: [{targets: [a:1]}]\n"
               "  - job_name: 'node'\n    static_configs: [{targets: [b:1]}]\n")
     assert _lint(tmp_path, {"prometheus.yml": config}) == [("OBS950", "prometheus.yml", 4)]
+
+
+@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed")
+def test_a_field_this_promtool_does_not_know_is_no_error(tmp_path: Path) -> None:
+    """prometheus/prometheus documentation/examples: Debian's promtool 2.42 is built without
+    Kubernetes discovery and predates fields of later releases; a typo stays an error."""
+    newer = ("global: {sample_limit: 1000}\nscrape_configs:\n- job_name: k\n"
+             "  kubernetes_sd_configs: [{role: node}]\n  scrape_native_histograms: true\n")
+    (tmp_path / "newer").mkdir()
+    (tmp_path / "newer" / "prometheus.yml").write_text(newer, encoding="utf-8")
+    found = lint_paths([tmp_path / "newer"]).diagnostics
+    assert [d for d in found if d.severity.value == "error"] == []
+    typo = "scrape_configs:\n- job_name: k\n  scrape_intervall: 1m\n"
+    assert _lint(tmp_path / "typo", {"prometheus.yml": typo}) == [("OBS950", "prometheus.yml", 3)]

@@ -21,6 +21,7 @@ from obsgen.check import yamlguard
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.check.rules import promtool
 from obsgen.check.rules.promtool import Promtool, PromtoolTimeoutError, find_promtool
+from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic, Location, UsageError
 
 # Every top-level key of Prometheus' configuration file (config.Config); a file with any other
@@ -32,6 +33,23 @@ TOP_LEVEL_KEYS = frozenset({"global", "scrape_configs", "scrape_config_files", "
 _TELLING = re.compile(r"^[\"']?(scrape_configs|scrape_config_files|rule_files|alerting|"
                       r"remote_write)[\"']?\s*:", re.MULTILINE)
 _FAILED_LINE = re.compile(r"line (\d+):\s*(.*)")
+_UNKNOWN_FIELD = re.compile(r"field (\w+) not found in type")
+# Configuration fields of Prometheus releases after the promtool obsgen is tested with (2.42).
+NEWER_FIELDS = frozenset({
+    "keep_dropped_targets", "scrape_native_histograms", "always_scrape_classic_histograms",
+    "convert_classic_histograms_to_nhcb", "scrape_protocols", "enable_compression",
+    "track_timestamps_staleness", "metric_name_validation_scheme",
+    "metric_name_escaping_scheme", "fallback_scrape_protocol", "scrape_failure_log_file",
+    "native_histogram_bucket_limit", "native_histogram_min_bucket_factor", "enable_http2",
+    "scrape_config_files", "otlp", "runtime", "http_headers", "proxy_from_environment",
+    "no_proxy", "proxy_connect_header", "promote_resource_attributes",
+    "keep_identifying_resource_attributes", "translation_strategy", "protobuf_message",
+    "round_robin_dns", "convert_histograms_to_nhcb", "promote_all_resource_attributes",
+    "ignore_resource_attributes", "extra_scrape_metrics", "google_iam",
+    # limits that `global` takes since 2.45 (scrape configs took them before), tsdb options
+    "body_size_limit", "sample_limit", "target_limit", "label_limit", "label_name_length_limit",
+    "label_value_length_limit", "stale_series_compaction_threshold", "retention",
+})
 _DUPLICATE_JOB = re.compile(r'multiple scrape configs with job name "([^"]*)"')
 HINT = "see the configuration reference: https://prometheus.io/docs/prometheus/latest/" \
        "configuration/configuration/"
@@ -117,9 +135,24 @@ def _findings(path: str, text: str, output: str) -> list[Diagnostic]:
             messages.append((int(at.group(1)), at.group(2)))
         elif not line.endswith("unmarshal errors:"):
             messages.append((1, line))
-    return [Diagnostic.of("OBS950", f"promtool check config: {message}",
-                          Location(path, _job_line(text, message) or line), HINT)
+    return [_finding(path, message, _job_line(text, message) or line)
             for line, message in messages]
+
+
+def _finding(path: str, message: str, line: int) -> Diagnostic:
+    """An error, unless promtool only does not know a field that a newer Prometheus (or a
+    build with every service discovery: Debian's lacks Kubernetes') has: then the file was
+    not checked, which is a notice."""
+    field = _UNKNOWN_FIELD.search(message)
+    name = field.group(1) if field else ""
+    if name.endswith("_sd_configs") or name in NEWER_FIELDS:
+        return Diagnostic.of("OBS950", f"not checked: this promtool does not know `{name}` "
+                             f"(promtool says: {message})", Location(path, line),
+                             "a Prometheus newer than promtool, or a service discovery this "
+                             "promtool was built without: check it with the Prometheus that "
+                             "runs it", Severity.INFO)
+    return Diagnostic.of("OBS950", f"promtool check config: {message}", Location(path, line),
+                         HINT)
 
 
 def _job_line(text: str, message: str) -> int | None:
