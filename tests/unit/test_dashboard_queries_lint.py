@@ -208,3 +208,24 @@ def test_grafana_builtin_variables_and_adhoc_filters_are_no_errors() -> None:
     assert not [d for d in found if d.severity is Severity.ERROR], found
     assert not [d for d in found if d.code == "OBS644"]
     assert dashboard_queries(text("builtins.json")).panel_queries == 9
+
+
+def test_a_variable_may_stand_for_an_operator_or_an_offset() -> None:
+    """`a $inactive on (entity) b`, where the custom variable is `or` or `unless` (Home
+    Assistant's mixin), and `offset $shift` parse; a query with neither fails as before."""
+    found = lint("variable-roles.json")
+    assert not [d for d in found if d.severity is Severity.ERROR], found
+    assert dashboard_queries(text("variable-roles.json")).panel_queries == 2
+    assert analyse("x $inactive on (entity) y").ok
+    assert analyse("sum(x offset $shift)").ok and analyse("x offset -$shift").ok
+    assert not analyse("x $inactive").ok and not analyse("x on (entity) $inactive y").ok
+
+
+def test_what_grafana_never_interpolates_in_a_prometheus_target_is_no_reference() -> None:
+    """An InfluxDB editor's `groupBy: [{params: ["$interval"]}]` left in a Prometheus target
+    refers to nothing; the same undefined `$interval` in the target's `expr` does."""
+    body = text("editor-leftovers.json")
+    assert errors(lint("editor-leftovers.json")) == {
+        ("OBS644", *at(body, '"sum(rate(http_requests_total{route=~', "$route")),
+        ("OBS644", *at(body, '"sum(rate(http_requests_total{route=~', "$interval")),
+    }

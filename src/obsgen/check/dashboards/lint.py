@@ -59,6 +59,7 @@ _HARDCODED = re.compile(
 _WILDCARDS = frozenset({"", ".*", ".+"})
 _UNIT_KINDS = frozenset({"timeseries", "stat", "gauge"})
 _UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+_PROMETHEUS_TEMPLATED = frozenset({"expr", "legendFormat", "interval", "datasource"})
 
 
 def _variable_matches(text: str) -> Iterator[tuple[str, int]]:
@@ -158,13 +159,29 @@ def _import_inputs(data: dict[str, Any]) -> set[str]:
             if isinstance(i, dict) and isinstance(i.get("name"), str)}
 
 
+def _unread_by_prometheus(parsed: ParsedJson) -> Callable[[JsonPath], bool]:
+    """Whether a path lies in a part of a Prometheus target that Grafana never interpolates:
+    it reads `expr`, `legendFormat` and `interval`; the rest (an InfluxDB editor's `groupBy`
+    left behind by a copied panel, ...) is state nothing reads."""
+    targets = {q.path[len(parsed.prefix):-1] for q in queries_of(parsed).queries
+               if not q.variable}
+
+    def unread(path: JsonPath) -> bool:
+        for index, step in enumerate(path[:-2]):
+            if step == "targets" and path[:index + 2] in targets:
+                return path[index + 2] not in _PROMETHEUS_TEMPLATED
+        return False
+    return unread
+
+
 def undefined_variables(parsed: ParsedJson) -> list[JsonFinding]:
     defined = {v["name"] for _, v in _variables(parsed.data)} | _import_inputs(parsed.data)
+    unread = _unread_by_prometheus(parsed)
     return [parsed.finding("OBS644", path, f"variable {name!r} is used but not defined",
                            f"define {name!r} under templating.list, or fix the name (defined: "
                            f"{', '.join(sorted(defined)) or 'none'})", index=index)
             for path, name, index in _references(parsed.data)
-            if name not in defined and not _prose(path)]
+            if name not in defined and not _prose(path) and not unread(path)]
 
 
 def _literal_datasource(value: Any) -> str | None:

@@ -17,6 +17,11 @@ _MACRO_SCAN = re.compile(
 _NUMBER_MACROS = ("$__range_s", "$__range_ms", "$__interval_ms")
 _STAND_IN_DURATION = "1m"
 _GROUPING_WORDS = {"by", "without", "on", "ignoring", "group_left", "group_right"}
+# Words after which an operand, not an operator, follows.
+_KEYWORDS = _GROUPING_WORDS | {"and", "or", "unless", "bool", "offset", "atan2"}
+_STAND_IN_OPERATOR = "or"
+_OFFSET = re.compile(r"\boffset\s*-?$")
+_LOOK_AHEAD = 16
 STAND_IN_NAME = "__obsgen_var__"
 # How far back a macro's context is read: more than any label list, and it keeps substituting
 # a long text with many macros linear.
@@ -61,15 +66,29 @@ class Substituted:
 def _stand_in(text: str, start: int, end: int, macro: str) -> str:
     before = text[max(0, start - _LOOK_BACK):start].rstrip()
     after = text[end:end + 1]
-    if before.endswith(("[", ":")) and not before.endswith("[["):
+    if (before.endswith(("[", ":")) and not before.endswith("[[")) or _OFFSET.search(
+            before[-_LOOK_AHEAD:]):
         return _STAND_IN_DURATION
-    if macro.startswith(_NUMBER_MACROS):
+    if macro.startswith(_NUMBER_MACROS) or before.endswith("@"):
         return "1"
     word_before = bool(before) and start > 0 and (text[start - 1].isalnum() or
                                                   text[start - 1] in "_:")
     if word_before or (after[:1].isalnum() or after[:1] in "_{") or _in_grouping(before):
         return STAND_IN_NAME
+    if _between_operands(before, text[end:end + _LOOK_AHEAD].lstrip()):
+        return _STAND_IN_OPERATOR
     return "1"
+
+
+def _between_operands(before: str, after: str) -> bool:
+    """Whether a variable stands where a binary operator goes, `a $op b` (a custom variable
+    whose values are `or` and `unless`, say)."""
+    if not before or not after or not (after[0].isalnum() or after[0] in "_{($"):
+        return False
+    if before[-1] in ")}]":
+        return True
+    word = re.search(r"[\w:.]+$", before[-_LOOK_AHEAD:])
+    return word is not None and word.group() not in _KEYWORDS
 
 
 def _in_grouping(before: str) -> bool:
