@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ def _text(value: object) -> str | None:
 def _group_data(text: str) -> list[dict[str, Any]]:
     """Every group mapping of the file, across documents and PrometheusRule specs."""
     groups: list[dict[str, Any]] = []
-    for node in yamlguard.compose_all(text, yaml.SafeLoader):
+    for node in yamlguard.compose_all(text):  # lines come from rulefile: the fast loader
         if node is None:
             continue
         data = yaml.SafeLoader("").construct_document(node)
@@ -82,8 +83,10 @@ def _group_data(text: str) -> list[dict[str, Any]]:
     return groups
 
 
+@lru_cache(maxsize=1024)
 def read(file: ForeignFile) -> tuple[tuple[Group, ...], tuple[Diagnostic, ...]]:
-    """The file's groups as written, or the reasons it is not imported."""
+    """The file's groups as written, or the reasons it is not imported (cached: both passes
+    and the run's project settings read each file)."""
     parsed = read_rule_file(file.path, file.text)
     problems = tuple(
         Diagnostic.of("OBS980", f"not imported: {message} ({code})", Location(file.path, line),
