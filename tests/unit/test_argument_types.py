@@ -149,12 +149,14 @@ VALID: dict[str, dict[str, Any]] = {
              "include_vars": True, "keep_time": True},
     "Variable": {"name": "job", "query": "label_values(up, job)", "label": "Job",
                  "multi": False, "include_all": True, "all_value": ".*", "sort": 1,
-                 "refresh": 2, "description": "d"},
-    "Row": {"title": "Traffic", "panels": [PANEL], "height": 8, "collapsed": False},
+                 "refresh": 2, "description": "d", "extra": {"hide": 2}},
+    "Row": {"title": "Traffic", "panels": [PANEL], "height": 8, "collapsed": False,
+            "header": None},
     "Dashboard": {"uid": "app", "title": "App", "folder": FOLDER, "rows": [ROW],
                   "tags": ["app"], "variables": [VARIABLE], "description": "d",
                   "time_from": "now-6h", "time_to": "now", "refresh": "1m",
-                  "timezone": "browser", "links": [LINK], "graph_tooltip": 1, "editable": True},
+                  "timezone": "browser", "links": [LINK], "graph_tooltip": 1, "editable": True,
+                  "layout": "auto", "extra": {"weekStart": "monday"}},
     "Expr": {"text": "up", "labels": frozenset({"job"}), "binary": False, "scalar": False},
     "Match": {"op": "=", "value": "app"},
 }
@@ -515,7 +517,8 @@ def test_check_calls_only_what_obsgen_guarantees_an_obsgen_bug() -> None:
 PANEL_KINDS = ("TimeSeries", "Stat", "GaugePanel", "BarGauge", "BarChart", "Heatmap", "Table",
                "Text", "StateTimeline")
 ODD_VALUES = (42, "x", True, None, 1.5, -1, "", [1], ["x"], [{"a": 1}], {"a": 1})
-OBSGEN_OWN = {"source", "targets", "dataSource", "id", "gridPos"}  # checked by their own tests
+# checked by their own tests (`extra` is JSON obsgen does not model: tests/unit/test_import_grafana)
+OBSGEN_OWN = {"source", "targets", "dataSource", "id", "gridPos", "extra"}
 
 
 @pytest.mark.parametrize("kind", PANEL_KINDS)

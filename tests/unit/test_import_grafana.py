@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from obsgen.check.foreign import ForeignFile
+from obsgen.diagnostics import DefinitionError
 from obsgen.emit.grafana import dashboard_json
 from obsgen.importers import grafana
 from obsgen.importers.contract import ImportEnv
@@ -165,3 +168,12 @@ def test_escape_hatches_emit_what_they_hold_and_grid_layout_keeps_positions() ->
     assert series["options"]["legend"]["showLegend"] is False
     assert "color" not in series["fieldConfig"]["defaults"]
     assert out["weekStart"] == "monday"
+
+
+def test_an_escape_hatch_of_the_wrong_type_is_refused() -> None:
+    for make in (lambda: TimeSeries(title="t", extra="fill=1"),
+                 lambda: Dashboard("d", "D", Folder("F"), layout="free"),
+                 lambda: RawPanel(["not", "a", "panel"])):  # type: ignore[arg-type]
+        with pytest.raises(DefinitionError) as caught:
+            make()
+        assert caught.value.code in ("OBS004", "OBS609")

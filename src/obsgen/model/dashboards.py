@@ -208,7 +208,7 @@ class Row:
     collapsed: bool = False
     # The RowPanel that started the row in a flat list: its gridPos places the header in a
     # dashboard with layout="grid", its `extra` is merged into the header's JSON.
-    header: Panel = None
+    header: core.RowPanel | None = None
     source: Location = field(default_factory=caller_location, repr=False)
 
     def __post_init__(self) -> None:

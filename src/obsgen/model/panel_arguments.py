@@ -47,6 +47,8 @@ PANEL_FIELDS: dict[str, object] = {
     "highlightCards": bool, "reverseYBuckets": bool, "legend": dict | core.Legend,
     # table
     "fontSize": _TEXT, "columns": list,
+    # obsgen's own escape hatch: panel JSON merged over what it emits
+    "extra": dict,
 }
 TARGET_FIELDS: dict[str, object] = {
     "legendFormat": _TEXT, "refId": _TEXT, "intervalFactor": int, "step": int,
