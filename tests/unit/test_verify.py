@@ -251,3 +251,11 @@ def test_a_query_that_times_out_in_prometheus(project: Path, obsgen: RunObsgen) 
     assert failed and all("(timeout): query timed out" in d["message"] for d in failed)
     assert any(d["message"].startswith("alert TokenBudgetExceeded:") for d in failed)
     assert all(d["location"]["path"].startswith("definitions/") for d in failed)
+
+
+def test_credentials_in_a_url_are_refused_unechoed(project: Path, obsgen: RunObsgen) -> None:
+    for url in (f"http://admin:{TOKEN}@127.0.0.1:9090", f"http://127.0.0.1:9090/?api_key={TOKEN}"):
+        result = obsgen("verify", "--prometheus", url, cwd=project)
+        assert result.exit_code == 2, result.describe()
+        one_error(result.output, "OBS551")
+        assert "must not carry credentials" in result.output and TOKEN not in result.output
