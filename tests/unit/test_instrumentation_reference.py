@@ -111,3 +111,10 @@ def test_site_builds_strict_with_the_reference_page(example_project: Path,
     assert 'href="../../persona/#tokenbudgetexceeded"' in html
     assert 'id="hypertool_persona_token_budget_remaining"' in html
     assert "Metrics reference" in (example_project / "build/site/index.html").read_text("utf-8")
+
+
+def test_page_is_an_mdformat_fixed_point(example_project: Path, tmp_path: Path) -> None:
+    import mdformat
+
+    for page in (page_of(example_project), page_of(small_project(tmp_path / "svc"))):
+        assert mdformat.text(page, extensions={"tables"}) == page
