@@ -3,7 +3,10 @@ class of bad input as a diagnostic at file:line with its code while the rest is 
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -154,6 +157,32 @@ def test_catalog_from_a_scrape(obsgen: RunObsgen, tmp_path: Path) -> None:
     metrics = (tmp_path / "out" / "definitions" / "metrics.py").read_text(encoding="utf-8")
     assert 'help="Jobs waiting."' in metrics and "review:" not in metrics
     assert obsgen("build", cwd=tmp_path / "out").exit_code == 0
+
+
+def test_catalog_from_a_metrics_url(obsgen: RunObsgen, tmp_path: Path) -> None:
+    served = _write(tmp_path / "www", {"metrics": "# TYPE app_queue_depth gauge\n"
+                                                  'app_queue_depth{queue="mail"} 3\n'})
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/metrics"
+        inputs = _write(tmp_path / "in", {"other.yml": OTHER})
+        done = obsgen("import", str(inputs), "-o", "out", "--catalog", url, cwd=tmp_path)
+        server.shutdown()
+    assert done.exit_code == 0, done.describe()
+    metrics = (tmp_path / "out" / "definitions" / "metrics.py").read_text(encoding="utf-8")
+    assert f'"""The metric catalog, from the scrape of {url}."""' in metrics
+    assert 'Label("queue", description="values seen in the scrape: mail")' in metrics
+
+
+def test_catalog_from_an_obsgen_project(obsgen: RunObsgen, tmp_path: Path,
+                                        example_project: Path) -> None:
+    inputs = _write(tmp_path / "in", {"app.yml": RULES})
+    done = obsgen("import", str(inputs), "-o", "out", "--catalog", str(example_project),
+                  cwd=tmp_path)
+    assert done.exit_code == 0, done.describe()
+    metrics = (tmp_path / "out" / "definitions" / "metrics.py").read_text(encoding="utf-8")
+    assert '"hypertool_persona_switches_total"' in metrics and "review:" not in metrics
 
 
 def test_help_teaches_with_an_example(obsgen: RunObsgen, tmp_path: Path) -> None:

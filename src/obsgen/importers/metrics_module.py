@@ -12,7 +12,7 @@ from __future__ import annotations
 from obsgen.importers.catalog import METRICS_MODULE, ImportedCatalog
 from obsgen.importers.contract import Module
 from obsgen.importers.pysource import SourceModule, literal, text
-from obsgen.model.metrics import Histogram, Label, Metric, Summary, naming_findings
+from obsgen.model.metrics import Gauge, Histogram, Label, Metric, Summary, naming_findings
 
 _CLASSES = {"counter": "Counter", "gauge": "Gauge", "histogram": "Histogram",
             "summary": "Summary", "info": "Info", "untyped": "Gauge"}
@@ -37,6 +37,10 @@ def _arguments(metric: Metric) -> list[str]:
         args.append(f"labels=[{', '.join(_label(lab) for lab in metric.labels)}]")
     if metric.unit:
         args.append(f"unit={literal(metric.unit)}")
+    if isinstance(metric, Gauge):
+        args += [f"{key}={literal(value)}" for key, value in (("min", metric.min),
+                                                              ("max", metric.max))
+                 if value is not None]
     if isinstance(metric, Histogram):
         args.append(f"buckets={literal(list(metric.buckets))}" if metric.buckets
                     else "buckets=None")
