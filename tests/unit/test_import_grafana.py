@@ -13,6 +13,7 @@ from obsgen.diagnostics import DefinitionError
 from obsgen.emit.grafana import dashboard_json
 from obsgen.importers import grafana
 from obsgen.importers.contract import ImportEnv
+from obsgen.importers.grafana_compare import first_difference
 from obsgen.importers.grafana_migrate import migrate
 from obsgen.model.dashboards import Dashboard, Folder
 from obsgen.model.panels import RowPanel, TimeSeries
@@ -177,3 +178,49 @@ def test_an_escape_hatch_of_the_wrong_type_is_refused() -> None:
         with pytest.raises(DefinitionError) as caught:
             make()
         assert caught.value.code in ("OBS004", "OBS609")
+
+
+def _rebuilt(dashboard: dict[str, Any]) -> dict[str, Any]:
+    """The imported module run, and its dashboard emitted as `obsgen build` would."""
+    source = grafana.write(_file(dashboard), ENV, "dashboards.imp").modules[0].source
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "imp.py", "exec"), namespace)
+    return dashboard_json(namespace["DASHBOARD"])
+
+
+def test_variables_of_every_type_and_odd_names_round_trip() -> None:
+    variables = [
+        {"name": "env", "type": "custom", "query": "prod,dev", "current": {
+            "text": "prod", "value": "prod"}, "options": [
+            {"selected": True, "text": "prod", "value": "prod"},
+            {"selected": False, "text": "dev", "value": "dev"}]},
+        {"name": "job-name", "type": "query", "query": {"query": "label_values(up, job)",
+                                                       "refId": "A"}, "refresh": 2},
+        {"name": "window", "type": "interval", "query": "1m,5m"}]
+    given = _dashboard(_panel(type="stat", targets=[{"expr": "sum(up)", "refId": "A"}]),
+                       templating={"list": variables})
+    result = grafana.write(_file(given), ENV, "dashboards.imp")
+    assert [(d.code, d.message.split(":")[0]) for d in result.diagnostics] == [
+        ("OBS986", "templating.list[1].name")]
+    assert first_difference(given, _rebuilt(given)) is None
+
+
+def test_a_legacy_dashboard_rebuilds_to_what_grafana_migrates_it_to() -> None:
+    legacy = {"uid": "old", "title": "Old", "schemaVersion": 14, "refresh": "30s",
+              "time": {"from": "now-1h", "to": "now"}, "templating": {"list": []}, "rows": [
+                  {"title": "Load", "showTitle": True, "height": "250px", "panels": [
+                      {"id": 1, "type": "graph", "title": "Rate", "span": 8, "fill": 2,
+                       "yaxes": [{"format": "reqps", "show": True}, {"show": False}],
+                       "targets": [{"expr": "sum(rate(http_requests_total[5m]))",
+                                    "legendFormat": "rps", "refId": "A"}]},
+                      {"id": 2, "type": "singlestat", "title": "Up", "span": 4,
+                       "valueName": "current", "format": "none",
+                       "targets": [{"expr": "sum(up)", "refId": "A"}]}]},
+                  {"title": "Tables", "showTitle": True, "collapse": True, "panels": [
+                      {"id": 3, "type": "table-old", "title": "Jobs", "span": 12,
+                       "styles": [{"pattern": "Value", "unit": "short", "decimals": 1}],
+                       "transform": "table",
+                       "targets": [{"expr": "up", "instant": True, "refId": "A"}]}]}]}
+    rebuilt = _rebuilt(legacy)
+    assert [p["type"] for p in rebuilt["panels"]] == ["row", "timeseries", "stat", "row"]
+    assert first_difference(legacy, rebuilt) is None

@@ -9,6 +9,7 @@ the input again (grafana_compare says how equal).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from obsgen.check.dashboards.jsonpos import JsonPath
@@ -98,17 +99,24 @@ class _Writer:
 
     def _variable(self, item: Any, index: int) -> Py | None:
         path: JsonPath = ("templating", "list", index)
-        if not isinstance(item, dict) or not VARIABLE_NAME.match(str(item.get("name", ""))) \
-                or item.get("name") == dashboards.DATASOURCE_VARIABLE:
+        if not isinstance(item, dict):
             self.diagnostics.append(self.found.diagnostic(
-                "OBS986", path, f"variable {item.get('name') if isinstance(item, dict) else item!r}"
-                " has no name obsgen can define; kept in the dashboard's extra=",
-                "rename it to [a-zA-Z_][a-zA-Z0-9_]* and import again"))
+                "OBS980", path, f"variable {item!r:.60} is not an object; not imported",
+                "a templating entry is a JSON object with a name and a type"))
             return None
+        name = str(item.get("name", ""))
+        if not VARIABLE_NAME.match(name) or name == dashboards.DATASOURCE_VARIABLE:
+            usable = _usable_name(name)
+            self.diagnostics.append(self.found.diagnostic(
+                "OBS986", (*path, "name"), f"variable name {name!r} is not one obsgen can define"
+                f"; written as {usable!r} with its own name kept in extra=",
+                "rename the variable to [a-zA-Z_][a-zA-Z0-9_]* (not 'datasource') where it is "
+                "defined and used"))
+            item = {**item, "name": usable}
         args = _variable_args(item)
         try:
             made = call("obsgen", "Variable", args, dashboards.Variable)
-            extra = extra_for(item, variable_json(made.value))
+            extra = extra_for({**item, "name": name}, variable_json(made.value))
             if extra:
                 made = call("obsgen", "Variable", {**args, "extra": extra}, dashboards.Variable)
         except DefinitionError as exc:
@@ -155,6 +163,12 @@ class _Writer:
         if extra:
             args = {**args, "extra": extra}
         self.module.add(f"DASHBOARD = {source(self.module, written('obsgen', 'Dashboard', args))}")
+
+
+def _usable_name(name: str) -> str:
+    usable = re.sub(r"\W", "_", name, flags=re.ASCII).strip("_") or "variable"
+    usable = f"v_{usable}" if usable[0].isdigit() or usable.startswith("__") else usable
+    return f"{usable}_variable" if usable == dashboards.DATASOURCE_VARIABLE else usable
 
 
 def _variable_args(item: Json) -> Json:
