@@ -137,6 +137,7 @@ def test_existing_definitions_are_refused_without_force(obsgen: RunObsgen,
     assert not (out / "definitions" / "mine.py").exists()
     assert (out / "definitions" / "rules" / "app.py").is_file()
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # no staging left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # nor a ruff cache
 
 
 def test_output_is_all_or_nothing(obsgen: RunObsgen, tmp_path: Path) -> None:
