@@ -273,8 +273,9 @@ def _names_for_annotations() -> dict[str, object]:
     """Names some model modules import only for type checking, to resolve their annotations."""
     from obsgen.model.metrics import Metric
     from obsgen.model.pipeline import ScrapeJob
+    from obsgen.model.rules import RecordingRule
 
-    return {"Metric": Metric, "ScrapeJob": ScrapeJob}
+    return {"Metric": Metric, "ScrapeJob": ScrapeJob, "RecordingRule": RecordingRule}
 
 
 def _example(spec: Spec, default: object) -> str:

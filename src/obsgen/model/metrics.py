@@ -69,8 +69,77 @@ def _labels(labels: Iterable[Label | str], metric: str) -> tuple[Label, ...]:
     return result
 
 
+class _QueryMethods:
+    """A metric is also the query on its series: `GAUGE.sum()`, `GAUGE <= 0` and
+    `COUNTER / OTHER` work as on `.selector()`. (`max`/`min` are a gauge's bounds, so those two
+    aggregations stay on the selector: `GAUGE.selector().max()`.)"""
+
+    def selector(self) -> promql.Selector:
+        raise NotImplementedError
+
+    def expr(self) -> promql.Expr:
+        return self.selector().expr()
+
+    def sum(self, by: Iterable[str] | str | None = None) -> promql.Expr:
+        return self.selector().sum(by)
+
+    def avg(self, by: Iterable[str] | str | None = None) -> promql.Expr:
+        return self.selector().avg(by)
+
+    def count(self, by: Iterable[str] | str | None = None) -> promql.Expr:
+        return self.selector().count(by)
+
+    def __gt__(self, other: promql.Operand) -> promql.Expr:
+        return self.selector() > other
+
+    def __ge__(self, other: promql.Operand) -> promql.Expr:
+        return self.selector() >= other
+
+    def __lt__(self, other: promql.Operand) -> promql.Expr:
+        return self.selector() < other
+
+    def __le__(self, other: promql.Operand) -> promql.Expr:
+        return self.selector() <= other
+
+    def __truediv__(self, other: promql.Operand) -> promql.Expr:
+        return self.selector() / other
+
+    def __mul__(self, other: promql.Operand) -> promql.Expr:
+        return self.selector() * other
+
+    def __add__(self, other: promql.Operand) -> promql.Expr:
+        return self.selector() + other
+
+    def __sub__(self, other: promql.Operand) -> promql.Expr:
+        return self.selector() - other
+
+    def eq(self, other: promql.Operand) -> promql.Expr:
+        return self.selector().eq(other)
+
+    def ne(self, other: promql.Operand) -> promql.Expr:
+        return self.selector().ne(other)
+
+    def and_(self, other: promql.Operand) -> promql.Expr:
+        return self.selector().and_(other)
+
+    def or_(self, other: promql.Operand) -> promql.Expr:
+        return self.selector().or_(other)
+
+    def unless(self, other: promql.Operand) -> promql.Expr:
+        return self.selector().unless(other)
+
+    def __eq__(self, other: object) -> bool:
+        promql.refuse_python_comparison(self, other)
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = object.__hash__
+
+
 @dataclass(frozen=True, eq=False)
-class Metric:
+class Metric(_QueryMethods):
     """Common shape of every catalog entry; use the concrete kinds below."""
 
     kind: ClassVar[str] = "untyped"

@@ -18,6 +18,7 @@ from obsgen.model.names import check_duration
 
 if TYPE_CHECKING:
     from obsgen.model.metrics import Metric
+    from obsgen.model.rules import RecordingRule
     from obsgen.model.pipeline import ScrapeJob
 
 RATE_INTERVAL = "$__rate_interval"
@@ -66,11 +67,31 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+def refuse_python_comparison(value: object, other: object) -> None:
+    """`up(JOB) == 0` must not quietly become Python's False: == and != between a query and a
+    number or text cannot build PromQL (Python needs a bool from them), so they are refused."""
+    if isinstance(other, bool | int | float | str):
+        raise DefinitionError(
+            "OBS004", f"`==`/`!=` between the PromQL expression {str(value)!r} and {other!r} "
+            "gives Python's True/False, not a PromQL comparison",
+            hint=f"write .eq({other!r}) or .ne({other!r}) for PromQL's == and !=; "
+                 "<, <=, > and >= build PromQL as they are")
+
+
 class _Ops:
-    """Operators shared by selectors and expressions; each returns a new Expr."""
+    """Operators shared by metrics, selectors and expressions; each returns a new Expr."""
 
     def expr(self) -> Expr:
         raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        refuse_python_comparison(self, other)
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = object.__hash__
 
     def _binary(self, op: str, other: Operand, keep: str = "lhs") -> Expr:
         lhs, rhs = self.expr(), as_expr(other)
@@ -157,6 +178,11 @@ class Expr(_Ops):
     def __post_init__(self) -> None:
         check_arguments(self)
 
+    def __eq__(self, other: object) -> bool:
+        refuse_python_comparison(self, other)
+        return isinstance(other, Expr) and (self.text, self.labels, self.binary, self.scalar) \
+            == (other.text, other.labels, other.binary, other.scalar)
+
     def expr(self) -> Expr:
         return self
 
@@ -165,15 +191,20 @@ class Expr(_Ops):
 
 
 # What a rule, test or runbook query may be given: `as_expr` turns each into an Expr.
-Operand = Union[_Ops, str, int, float, "Metric"]
+Operand = Union[_Ops, str, int, float, "Metric", "RecordingRule"]
 
 
 def as_expr(value: Operand | Metric) -> Expr:
     """Coerce a metric, selector, expression, number or raw PromQL string to an Expr."""
     from obsgen.model.metrics import Metric
 
+    from obsgen.model.rules import RecordingRule
+
     if isinstance(value, Metric):
         return Selector(value).expr()
+    if isinstance(value, RecordingRule):  # the series it records, with the labels they carry
+        labels = value.query.labels
+        return Expr(value.name, None if labels is None else labels | set(value.labels))
     if isinstance(value, _Ops):
         return value.expr()
     if isinstance(value, bool):
@@ -209,6 +240,11 @@ class Selector(_Ops):
     metric: Metric
     matchers: tuple[tuple[str, Match], ...] = ()
     suffix: str = ""
+
+    def __eq__(self, other: object) -> bool:
+        refuse_python_comparison(self, other)
+        return isinstance(other, Selector) and (self.metric, self.matchers, self.suffix) \
+            == (other.metric, other.matchers, other.suffix)
 
     @property
     def series(self) -> str:
