@@ -160,9 +160,9 @@ def test_a_thousand_findings_on_a_234_kb_line_stay_small_and_fast(tmp_path: Path
     step = len(line) // 1000
     diagnostics = [Diagnostic.of("OBS645", "panel has no title", Location(str(path), 1, c))
                    for c in range(1, len(line), step)][:1000]
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine does not stretch it
     text = render(diagnostics, "full", color=False)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     # Before: the whole line each time (234 MB for 1,000 findings, several seconds).
     assert len(text.encode("utf-8")) < 1000 * 400, len(text)
     assert elapsed < 2.0, elapsed

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import resource
 import subprocess
 import sys
 import textwrap
@@ -72,9 +73,9 @@ def test_a_500_term_sum_of_aggregations_is_analysed_fully() -> None:
 
 
 def test_a_1000_term_or_chain_of_selectors_is_analysed_fully_and_quickly() -> None:
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a busy machine does not stretch it
     a = analyse(SELECTOR_OR)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert a.ok, a.error
     assert len(a.selectors) == 1000 and _names_at_positions(SELECTOR_OR, a)
     assert [s.matcher("job") for s in a.selectors][-1] == ("job", "=", "service-999")
@@ -171,10 +172,10 @@ def test_shapes_that_crashed_the_process_are_analysed_or_refused() -> None:
         from obsgen.check.promql.analysis import analyse
         out = {{}}
         for name, text in {{{", ".join(f"{k!r}: {v}" for k, v in CRASHERS.items())}}}.items():
-            start = time.perf_counter()
+            start = time.process_time()  # CPU time: a busy machine does not stretch it
             a = analyse(text)
             out[name] = [a.ok, bool(a.error and a.error.too_deep), len(a.selectors),
-                         time.perf_counter() - start]
+                         time.process_time() - start]
         print(json.dumps(out))
     """)
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
@@ -197,14 +198,14 @@ def test_a_50000_term_expression_takes_bounded_time_and_memory() -> None:
         from obsgen.check.promql.references import check_query
         from obsgen.diagnostics import Location
         text = " + ".join(['rate(http_requests_total{code="500"}[5m])'] * 50000)
-        start = time.perf_counter()
+        start = time.process_time()  # CPU time: a busy machine does not stretch it
         a = analyse(text)
         found = check_query(text, Location("r.yml", 1), None)
-        print(json.dumps([a.ok, len(a.selectors), len(found), time.perf_counter() - start,
+        print(json.dumps([a.ok, len(a.selectors), len(found), time.process_time() - start,
                           resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024]))
     """)
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
-                          timeout=60, check=False)
+                          timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     ok, selectors, findings, seconds, megabytes = json.loads(done.stdout)
     assert (ok, selectors, findings) == (True, 50_000, 0)
@@ -308,9 +309,11 @@ def test_lint_keeps_every_file_and_reports_what_it_cannot_analyse(obsgen: RunObs
 def test_lint_of_a_50000_term_expression_is_bounded(obsgen: RunObsgen, tmp_path: Path) -> None:
     (tmp_path / "long.yml").write_text(_rule_file("Long", " + ".join(["up"] * 50_000)))
     (tmp_path / "other.yml").write_text(_rule_file("bad_name", "up == 0"))
-    start = time.perf_counter()
-    result = obsgen("lint", ".", "--output-format", "json", cwd=tmp_path, timeout=60)
-    assert time.perf_counter() - start < 10
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = obsgen("lint", ".", "--output-format", "json", cwd=tmp_path, timeout=120)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU time of the lint process, which a busy machine does not stretch as it does wall time
+    assert (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) < 10
     assert result.exit_code == 0, result.describe()[-3000:]
     assert [(d["code"], Path(d["location"]["path"]).name) for d in result.diagnostics()] == [
         ("OBS920", "other.yml")]

@@ -133,6 +133,6 @@ def test_a_rules_file_read_back_for_a_rollback_check_is_guarded_too() -> None:
     them): an alias bomb there counts as no groups, quickly, instead of expanding."""
     from obsgen.deploy.rules_verify import groups_of
 
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a busy machine does not stretch it
     assert groups_of({"bomb.rules.yml": bomb(9)}) == [{"name": "bomb.rules.yml", "groups": []}]
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
