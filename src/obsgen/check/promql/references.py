@@ -119,7 +119,10 @@ class _Checker:
                 continue
             if _native_histograms([selectors[i].name for i in call.selectors]):
                 continue
-            if self.analysis.carried(call.argument, self.labels_of).lacks("le"):
+            carried = self.analysis.carried(call.argument, self.labels_of)
+            # VictoriaMetrics' histograms bucket by `vmrange`, which its histogram_quantile()
+            # reads in place of `le`.
+            if carried.lacks("le") and carried.lacks("vmrange"):
                 yield ("OBS902", "histogram_quantile() needs the `le` label, which its input "
                        "series do not carry (an aggregation dropped it, or they are no buckets)",
                        "keep `le` in the grouping: sum by (le, ...) (rate(x_bucket[5m]))",
