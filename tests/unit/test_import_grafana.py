@@ -224,3 +224,11 @@ def test_a_legacy_dashboard_rebuilds_to_what_grafana_migrates_it_to() -> None:
     rebuilt = _rebuilt(legacy)
     assert [p["type"] for p in rebuilt["panels"]] == ["row", "timeseries", "stat", "row"]
     assert first_difference(legacy, rebuilt) is None
+
+
+def test_a_title_with_quotes_and_backslashes_gives_valid_python() -> None:
+    odd = _dashboard(_panel(type="text", options={"content": "a \\ b"}),
+                     title='C:\\temp """quoted"""', description='ends with "')
+    source = grafana.write(_file(odd), ENV, "dashboards.imp").modules[0].source
+    compile(source, "imp.py", "exec")
+    assert first_difference(odd, _rebuilt(odd)) is None

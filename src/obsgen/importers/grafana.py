@@ -64,12 +64,13 @@ def write(file: ForeignFile, env: ImportEnv, module: str) -> Imported:
 
 
 def _docstring(found: DashboardInput) -> str:
-    title = str(found.dashboard.get("title") or "dashboard").replace('"""', "'''")
+    title = str(found.dashboard.get("title") or "dashboard")
     description = str(found.dashboard.get("description") or "").strip()
     lines = [f"{title}: imported from {found.file.path}."]
     if description:
-        lines.append(description.replace('"""', "'''").replace("\\", "/"))
-    return "\n\n".join(lines)
+        lines.append(description)
+    # a docstring is prose: no escapes, and no quotes that would end it
+    return "\n\n".join(lines).replace("\\", "/").replace('"""', "'''")
 
 
 class _Writer:
