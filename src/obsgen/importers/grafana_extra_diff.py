@@ -17,9 +17,9 @@ FIELD_DEFAULTS = (
     ("thresholds", {"mode": "absolute", "steps": [{"color": "green", "value": None},
                                                   {"color": "red", "value": 80}]}),
     ("color", {"mode": "palette-classic"}), ("color", {"mode": "thresholds"}))
-# What Grafana adds to a dashboard that leaves it out (the built-in annotation), and what it
-# takes as empty (a panel's field defaults).
-ADDED_ON_LOAD = (((), "annotations"),)
+# What Grafana adds to a dashboard that leaves it out (the built-in annotation, editable: true),
+# and what it takes as empty (a panel's field defaults).
+ADDED_ON_LOAD = (((), "annotations"), ((), "editable"))
 EMPTY_ON_LOAD = ((("fieldConfig",), "defaults"),)
 TARGET_DEFAULTS = (("format", "time_series"), ("range", True), ("legendFormat", "__auto"))
 

@@ -81,6 +81,9 @@ BY_KIND: dict[str, tuple[tuple[str, Path, tuple[type, ...]], ...]] = {
         ("showHeader", (*_OPTIONS, "showHeader"), (bool,)),
     ),
 }
+# Unit arguments: obsgen reads "none" as "not given" and picks a unit from the query, so an
+# explicit "none" stays in extra=.
+UNITS = ("unit", "format")
 THRESHOLD_KINDS = ("timeseries", "stat", "gauge", "bargauge", "table", "state-timeline")
 
 
@@ -97,7 +100,7 @@ def panel_arguments(kind: str, panel: Json) -> Json:
     for name, path, types in (*COMMON, *BY_KIND.get(kind, ())):
         value = _at(panel, path)
         if isinstance(value, types) and not (isinstance(value, bool) and bool not in types) \
-                and value not in ("", [], {}):
+                and value not in ("", [], {}) and not (name in UNITS and value == "none"):
             found[name] = value
     steps = seq(obj(_at(panel, (*_DEFAULTS, "thresholds"))).get("steps"))
     if kind in THRESHOLD_KINDS and steps and all(isinstance(s, dict) for s in steps):
