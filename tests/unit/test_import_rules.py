@@ -140,3 +140,19 @@ groups:
         expr: vector(1)
 """})
     assert "prometheus/persona.rules.yml" in artifacts
+
+
+def test_two_files_that_would_write_one_rule_file(tmp_path: Path) -> None:
+    """a/node.yml and b/node.yml both keep their name: the second is refused at its group."""
+    for folder, group in (("a", "one"), ("b", "two")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "node.yml").write_text(
+            f"groups:\n- name: {group}\n  rules:\n  - record: a:{group}:c\n    expr: vector(1)\n",
+            encoding="utf-8")
+    inputs = [ForeignFile(str(tmp_path / f / "node.yml"),
+                          (tmp_path / f / "node.yml").read_text(encoding="utf-8"), "rules")
+              for f in ("a", "b")]
+    result = import_files(inputs, lambda found: (inferred_catalog(found), "inferred"))
+    assert [(d.code, Path(d.location.path).parent.name, d.location.line)
+            for d in result.diagnostics if d.location] == [("OBS983", "b", 2)]
+    assert [f.path for f in result.imported] == [inputs[0].path]

@@ -129,7 +129,10 @@ def survey(file: ForeignFile) -> Survey:
         queries=tuple(r.expr for r in rules),
         alerts=tuple(r.name for r in rules if r.kind == "alert"),
         diagnostics=problems,
-        claims=tuple(Claim("rule group", g.name, g.line) for g in groups),
+        claims=(*(Claim("rule group", g.name, g.line) for g in groups),
+                # Each group is emitted to prometheus/<file>.rules.yml: one file per group.
+                *(Claim("rule file name", g.file or default_file(g.name), g.line)
+                  for g in groups)),
         template_labels=tuple((r.expr, labels) for r in rules
                               if (labels := _template_labels(r))),
         recorded=tuple(r.name for r in rules if r.kind == "record"),

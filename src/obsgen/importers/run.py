@@ -96,7 +96,8 @@ def _claimed(file: ForeignFile, survey: Survey, first: dict[tuple[str, str], str
             clashes.append(Diagnostic.of(
                 "OBS983", f"not imported: {claim.what} {claim.name!r} is already imported from "
                 f"{first[key]}", Location(file.path, claim.line),
-                f"rename the {claim.what} in one of the two files, or import only one of them"))
+                f"rename the {claim.what.removesuffix(' name')} in one of the two inputs, or "
+                "import only one of them"))
     if not clashes:
         for claim in survey.claims:
             first.setdefault((claim.what, claim.name), file.path)
