@@ -144,7 +144,9 @@ def format_tree(folder: Path) -> None:
     """Lay out every Python file under `folder` as `ruff format` does (its defaults, whatever
     configuration surrounds the folder) and sort their imports."""
     for args in (["check", "--select", "I", "--fix", "--quiet"], ["format", "--quiet"]):
-        run = subprocess.run([*_ruff(), *args, "--isolated", "--no-cache", str(folder)],
+        # Run from the folder itself: isort's first-party guess (the imported project's own
+        # package vs obsgen) must be the one `ruff check` makes later in the written project.
+        run = subprocess.run([*_ruff(), *args, "--isolated", "--no-cache", "."], cwd=folder,
                              capture_output=True, text=True, timeout=300, check=False)
         if run.returncode != 0:
             raise FormatError(run.stderr.strip() or run.stdout.strip())
