@@ -2,7 +2,8 @@
 compare what the build emits with what went in, semantically.
 
 Rule files: the same groups (name, interval, limit, query_offset) and rules in order, each
-expression equal as parsed by promql-parser, the same durations, labels and annotations.
+expression equal as parsed by promql-parser (the same tree; parentheses that change nothing
+are not compared), the same durations, labels and annotations.
 Dashboards of our own build/: compared by importers/grafana_compare.py, the dashboard
 importer's side of the oracle (the corpus's dashboards have their own test,
 test_import_grafana_roundtrip.py).
@@ -23,7 +24,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import promql_parser
 import yaml
 
 from obsgen.build import compile_project
@@ -31,6 +31,7 @@ from obsgen.check.lint import expand, read_files
 from obsgen.cli_import import catalog_source
 from obsgen.config import load_config
 from obsgen.importers.output import config_text, write_project
+from obsgen.importers.promql_code import same_query
 from obsgen.importers.run import import_files
 from obsgen.model.names import DURATION, duration_ms
 from obsgen.noqa import without_noqa
@@ -67,15 +68,11 @@ def _strings(value: object) -> dict[str, str]:
     return {str(k): "" if v is None else str(v) for k, v in (value or {}).items()}  # type: ignore[attr-defined]
 
 
-def _promql(text: str) -> str:
-    return str(promql_parser.parse(text))
-
-
 def _rule_difference(where: str, want: dict[str, Any], got: dict[str, Any]) -> str | None:
     for key in ("alert", "record"):
         if want.get(key) != got.get(key):
             return f"{where}: {key} {want.get(key)!r} became {got.get(key)!r}"
-    if _promql(str(want["expr"])) != _promql(str(got["expr"])):
+    if not same_query(str(want["expr"]), str(got["expr"])):
         return f"{where}: expr {want['expr']!r} became {got['expr']!r}"
     for key in ("for", "keep_firing_for"):
         if _duration(want.get(key)) != _duration(got.get(key)):

@@ -6,7 +6,8 @@ import promql_parser
 import pytest
 
 from obsgen.importers.catalog import Query, infer
-from obsgen.importers.promql_code import converter
+from obsgen.importers.promql_code import converter, same_query
+from obsgen.model.promql import as_expr
 
 QUERIES = {
     "queue_depth > 100": "QUEUE_DEPTH.selector() > 100",
@@ -20,6 +21,11 @@ QUERIES = {
     'max by (queue) (queue_depth{queue=~"m.*"}) >= 3':
         'QUEUE_DEPTH.where(queue=regex("m.*")).max(by=["queue"]) >= 3',
 }
+# The helpers write every operation that is an operand in parentheses; so does the Python.
+QUERIES["rate(http_requests_total[5m]) / rate(http_requests_total[1h]) > 0.5"] = (
+    '(rate(HTTP_REQUESTS_TOTAL, "5m") / rate(HTTP_REQUESTS_TOTAL, "1h")) > 0.5')
+QUERIES["queue_depth - (queue_depth - 1)"] = (
+    "QUEUE_DEPTH.selector() - (QUEUE_DEPTH.selector() - 1)")
 STRINGS = [
     "rate(http_requests_total[5m]) / on (route) group_left rate(http_requests_total[1m])",
     "sum without (code) (rate(http_requests_total[5m]))",
@@ -41,6 +47,7 @@ def convert():  # type: ignore[no-untyped-def]
 def test_common_shapes_become_helpers(convert, query: str) -> None:  # type: ignore[no-untyped-def]
     code = convert(query)
     assert code.text.replace("'", '"') == QUERIES[query]
+    assert same_query(as_expr(convert.run(code)).text, query)
     assert {i.module for i in code.imports} <= {"obsgen", ":metrics"}
 
 
@@ -48,6 +55,14 @@ def test_common_shapes_become_helpers(convert, query: str) -> None:  # type: ign
 def test_other_shapes_stay_strings(convert, query: str) -> None:  # type: ignore[no-untyped-def]
     code = convert(query)
     assert code.text == repr(query) and not code.imports
+
+
+def test_same_query_ignores_only_parentheses_that_change_nothing() -> None:
+    assert same_query("(a / b) > 0.2", "a / b > 0.2")
+    assert same_query("sum((a))", "sum(a)")
+    assert not same_query("a - (b - c)", "a - b - c")
+    assert not same_query("a * (b + c)", "a * b + c")
+    assert not same_query("rate(a[5m])", "rate(a[1m])")
 
 
 def test_a_helper_is_used_only_where_it_renders_the_same_query(convert) -> None:  # type: ignore[no-untyped-def]

@@ -84,7 +84,7 @@ class Converter:
             if not isinstance(built.value, promql.Selector | promql.Expr):
                 raise ShapeError("a number")
             rendered = promql.as_expr(self.run(built.code)).text
-            if str(pp.parse(rendered)) != str(pp.parse(text)):
+            if not same_query(rendered, text):
                 raise ShapeError(rendered)
         except (ShapeError, DefinitionError, ValueError, TypeError, AttributeError,
                 SyntaxError):
@@ -219,6 +219,49 @@ class Converter:
             raise ShapeError(op)
         value = getattr(lhs.value, method)(rhs.value)
         return Built(_join([lhs.code, rhs.code], text), value, binary=True)
+
+
+def _children(node: Any) -> list[Any]:
+    """A node's sub-expressions, in the order its text shows them."""
+    if isinstance(node, pp.BinaryExpr):
+        return [node.lhs, node.rhs]
+    if isinstance(node, pp.AggregateExpr):
+        return [*([node.param] if node.param is not None else []), node.expr]
+    if isinstance(node, pp.Call):
+        return list(node.args)
+    if isinstance(node, pp.UnaryExpr | pp.SubqueryExpr):
+        return [node.expr]
+    return []
+
+
+def _unwrapped(node: Any) -> Any:
+    while isinstance(node, pp.ParenExpr):
+        node = node.expr
+    return node
+
+
+def canonical(node: Any) -> str:
+    """A parsed query as text in which grouping is written one way: parentheses only, and
+    always, around a binary operation that is an operand of another. Two queries with the
+    same canonical text have the same tree but for parentheses that change nothing."""
+    node = _unwrapped(node)
+    text, out, at = str(node), [], 0
+    for child in _children(node):
+        shown = str(child)
+        found = text.find(shown, at)
+        if found < 0:
+            return text  # not split by its children's text: compared as printed
+        inner = canonical(child)
+        if isinstance(node, pp.BinaryExpr) and isinstance(_unwrapped(child), pp.BinaryExpr):
+            inner = f"({inner})"
+        out += [text[at:found], inner]
+        at = found + len(shown)
+    return "".join([*out, text[at:]])
+
+
+def same_query(a: str, b: str) -> bool:
+    """Whether two PromQL texts parse to the same query (see `canonical`)."""
+    return canonical(pp.parse(a)) == canonical(pp.parse(b))
 
 
 def converter(metrics: Iterable[Metric], refs: Mapping[str, Ref]) -> Callable[[str], Code]:
