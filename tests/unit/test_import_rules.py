@@ -156,3 +156,50 @@ def test_two_files_that_would_write_one_rule_file(tmp_path: Path) -> None:
     assert [(d.code, Path(d.location.path).parent.name, d.location.line)
             for d in result.diagnostics if d.location] == [("OBS983", "b", 2)]
     assert [f.path for f in result.imported] == [inputs[0].path]
+
+
+RUNBOOK_RULES = """\
+groups:
+  - name: payments
+    rules:
+      - alert: PaymentsDown
+        expr: vector(1)
+        labels: {severity: critical}
+        annotations: {summary: a, description: b,
+                      runbook_url: "https://rb.example.org/runbooks/payments/#paymentsdown"}
+      - alert: PaymentsSlow
+        expr: vector(1)
+        labels: {severity: warning}
+        annotations: {summary: a, description: b, runbook_url: "https://wiki.example.org/slow"}
+      - alert: PaymentsOdd
+        expr: vector(1)
+        labels: {severity: info}
+        annotations: {summary: a, description: b}
+"""
+RUNBOOK_PAGE = """\
+# Payments
+
+## PaymentsDown
+
+Nothing is paid.
+
+## PaymentsSlow
+
+Payments take long.
+"""
+
+
+def test_runbook_urls_obsgen_would_write_give_the_base_url(tmp_path: Path) -> None:
+    """PaymentsDown's runbook is imported and its URL is what obsgen writes from a base URL:
+    the project gets that base, the alert no URL of its own. PaymentsSlow's runbook is imported
+    too, but its URL is elsewhere: kept. PaymentsOdd has no runbook: the module says so."""
+    (tmp_path / "payments.md").write_text(RUNBOOK_PAGE, encoding="utf-8")
+    (tmp_path / "payments.yml").write_text(RUNBOOK_RULES, encoding="utf-8")
+    files = [ForeignFile(str(tmp_path / "payments.yml"), RUNBOOK_RULES, "rules"),
+             ForeignFile(str(tmp_path / "payments.md"), RUNBOOK_PAGE, "markdown")]
+    result = import_files(files, lambda found: (inferred_catalog(found), "inferred"))
+    assert result.runbook_base_url == "https://rb.example.org/runbooks/"
+    module = next(m.source for m in result.modules if m.name == "rules.payments")
+    assert "rb.example.org" not in module
+    assert "runbook_url='https://wiki.example.org/slow'" in module
+    assert "noqa-file OBS702" in module

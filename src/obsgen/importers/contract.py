@@ -106,7 +106,9 @@ class ImportEnv:
     `metrics`: metric name -> the catalog constant in the `metrics` module.
     `alerts`: alert name -> where its AlertRule constant is written.
     `runbook_alerts`: the alerts an imported runbook covers (their hand-typed runbook_url is
-    replaced by the one obsgen writes; others keep theirs as written).
+    replaced by the one obsgen writes where `runbook_base_url` gives the same URL; others
+    keep theirs as written).
+    `runbook_base_url`: the project's setting, as the run derived it from those URLs.
     `query`: a PromQL text as Python: typed helpers over catalog constants where they render
     back to exactly the same text, else the text as a string literal."""
 
@@ -114,3 +116,4 @@ class ImportEnv:
     alerts: Mapping[str, Ref] = field(default_factory=dict)
     runbook_alerts: frozenset[str] = frozenset()
     query: Callable[[str], Code] = _raw_query
+    runbook_base_url: str = ""

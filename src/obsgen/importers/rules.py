@@ -171,8 +171,8 @@ def _line_noqa(*codes: tuple[str, bool]) -> str:
     return f"  # obsgen: noqa {', '.join(wanted)}" if wanted else ""
 
 
-def _alert_arguments(rule: Rule, env: ImportEnv, source: SourceModule, repeated: bool
-                     ) -> tuple[list[str], str]:
+def _alert_arguments(rule: Rule, env: ImportEnv, source: SourceModule, repeated: bool,
+                     page: str) -> tuple[list[str], str]:
     """The AlertRule's arguments, and a `# obsgen: noqa` for its line where needed: no
     severity (OBS202), or a name an earlier alert of its group has, whose runbook heading
     cannot get the same anchor (OBS707)."""
@@ -191,7 +191,7 @@ def _alert_arguments(rule: Rule, env: ImportEnv, source: SourceModule, repeated:
     url = notes.pop("runbook_url", "")
     if notes:
         args.append(f"annotations={_mapping(notes)}")
-    if url and rule.name not in env.runbook_alerts:
+    if _keeps_url(rule, page, env):
         args.append(f"runbook_url={literal(url)}")
     noqa = [code for code, needed in (
         ("OBS203", not (rule.annotations.get("summary") and rule.annotations.get("description"))),
@@ -212,10 +212,10 @@ def _call(constant: str, cls: str, args: list[str], comment: str = "") -> str:
 
 
 def _rule(rule: Rule, constant: str, env: ImportEnv, source: SourceModule,
-          repeated: bool = False) -> str:
+          repeated: bool, page: str) -> str:
     if rule.kind == "alert":
         source.need("obsgen", "AlertRule")
-        args, comment = _alert_arguments(rule, env, source, repeated)
+        args, comment = _alert_arguments(rule, env, source, repeated, page)
         return _call(constant, "AlertRule", args, comment)
     source.need("obsgen", "RecordingRule")
     args = [literal(rule.name), f"expr={source.use(env.query(rule.expr))}"]
@@ -248,7 +248,8 @@ def write(file: ForeignFile, env: ImportEnv, module: str) -> Imported:
     for group, (constant, rules) in zip(groups, _constants(groups, _taken(env)), strict=True):
         seen: set[tuple[str, str]] = set()
         for rule, name in zip(group.rules, rules, strict=True):
-            source.add(_rule(rule, name, env, source, (rule.kind, rule.name) in seen))
+            source.add(_rule(rule, name, env, source, (rule.kind, rule.name) in seen,
+                             group.file or default_file(group.name)))
             seen.add((rule.kind, rule.name))
         source.add(_group(group, constant, rules))
     return Imported((Module(module, source.render(), file.path),))
@@ -264,10 +265,10 @@ def severities(files: Iterable[ForeignFile]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def runbook_urls(files: Iterable[ForeignFile]) -> dict[str, str]:
-    """Each alert's hand-typed runbook_url (the first of a name), with the page and anchor
-    obsgen would give it, as `url|page/#anchor`."""
-    found: dict[str, str] = {}
+def runbook_urls(files: Iterable[ForeignFile]) -> dict[str, tuple[str, str]]:
+    """Each alert's hand-typed runbook_url (the first of a name), with the end obsgen would
+    give it after the base URL: `<page>/#<anchor>`."""
+    found: dict[str, tuple[str, str]] = {}
     for file in files:
         groups, _ = read(file)
         for group in groups:
@@ -275,24 +276,28 @@ def runbook_urls(files: Iterable[ForeignFile]) -> dict[str, str]:
             for rule in group.rules:
                 url = rule.annotations.get("runbook_url", "")
                 if rule.kind == "alert" and url:
-                    found.setdefault(rule.name, f"{url}|{page}/#{slugify(rule.name, '-')}")
+                    found.setdefault(rule.name, (url, _url_tail(page, rule.name)))
     return found
 
 
-def runbook_base(urls: Mapping[str, str], covered: Iterable[str]) -> tuple[str, frozenset[str]]:
-    """The runbook_base_url that gives the covered alerts (those with an imported runbook)
-    the URLs they had, and the alerts it does; an alert whose URL no one base gives keeps
-    its own."""
-    bases: dict[str, list[str]] = {}
-    plain = []
+def _url_tail(page: str, alert: str) -> str:
+    return f"{page}/#{slugify(alert, '-')}"
+
+
+def runbook_base(urls: Mapping[str, tuple[str, str]], covered: Iterable[str]) -> str:
+    """The runbook_base_url that gives most alerts with an imported runbook the URL they had
+    ("" if none does); an alert whose URL it does not give keeps its own."""
+    bases: dict[str, int] = {}
     for alert in covered:
-        if alert not in urls:
-            plain.append(alert)
-            continue
-        url, tail = urls[alert].rsplit("|", 1)
+        url, tail = urls.get(alert, ("", "-"))
         if url.endswith(tail):
-            bases.setdefault(url[: -len(tail)], []).append(alert)
-    if not bases:
-        return "", frozenset(plain)
-    base, alerts = max(sorted(bases.items()), key=lambda item: len(item[1]))
-    return base, frozenset([*plain, *alerts])
+            bases[url[: -len(tail)]] = bases.get(url[: -len(tail)], 0) + 1
+    return max(sorted(bases), key=lambda base: bases[base], default="")
+
+
+def _keeps_url(rule: Rule, page: str, env: ImportEnv) -> bool:
+    """Whether an alert's hand-typed runbook_url must be written: obsgen writes no other, or
+    a different one."""
+    url = rule.annotations.get("runbook_url", "")
+    return bool(url) and (rule.name not in env.runbook_alerts or not env.runbook_base_url
+                          or url != env.runbook_base_url + _url_tail(page, rule.name))

@@ -147,16 +147,9 @@ def environment(inputs: list[Input], catalog: ImportedCatalog) -> ImportEnv:
             for name, ref in rules.alert_refs(item.file, item.module, base).items():
                 alerts.setdefault(name, ref)
     covered = frozenset(a for i in inputs for a in i.survey.runbook_alerts if a in alerts)
-    _, kept = runbook_settings(inputs, covered)
-    return ImportEnv(metrics=metrics, alerts=alerts, runbook_alerts=kept, query=base.query)
-
-
-def runbook_settings(inputs: Iterable[Input], covered: frozenset[str]
-                     ) -> tuple[str, frozenset[str]]:
-    """The project's runbook_base_url, and the alerts whose runbook URL obsgen writes from it
-    (see rules.runbook_base)."""
     urls = rules.runbook_urls(i.file for i in inputs if i.file.kind == "rules")
-    return rules.runbook_base(urls, covered)
+    return ImportEnv(metrics=metrics, alerts=alerts, runbook_alerts=covered, query=base.query,
+                     runbook_base_url=rules.runbook_base(urls, covered))
 
 
 def _write(item: Input, env: ImportEnv) -> Imported:
@@ -196,6 +189,5 @@ def import_files(files: Iterable[ForeignFile], catalog: CatalogSource) -> Import
         if result.modules:
             imported.append(item.file)
     severities = rules.severities(i.file for i in inputs if i.file.kind == "rules")
-    base, _ = runbook_settings(inputs, env.runbook_alerts)
     return ImportResult((*packages(modules), *modules), tuple(found), tuple(imported),
-                        severities, base)
+                        severities, env.runbook_base_url)
