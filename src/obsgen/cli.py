@@ -16,6 +16,7 @@ from obsgen.check.lint import lint_paths
 from obsgen.check.project import check_project
 from obsgen.check.reading import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_ENV, describe_size, parse_size
 from obsgen.check.rules import promtool
+from obsgen.cli_diff import diff
 from obsgen.cli_import import import_command
 from obsgen.cli_output import Output, common, finish, guard, output_options
 from obsgen.cli_verify import verify
@@ -343,5 +344,6 @@ def docs(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
 
 
 main.add_command(deploy)
+main.add_command(diff)
 main.add_command(import_command)
 main.add_command(verify)
