@@ -1,5 +1,6 @@
-"""Project-level rule checks: severities from the project's set, unique groups and files,
-and every expression valid PromQL before anything is written."""
+"""Rule checks: on the project (severities from the project's set, unique groups and files,
+every expression valid PromQL before anything is written) and the rule lint, one
+implementation run on foreign rule files (`obsgen lint`) and on the project's own rules."""
 
 from __future__ import annotations
 
@@ -36,8 +37,7 @@ def _expressions(project: Project) -> Iterator[tuple[str, str, Location]]:
 
 def check_promql(project: Project) -> list[Diagnostic]:
     """Every rule and rule-test expression parses and passes every reference check against
-    the project's catalog; alert templates name only labels the result carries; rates span
-    enough scrapes of their job."""
+    the project's catalog; every rule passes the rule lint of foreign files."""
     catalog = Catalog(project.metrics, project.jobs)
     found = []
     for owner, text, source in _expressions(project):
