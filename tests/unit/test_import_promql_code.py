@@ -10,7 +10,8 @@ from obsgen.importers.promql_code import converter, same_query
 from obsgen.model.promql import as_expr
 
 QUERIES = {
-    "queue_depth > 100": "QUEUE_DEPTH.selector() > 100",
+    "queue_depth > 100": "QUEUE_DEPTH > 100",
+    "max by (queue) (queue_depth)": 'QUEUE_DEPTH.selector().max(by=["queue"])',
     'queue_depth{queue="mail"}': 'QUEUE_DEPTH.where(queue="mail")',
     'sum by (route) (rate(http_requests_total{code="500"}[5m]))':
         'rate(HTTP_REQUESTS_TOTAL.where(code="500"), "5m").sum(by=["route"])',
@@ -25,7 +26,7 @@ QUERIES = {
 QUERIES["rate(http_requests_total[5m]) / rate(http_requests_total[1h]) > 0.5"] = (
     '(rate(HTTP_REQUESTS_TOTAL, "5m") / rate(HTTP_REQUESTS_TOTAL, "1h")) > 0.5')
 QUERIES["queue_depth - (queue_depth - 1)"] = (
-    "QUEUE_DEPTH.selector() - (QUEUE_DEPTH.selector() - 1)")
+    "QUEUE_DEPTH - (QUEUE_DEPTH - 1)")
 STRINGS = [
     "rate(http_requests_total[5m]) / on (route) group_left rate(http_requests_total[1m])",
     "sum without (code) (rate(http_requests_total[5m]))",

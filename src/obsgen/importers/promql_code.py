@@ -48,6 +48,14 @@ class Built:
     code: Code
     value: Any  # the model object the code makes: a Selector or an Expr
     binary: bool = False
+    bare: bool = False  # the code is a catalog constant: a Metric, not a Selector
+
+    def operand(self, method: str) -> str:
+        """The code as the object `method` is called on."""
+        text = self.code.text
+        if self.bare and not hasattr(Metric, method):  # a Metric has most query methods
+            text += ".selector()"
+        return f"({text})" if self.binary else text
 
 
 def _obsgen(code: str, *names: str) -> Code:
@@ -116,7 +124,7 @@ class Converter:
             return Built(Code(repr(value)), value)
         raise ShapeError(type(node).__name__)
 
-    def selector(self, node: Any, argument: bool = False) -> Built:
+    def selector(self, node: Any) -> Built:
         if node.offset is not None or node.at is not None or node.matchers.or_matchers \
                 or node.name not in self.series:
             raise ShapeError("selector")
@@ -128,9 +136,7 @@ class Converter:
             value = metric.series(suffix[1:])
         matchers = [m for m in node.matchers.matchers if m.name != "__name__"]
         if not matchers:
-            if not suffix and not argument:  # a Metric has no operators; its selector has
-                base = Code(f"{base.text}.selector()", base.imports)
-            return Built(base, value)
+            return Built(base, value, bare=not suffix)
         args, given, codes = [], {}, [base]
         for matcher in matchers:
             op = str(matcher.op).replace("MatchOp.", "")
@@ -151,7 +157,7 @@ class Converter:
     def call(self, node: Any) -> Built:
         name, args = node.func.name, list(node.args)
         if name in _RANGE_FUNCTIONS and len(args) == 1 and isinstance(args[0], pp.MatrixSelector):
-            inner = self.selector(args[0].vector_selector, argument=True)
+            inner = self.selector(args[0].vector_selector)
             span = window(args[0].range)
             return Built(_join([inner.code, _obsgen("", name)],
                                f"{name}({inner.code.text}, {literal(span)})"),
@@ -170,7 +176,7 @@ class Converter:
         if not isinstance(rated, pp.Call) or rated.func.name != "rate" \
                 or not isinstance(rated.args[0], pp.MatrixSelector):
             raise ShapeError("histogram_quantile")
-        inner = self.selector(rated.args[0].vector_selector, argument=True)
+        inner = self.selector(rated.args[0].vector_selector)
         if not isinstance(inner.value, promql.Selector) or inner.value.suffix != "_bucket":
             raise ShapeError("histogram_quantile")
         metric = inner.value.metric
@@ -190,7 +196,7 @@ class Converter:
         inner = self.build(node.expr)
         if not isinstance(inner.value, promql.Selector | promql.Expr):
             raise ShapeError("aggregate of a number")
-        target = f"({inner.code.text})" if inner.binary else inner.code.text
+        target = inner.operand(op)
         if node.modifier is None:
             return Built(Code(f"{target}.{op}()", inner.code.imports),
                          getattr(inner.value, op)())
@@ -207,14 +213,13 @@ class Converter:
         lhs, rhs = self.build(node.lhs), self.build(node.rhs)
         if not isinstance(lhs.value, promql.Selector | promql.Expr):
             raise ShapeError("number on the left")
-        left = f"({lhs.code.text})" if lhs.binary else lhs.code.text
         right = f"({rhs.code.text})" if rhs.binary else rhs.code.text
         if op in _COMPARISONS or op in _ARITHMETIC:
             method = _COMPARISONS.get(op) or _ARITHMETIC[op]
-            text = f"{left} {op} {right}"
+            text = f"{lhs.operand(method)} {op} {right}"
         elif op in _METHODS:
             method = _METHODS[op]
-            text = f"{left}.{method}({right})"
+            text = f"{lhs.operand(method)}.{method}({right})"
         else:
             raise ShapeError(op)
         value = getattr(lhs.value, method)(rhs.value)
