@@ -203,6 +203,34 @@ def test_a_placeholder_rule_file_is_a_notice(obsgen: RunObsgen, tmp_path: Path, 
         assert [(d["code"], d["severity"]) for d in result.diagnostics()] == [("OBS942", "info")]
 
 
+@pytest.mark.parametrize(("name", "text"), [
+    # samber/awesome-prometheus-alerts dist/template.yml: Liquid, no YAML until rendered
+    ("template.yml", "groups:\n{% for g in groups %}\n- name: {{ g.name }}\n{% endfor %}\n"),
+    # a Helm chart's templates/: a PrometheusRule behind a Helm action
+    ("rules.yaml", "{{- if .Values.rules }}\nkind: PrometheusRule\nspec:\n  groups:\n"
+                   "  {{- toYaml .Values.rules | nindent 2 }}\n{{- end }}\n"),
+    # awesome-prometheus-alerts _data/rules.yml: groups of services, a site's catalogue
+    ("rules.yml", "groups:\n  - name: Basic\n    services:\n      - name: Prometheus\n"
+                  "        exporters:\n          - rules:\n              - name: Down\n"),
+    # Grafana alerting provisioning: groups with orgId and folder, rules with uid and data
+    ("alerting.yaml", "apiVersion: 1\ngroups:\n  - orgId: 1\n    name: g\n    folder: f\n"
+                      "    rules:\n      - uid: a\n        title: A\n        data: []\n"),
+    # grafana/alloy integration-tests: the image of Alloy, not a config
+    ("Dockerfile.alloy", "FROM grafana/alloy:latest\nCOPY config.alloy /etc/alloy/\n"),
+])
+def test_files_of_another_kind_in_a_folder_are_skipped(name: str, text: str) -> None:
+    assert detect(name, text, named=False) is None
+
+
+def test_a_rule_file_written_as_json_is_a_rule_file(tmp_path: Path) -> None:
+    """kube-prometheus examples/existingrule.json: promtool reads JSON rule files."""
+    _write(tmp_path, {"rules.json": JSON_RULE_FILE, "dash.json": DASHBOARD})
+    files, problems = read_files(expand([tmp_path])[0])
+    assert problems == []
+    assert {Path(f.path).name: f.kind for f in files} == {"rules.json": "rules",
+                                                           "dash.json": "dashboard"}
+
+
 def test_a_folder_of_ten_thousand_files(obsgen: RunObsgen, tmp_path: Path) -> None:
     folder = tmp_path / "many"
     for i in range(100):

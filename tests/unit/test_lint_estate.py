@@ -269,3 +269,13 @@ def test_a_field_this_promtool_does_not_know_is_no_error(tmp_path: Path) -> None
     assert [d for d in found if d.severity.value == "error"] == []
     typo = "scrape_configs:\n- job_name: k\n  scrape_intervall: 1m\n"
     assert _lint(tmp_path / "typo", {"prometheus.yml": typo}) == [("OBS950", "prometheus.yml", 3)]
+
+
+def test_markdown_links_read_on_github_or_rendered_by_hugo(tmp_path: Path) -> None:
+    """awesome-prometheus-alerts README: `#-rules` is GitHub's anchor of `## 🚨 Rules`;
+    prometheus-operator/runbooks: `{{< ref "x.md" >}}` is resolved by Hugo."""
+    readme = ("# Title\n\n- [Rules](#-rules)\n- [Gone](#-gone)\n"
+              '- [Skew]({{< ref "./Skew.md" >}})\n\n## 🚨 Rules\n\nText.\n')
+    (tmp_path / "README.md").write_text(readme, encoding="utf-8")
+    found = lint_paths([tmp_path]).diagnostics
+    assert [(d.code, d.location and d.location.line) for d in found] == [("OBS709", 4)]

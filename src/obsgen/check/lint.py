@@ -32,7 +32,7 @@ from obsgen.check.reading import (
     stat_error,
 )
 from obsgen.check.rules.checks import lint_rule_file
-from obsgen.check.rules.rulefile import is_rule_file
+from obsgen.check.rules.rulefile import is_rule_file, something_else
 from obsgen.check.runbooks.alertlinks import missing_page_findings
 from obsgen.check.runbooks.checks import lint_markdown
 from obsgen.config import load_config
@@ -53,6 +53,7 @@ KINDS_HINT = ("obsgen lint reads Prometheus rule files (or PrometheusRule manife
 
 _RULE_FILE = re.compile(r"^[\"']?groups[\"']?\s*:|^[\"']?kind[\"']?\s*:\s*[\"']?PrometheusRule\b",
                         re.MULTILINE)
+_JSON_GROUPS = re.compile(r"\"groups\"\s*:")
 _DASHBOARD = re.compile(r"\"(panels|rows|dashboard|schemaVersion|templating)\"\s*:")
 
 
@@ -150,20 +151,44 @@ def read_text(path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> str | Diagnostic
     return data if isinstance(data, Diagnostic) else decode(path, data)
 
 
+def _yaml_kind(text: str, named: bool) -> Kind | None:
+    if is_prometheus_config(text):
+        return "prometheus-config"
+    if not named and something_else(text):
+        return None  # a template or a catalogue found in a folder: not the user's rule file
+    return "rules" if _RULE_FILE.search(text) or is_rule_file(text) else None
+
+
+def _json_kind(text: str, named: bool) -> Kind | None:
+    if _DASHBOARD.search(text):
+        return "dashboard"
+    # promtool reads JSON rule files (YAML is a superset): kube-prometheus ships some.
+    if not _JSON_GROUPS.search(text) or (not named and something_else(text)):
+        return None
+    return "rules" if is_rule_file(text) else None
+
+
+_NOT_OF_KIND = {
+    ".yml": "has no top-level `groups:`, is not a PrometheusRule and not a Prometheus "
+            "configuration",
+    ".json": "has none of a Grafana dashboard's keys (panels, rows, templating, dashboard) "
+             "and no rule groups",
+}
+
+
 def detect(path: str, text: str, named: bool) -> Kind | Diagnostic | None:
     """The kind of a file by its suffix, confirmed by its content; None: skip it."""
-    kind = SUFFIX_KINDS.get(Path(path).suffix.lower())
-    if kind == "rules" and is_prometheus_config(text):
-        return "prometheus-config"
-    if kind == "rules" and not (_RULE_FILE.search(text) or is_rule_file(text)):
-        why = ("has no top-level `groups:`, is not a PrometheusRule and not a Prometheus "
-               "configuration")
-    elif kind == "dashboard" and not _DASHBOARD.search(text):
-        why = "has none of a Grafana dashboard's keys (panels, rows, templating, dashboard)"
-    else:
+    suffix = Path(path).suffix.lower()
+    kind = SUFFIX_KINDS.get(suffix)
+    if kind == "alloy" and not named and Path(path).name.lower().startswith("dockerfile"):
+        return None  # `Dockerfile.alloy` builds an image of Alloy; it is no config
+    if kind not in ("rules", "dashboard"):
         return kind  # None for a suffix obsgen does not lint; read_files reports named ones
-    return Diagnostic.of("OBS963", f"the file {why}", Location(path, 1), KINDS_HINT) if named \
-        else None
+    found = _yaml_kind(text, named) if kind == "rules" else _json_kind(text, named)
+    if found is not None or not named:
+        return found
+    why = _NOT_OF_KIND[".json" if kind == "dashboard" else ".yml"]
+    return Diagnostic.of("OBS963", f"the file {why}", Location(path, 1), KINDS_HINT)
 
 
 def read_files(candidates: Iterable[Candidate], limit: int = DEFAULT_MAX_FILE_SIZE

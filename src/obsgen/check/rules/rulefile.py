@@ -7,6 +7,7 @@ anyone's files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -218,6 +219,36 @@ def is_rule_file(text: str) -> bool:
         return False
     holders = [h for h in map(_rules_node, documents) if h is not None]
     return bool(holders) or _placeholder(documents, holders)
+
+
+_TEMPLATE = re.compile(r"\{%|^\s*\{\{", re.MULTILINE)  # Jinja/Liquid tags, Helm actions
+_RULE_KEY = re.compile(r"^\s*(?:-\s*)?[\"']?(alert|record)[\"']?\s*:", re.MULTILINE)
+# Keys a rule group may have (Prometheus, and Thanos' and Cortex/Mimir's additions).
+GROUP_KEYS = frozenset({"name", "interval", "rules", "limit", "query_offset", "labels",
+                        "partial_response_strategy", "source_tenants",
+                        "evaluation_delay", "align_evaluation_time_on_interval"})
+
+
+def _parses(text: str) -> list[yaml.Node] | None:
+    try:
+        return list(_documents(text))
+    except yaml.YAMLError:
+        return None
+
+
+def something_else(text: str) -> bool:
+    """Whether a YAML file with a top-level `groups` is no rule file after all, as a folder
+    walk meets them: a template (Jinja, Liquid or Helm) that is no YAML until rendered, or a
+    data file whose groups hold other things than rules (a site's catalogue of alerts)."""
+    if _TEMPLATE.search(text):
+        return _parses(text) is None
+    if _RULE_KEY.search(text):
+        return False  # it holds rules: whatever is wrong with it is for the linter to say
+    documents = _parses(text) or []
+    groups = [g for d in documents for h in [_rules_node(d)] if h is not None
+              for g in getattr(_get(h, "groups"), "value", None) or []]
+    keys = {str(k.value) for g in groups if isinstance(g, yaml.MappingNode) for k, _ in g.value}
+    return bool(keys - GROUP_KEYS)
 
 
 @dataclass

@@ -179,8 +179,9 @@ def check_runbooks(project: Project) -> list[Diagnostic]:
 def _foreign_pages(file: ForeignFile, context: LintContext, hrefs: Iterable[str]
                    ) -> dict[str, frozenset[str]]:
     """Ids of every page the links may reach: the run's Markdown files, then files on disk
-    (a link to an existing image or folder resolves; an existing .md is read for its ids)."""
-    pages = {alertlinks.normalised(f.path): mdlinks.render(f.text).ids
+    (a link to an existing image or folder resolves; an existing .md is read for its ids).
+    A foreign page may be published by mkdocs or read on GitHub: either's anchors count."""
+    pages = {alertlinks.normalised(f.path): alertlinks.page_ids(f.text)
              for f in (*context.of_kind("markdown"), file)}
     here = posixpath.dirname(alertlinks.normalised(file.path))
     for href in hrefs:
@@ -195,7 +196,7 @@ def _foreign_pages(file: ForeignFile, context: LintContext, hrefs: Iterable[str]
             text = data.decode("utf-8") if isinstance(data, bytes) else ""
         except UnicodeDecodeError:
             text = ""
-        pages[resolved] = mdlinks.render(text).ids
+        pages[resolved] = alertlinks.page_ids(text)
     return pages
 
 
@@ -211,8 +212,10 @@ def lint_markdown(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
     seen: dict[str, int] = {}
     for href in rendered.links:
         nth = seen[href] = seen.get(href, -1) + 1
-        if href.startswith("/"):
-            continue  # a site-absolute link: where the site is mounted is not known here
+        if href.startswith("/") or "{{" in href:
+            # A site-absolute link: where the site is mounted is not known here; a Hugo
+            # shortcode (`{{< ref "x.md" >}}`): the site generator resolves it.
+            continue
         broken = mdlinks.resolve(href, here, pages, any_case=True)
         if broken is not None:
             written = places.of(href)
