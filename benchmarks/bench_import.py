@@ -4,7 +4,7 @@ files) in one run, and how long `obsgen build` of the project it wrote takes. Ta
 
 Run with `make benchmark`. Both are timed as the CLI runs (a subprocess, ruff format
 included): wall-clock, and the CPU time the run used (on a shared machine the wall clock also
-counts the time other processes held the cores). 32 of the rule files name a rule group
+counts the time other processes held the cores). 33 of the rule files name a rule group
 another file already has (most are `EmbeddedExporter`); a project holds one group of a name,
 so those are reported (OBS983) and not imported: the corpus's round-trip test imports them in
 projects of their own. The build's findings (defects the imported files carry) are ignored
