@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 from obsgen.check.dashboards.jsonpos import JsonPath
 from obsgen.check.dashboards.schema import iter_panels
-from obsgen.check.estate import Estate, Query, dashboard_model, dashboard_queries, estate_of
+from obsgen.check.dashboards.targets import Query, dashboard_queries
+from obsgen.check.estate import Estate, dashboard_model, estate_of
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.check.promql.analysis import Analysis, analyse
 from obsgen.check.promql.records import LabelMatcher, Selector
@@ -89,6 +90,8 @@ def _dashboard_findings(file: ForeignFile, checker: _QueryChecker) -> Iterator[D
     if model is None:
         return
     for query in queries:
+        if not query.certain:
+            continue  # maybe no Prometheus at all (a PMM dashboard's default datasource)
 
         def place(_analysis: Analysis, position: int, query: Query = query) -> Location:
             # A JSON string is one line of the file whatever newlines the query holds; the

@@ -9,62 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from obsgen.check.alloy.jobs import alloy_jobs
-from obsgen.check.dashboards.jsonpos import JsonPath
-from obsgen.check.dashboards.schema import ParsedJson, iter_panels, parse_json, unwrap_envelope
+from obsgen.check.dashboards.schema import ParsedJson, parse_json, unwrap_envelope
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.check.prometheus_config import prometheus_jobs
 from obsgen.check.rules.rulefile import read_rule_file
-
-
-@dataclass(frozen=True)
-class Query:
-    """One PromQL text of a dashboard: the JSON string holding it, where it starts there."""
-
-    path: JsonPath
-    text: str
-    offset: int = 0
-
-
-@dataclass(frozen=True)
-class DashboardQueries:
-    queries: tuple[Query, ...] = ()
-    skipped_targets: int = 0  # targets of other datasources (Loki, SQL, ...), not parsed
-
-
-_OTHER_PLUGINS = ("loki", "tempo", "elasticsearch", "influxdb", "mysql", "postgres", "mssql",
-                  "graphite", "cloudwatch", "jaeger", "zipkin", "testdata", "grafana",
-                  "datasource")
-
-
-def _plugin(datasource: Any) -> str | None:
-    value = datasource.get("type") if isinstance(datasource, dict) else None
-    return value if isinstance(value, str) and "$" not in value and value else None
-
-
-@lru_cache(maxsize=256)
-def dashboard_queries(text: str) -> DashboardQueries:
-    """THE SEAM for the dashboards' own query walk (check/dashboards): the Prometheus panel
-    targets of one dashboard and the number of other datasources' targets. A target counts
-    as another datasource's only when its (or its panel's) datasource names another plugin."""
-    parsed = dashboard_model(text)
-    if parsed is None:
-        return DashboardQueries()
-    queries, skipped = [], 0
-    for path, panel in iter_panels(parsed.data):
-        targets = panel.get("targets")
-        for index, target in enumerate(targets if isinstance(targets, list) else []):
-            if not isinstance(target, dict):
-                continue
-            plugin = _plugin(target.get("datasource")) or _plugin(panel.get("datasource"))
-            if plugin is not None and plugin.startswith(_OTHER_PLUGINS):
-                skipped += 1
-            elif isinstance(target.get("expr"), str) and target["expr"].strip():
-                queries.append(Query((*parsed.prefix, *path, "targets", index, "expr"),
-                                     target["expr"]))
-    return DashboardQueries(tuple(queries), skipped)
 
 
 @dataclass(frozen=True)

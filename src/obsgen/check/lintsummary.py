@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from obsgen.check.estate import dashboard_queries
+from obsgen.check.dashboards.targets import dashboard_queries
 from obsgen.check.foreign import ForeignFile
 from obsgen.check.rules.rulefile import read_rule_file
 
