@@ -122,6 +122,18 @@ def test_duplicate_and_reserved_variable_names() -> None:
     assert raised.value.code == "OBS606"
 
 
+def test_a_variable_may_use_one_listed_after_it_but_not_itself() -> None:
+    # Grafana orders variables by what their queries use (a mixin's coredns dashboard lists
+    # `instance`, which uses $job, before `job`); only a loop has no order.
+    job = Variable("job", 'label_values(up{instance=~"$instance"}, job)')
+    instance = Variable("instance", 'label_values(up{job=~"$job"}, instance)')
+    with pytest.raises(DefinitionError) as raised:
+        board(variables=(instance, job))
+    assert raised.value.code == "OBS606" and "depends on itself" in str(raised.value)
+    later = Variable("instance", 'label_values(up{job=~"$job"}, instance)')
+    board(variables=(later, Variable("job", "label_values(up, job)")))
+
+
 def test_undefined_variable_is_reported_at_the_panel_line() -> None:
     with pytest.raises(DefinitionError) as raised:
         board(Row("", [TimeSeries(title="t", targets=['up{job=~"$job"}'])]))  # UNDEFINED-VAR

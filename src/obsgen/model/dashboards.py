@@ -356,11 +356,31 @@ class Dashboard:
                 raise DefinitionError("OBS606", f"variable {variable.name!r} is defined twice "
                                       f"on dashboard {self.uid!r}", hint="keep one definition",
                                       location=variable.source)
+            defined.add(variable.name)
+        # Grafana resolves variables in the order their queries depend on each other, not in
+        # the order they are listed; only a loop has no order.
+        for variable in self.variables:
             self._require(variables_used(variable.query), defined, variable.source,
                           f"variable {variable.name!r}")
-            defined.add(variable.name)
+        self._refuse_loops()
         for text, where in self.queries():
             self._require(variables_used(text), defined, where, "query")
+
+    def _refuse_loops(self) -> None:
+        uses = {v.name: set(variables_used(v.query)) for v in self.variables}
+        for variable in self.variables:
+            seen, todo = set(), list(uses[variable.name])
+            while todo:
+                name = todo.pop()
+                if name == variable.name:
+                    raise DefinitionError(
+                        "OBS606", f"variable {variable.name!r} of dashboard {self.uid!r} "
+                        "depends on itself through the variables its query uses",
+                        hint="break the loop: one of them must not use the other",
+                        location=variable.source)
+                if name not in seen:
+                    seen.add(name)
+                    todo.extend(uses.get(name, ()))
 
     def _require(self, used: Iterable[str], defined: set[str], where: Location, what: str
                  ) -> None:
@@ -369,7 +389,7 @@ class Dashboard:
             have = ", ".join(sorted(defined))
             raise DefinitionError(
                 "OBS605", f"{what} uses ${missing[0]}, which dashboard {self.uid!r} does not "
-                "define (before this point)", hint=f"add it to variables=[...]; defined: {have}",
+                "define", hint=f"add it to variables=[...]; defined: {have}",
                 location=where)
 
     def panels(self) -> Iterator[tuple[Panel, Location]]:
