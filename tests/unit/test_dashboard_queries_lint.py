@@ -229,3 +229,27 @@ def test_what_grafana_never_interpolates_in_a_prometheus_target_is_no_reference(
         ("OBS644", *at(body, '"sum(rate(http_requests_total{route=~', "$route")),
         ("OBS644", *at(body, '"sum(rate(http_requests_total{route=~', "$interval")),
     }
+
+
+def _parse_failures(name: str) -> list[tuple[str, Severity]]:
+    return [(d.code, d.severity) for d in lint(name) if d.code in ("OBS610", "OBS611")]
+
+
+def test_a_dashboard_that_calls_metricsql_functions_gets_warnings() -> None:
+    """VictoriaMetrics added as a Prometheus-type datasource: `range_last` is MetricsQL's
+    alone, so `rate(x)` without a window in the same dashboard is MetricsQL too."""
+    assert _parse_failures("metricsql.json") == [("OBS610", Severity.WARNING)] * 2
+
+
+def test_a_datasource_named_without_a_type_gets_warnings() -> None:
+    """`"datasource": "Metrics"` (PMM's VictoriaMetrics) and the default datasource of that
+    dashboard: obsgen cannot tell they are Prometheus."""
+    assert _parse_failures("untyped-datasource.json") == [("OBS610", Severity.WARNING)] * 2
+    typed = text("untyped-datasource.json").replace('"datasource": "Metrics"',
+                                                    '"datasource": "$datasource"')
+    typed_dashboard = json.loads(typed)
+    typed_dashboard["templating"]["list"] = [{"name": "datasource", "type": "datasource",
+                                             "query": "prometheus"}]
+    body = json.dumps(typed_dashboard, indent=2)
+    assert [d.severity for d in lint("typed.json", body) if d.code == "OBS610"] == [
+        Severity.ERROR, Severity.ERROR]

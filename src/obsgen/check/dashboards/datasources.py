@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from obsgen.check.dashboards.schema import iter_panels
+
 # Plugins whose queries are PromQL: Prometheus and the cloud services that speak it.
 PROMQL_PLUGINS = frozenset({"prometheus", "grafana-amazonprometheus-datasource",
                             "grafana-azureprometheus-datasource"})
@@ -69,6 +71,19 @@ class Datasources:
             return dict(self.inputs).get(name) or dict(self.variables).get(name) or self.default
         lowered = value.lower()
         return next((p for p in _NAMED_PLUGINS if p in lowered), self.default)
+
+    def untyped_names(self, data: dict[str, Any]) -> bool:
+        """Whether a panel or target names its datasource by a bare name of no known plugin
+        (`"datasource": "Metrics"`): then the dashboard's default is no more known either."""
+        return any(self._untyped(panel.get("datasource"))
+                   or any(self._untyped(t.get("datasource")) for t in _dicts(panel.get("targets")))
+                   for _, panel in iter_panels(data))
+
+    def _untyped(self, value: Any) -> bool:
+        if isinstance(value, dict):
+            value = value.get("uid") if not value.get("type") else None
+        return (isinstance(value, str) and value not in ("", "default") and value not in _PSEUDO
+                and _VARIABLE.match(value) is None and self.plugin(value) is None)
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:

@@ -60,6 +60,7 @@ _WILDCARDS = frozenset({"", ".*", ".+"})
 _UNIT_KINDS = frozenset({"timeseries", "stat", "gauge"})
 _UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _PROMETHEUS_TEMPLATED = frozenset({"expr", "legendFormat", "interval", "datasource"})
+_INFLUX_ALIASES = frozenset({"col", "m", "measurement"})
 
 
 def _variable_matches(text: str) -> Iterator[tuple[str, int]]:
@@ -181,7 +182,14 @@ def undefined_variables(parsed: ParsedJson) -> list[JsonFinding]:
                            f"define {name!r} under templating.list, or fix the name (defined: "
                            f"{', '.join(sorted(defined)) or 'none'})", index=index)
             for path, name, index in _references(parsed.data)
-            if name not in defined and not _prose(path) and not unread(path)]
+            if name not in defined and not _prose(path) and not unread(path)
+            and not _alias_pattern(path, name)]
+
+
+def _alias_pattern(path: JsonPath, name: str) -> bool:
+    """InfluxDB's alias patterns (`$tag_host`, `$col`, `$m`, `$measurement`) in a target's
+    `alias`: the datasource fills them in from each series, they are no variables."""
+    return path[-1:] == ("alias",) and (name.startswith("tag_") or name in _INFLUX_ALIASES)
 
 
 def _literal_datasource(value: Any) -> str | None:

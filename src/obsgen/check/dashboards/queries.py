@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 
 from obsgen.check.dashboards.jsonpos import format_path
+from obsgen.check.dashboards.metricsql import speaks_metricsql
 from obsgen.check.dashboards.schema import ParsedJson
 from obsgen.check.dashboards.targets import Query, queries_of
 from obsgen.check.promql.references import check_query
+from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.model.catalog import Catalog
 from obsgen.model.project import Project
@@ -22,13 +24,21 @@ PANEL_PARSE = "OBS610"
 VARIABLE_PARSE = "OBS611"
 
 
-def _as_dashboard_finding(found: Diagnostic, text: str, code: str) -> Diagnostic:
-    """A parse failure under the dashboard's own code (a panel's or a variable's query)."""
+def _as_dashboard_finding(found: Diagnostic, text: str, code: str,
+                          certain: bool = True) -> Diagnostic:
+    """A parse failure under the dashboard's own code (a panel's or a variable's query); a
+    warning when the dashboard does not say its datasource is Prometheus."""
     if found.code != "OBS213":
         return found
     what = "variable query" if code == VARIABLE_PARSE else "panel query"
     message = found.message.replace("expression does not parse", f"{what} does not parse")
-    return Diagnostic.of(code, message, found.location, f"the query is: {shortened(text)}")
+    hint = f"the query is: {shortened(text)}"
+    if certain:
+        return Diagnostic.of(code, message, found.location, hint)
+    return Diagnostic.of(code, message, found.location, f"{hint}; the datasource may not be "
+                         "Prometheus (the dashboard names it without a type, or calls MetricsQL "
+                         "functions): VictoriaMetrics runs MetricsQL, which accepts more",
+                         Severity.WARNING)
 
 
 def check_dashboard_queries(project: Project) -> list[Diagnostic]:
@@ -43,9 +53,12 @@ def check_json_queries(parsed: ParsedJson, path: str, catalog: Catalog | None,
     """Every PromQL query of one dashboard JSON, each finding at the offending part of the
     JSON string that holds the query."""
     found = []
-    for query in queries_of(parsed).queries:
+    queries = queries_of(parsed).queries
+    metricsql = speaks_metricsql(q.text for q in queries)
+    for query in queries:
         code = VARIABLE_PARSE if query.variable else PANEL_PARSE
-        found += [_as_dashboard_finding(d, query.text, code) for d in check_query(
+        certain = query.certain and not metricsql
+        found += [_as_dashboard_finding(d, query.text, code, certain) for d in check_query(
             query.text, Location(path), catalog, recorded=recorded,
             owner=format_path(query.path), place=_placer(parsed, path, query))]
     return found

@@ -3,7 +3,8 @@ Prometheus variable query, found in one walk, with where each stands in the JSON
 other datasources (Loki, SQL, Tempo, Grafana's own...) are counted by plugin, never parsed.
 
 A target's datasource is its own, else its panel's, else the dashboard's default; a default
-the dashboard does not name is taken for Prometheus. A variable query is what Grafana's
+the dashboard does not name is taken for Prometheus, and so is a datasource named by a bare
+name of no known plugin (less certainly: see `Query.certain`). A variable query is what Grafana's
 Prometheus datasource runs for it: the series selector of `label_values(selector, label)`,
 the query of `query_result(query)` and of `label_names(selector)`, else the whole text as a
 series selector; `label_values(label)`, `label_names()` and `metrics(regex)` hold no PromQL.
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -40,6 +41,11 @@ class Query:
     text: str
     offset: int
     variable: bool  # a variable's query, not a panel target
+    # Whether the dashboard says the datasource is Prometheus (by type, datasource variable or
+    # import input), or names no datasource in a way obsgen cannot type; not so when it runs
+    # on the default datasource of a dashboard that names its datasources by bare names (a
+    # PMM dashboard's "Metrics", which is VictoriaMetrics and speaks MetricsQL).
+    certain: bool = True
 
 
 @dataclass(frozen=True)
@@ -94,30 +100,34 @@ def _queries(text: str, prefix: JsonPath) -> DashboardQueries:
 
 def _walk(data: dict[str, Any], prefix: JsonPath) -> DashboardQueries:
     sources = Datasources.of(data)
-    queries: list[Query] = []
+    found: list[tuple[Query, bool]] = []  # each with whether its datasource was assumed
     skipped: Counter[str] = Counter()
     empty = 0
-    for path, target, plugin in _targets(data, sources):
+    for path, target, plugin, assumed in _targets(data, sources):
         if plugin not in PROMQL_PLUGINS:
             skipped[plugin] += 1
         elif isinstance(target.get("expr"), str) and target["expr"].strip():
-            queries.append(Query((*prefix, *path, "expr"), target["expr"], 0, False))
+            found.append((Query((*prefix, *path, "expr"), target["expr"], 0, False), assumed))
         else:
             empty += 1
-    for path, text, plugin in _variable_queries(data, sources):
+    for path, text, plugin, assumed in _variable_queries(data, sources):
         if plugin not in PROMQL_PLUGINS:
             skipped[plugin] += 1
             continue
-        found = promql_of_variable(text)
-        if found is not None:
-            queries.append(Query((*prefix, *path), found[0], found[1], True))
-    return DashboardQueries(tuple(queries), tuple(sorted(skipped.items())), empty)
+        promql = promql_of_variable(text)
+        if promql is not None:
+            found.append((Query((*prefix, *path), promql[0], promql[1], True), assumed))
+    untyped = sources.untyped_names(data)
+    queries = tuple(replace(q, certain=False) if assumed and untyped else q
+                    for q, assumed in found)
+    return DashboardQueries(queries, tuple(sorted(skipped.items())), empty)
 
 
 def _targets(data: dict[str, Any], sources: Datasources
-             ) -> Iterator[tuple[JsonPath, dict[str, Any], str]]:
+             ) -> Iterator[tuple[JsonPath, dict[str, Any], str, bool]]:
     """Every panel target with the plugin that runs it ("unknown" for a target of the default
-    datasource that holds no `expr`: whatever it is, it is no Prometheus query)."""
+    datasource that holds no `expr`: whatever it is, it is no Prometheus query), and whether
+    that plugin was assumed rather than declared."""
     for path, panel in iter_panels(data):
         targets = panel.get("targets")
         if not isinstance(targets, list):
@@ -130,12 +140,14 @@ def _targets(data: dict[str, Any], sources: Datasources
             if plugin is None or (plugin == MIXED and panel_plugin != MIXED):
                 plugin = panel_plugin
             if plugin is None or plugin == MIXED:
-                plugin = "prometheus" if "expr" in target else "unknown"
-            yield (*path, "targets", index), target, plugin
+                yield (*path, "targets", index), target, (
+                    "prometheus" if "expr" in target else "unknown"), True
+            else:
+                yield (*path, "targets", index), target, plugin, False
 
 
 def _variable_queries(data: dict[str, Any], sources: Datasources
-                      ) -> Iterator[tuple[JsonPath, str, str]]:
+                      ) -> Iterator[tuple[JsonPath, str, str, bool]]:
     templating = data.get("templating")
     entries = templating.get("list") if isinstance(templating, dict) else None
     for index, variable in enumerate(entries if isinstance(entries, list) else []):
@@ -146,7 +158,8 @@ def _variable_queries(data: dict[str, Any], sources: Datasources
         if isinstance(query, dict):  # {"query": "label_values(...)", "refId": ...}
             path, query = (*path, "query"), query.get("query")
         if isinstance(query, str) and query.strip():
-            yield path, query, sources.plugin(variable.get("datasource")) or "prometheus"
+            plugin = sources.plugin(variable.get("datasource"))
+            yield path, query, plugin or "prometheus", plugin is None
 
 
 def promql_of_variable(text: str) -> tuple[str, int] | None:
