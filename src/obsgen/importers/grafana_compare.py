@@ -24,6 +24,7 @@ from obsgen.importers.grafana_canonical import canonical_panel
 from obsgen.importers.grafana_input import DATASOURCE_REF, datasource_names
 from obsgen.importers.grafana_links import same_links
 from obsgen.importers.grafana_migrate import dashboard_of, migrate
+from obsgen.importers.promql_code import canonical
 
 Json = dict[str, Any]
 DASHBOARD_KEYS = ("uid", "title", "tags", "time", "timezone", "refresh", "links")
@@ -192,8 +193,9 @@ def same_query(a: Any, b: Any) -> bool:
 
 
 def _parsed(text: str) -> str | None:
+    # One meaning of "the same query" for the import and its check: promql_code.canonical
+    # (parentheses that change nothing are no difference: `a - b - c` is `(a - b) - c`).
     try:
-        return str(promql_parser.parse(substitute(text.replace(DATASOURCE_REF, "")).text)
-                   .prettify())
+        return canonical(promql_parser.parse(substitute(text.replace(DATASOURCE_REF, "")).text))
     except Exception:  # not PromQL (or not with these stand-ins): compared as text
         return None
