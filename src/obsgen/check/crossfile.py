@@ -51,30 +51,29 @@ class _QueryChecker:
         if not analysis.ok:
             return  # the query's own linter reports that it does not parse
         for selector in analysis.selectors:
-            at = place(analysis, selector.position)
-            yield from self.job(selector, at, owner)
-            yield from self.recorded(selector, at, owner)
+            for code, message, hint in (*self.job(selector), *self.recorded(selector)):
+                # Placed only when found: a dashboard's positions cost a scan of its JSON.
+                yield Diagnostic.of(code, f"{owner}: {message}",
+                                    place(analysis, selector.position), hint)
 
-    def job(self, selector: Selector, at: Location, owner: str) -> Iterator[Diagnostic]:
+    def job(self, selector: Selector) -> Iterator[tuple[str, str, str]]:
         matcher = selector.matcher("job")
         if self.jobs is None or matcher is None or matcher.templated or not _selects_no_job(
                 matcher, self.jobs):
             return
         jobs = ", ".join(sorted(self.jobs)) or "none"
-        yield Diagnostic.of("OBS906", f"{owner}: {selector.name or ''}{{job{matcher.op}"
-                            f"\"{matcher.value}\"}} selects no job scraped by the configs of "
-                            f"this run", at, f"jobs scraped by {', '.join(self.estate.configs)}"
-                            f": {jobs}")
+        yield ("OBS906", f"{selector.name or ''}{{job{matcher.op}\"{matcher.value}\"}} selects "
+               "no job scraped by the configs of this run",
+               f"jobs scraped by {', '.join(self.estate.configs)}: {jobs}")
 
-    def recorded(self, selector: Selector, at: Location, owner: str) -> Iterator[Diagnostic]:
+    def recorded(self, selector: Selector) -> Iterator[tuple[str, str, str]]:
         name = selector.name
         if self.estate.recorded is None or name is None or ":" not in name or (
                 name in self.estate.recorded or selector.templated):
             return
-        yield Diagnostic.of("OBS907", f"{owner}: {name} looks like a recording rule's series, "
-                            "but no rule file of this run records it", at,
-                            "add the recording rule to the run (or lint the file that has it "
-                            "with this one), or fix the name")
+        yield ("OBS907", f"{name} looks like a recording rule's series, but no rule file of "
+               "this run records it", "add the recording rule to the run (or lint the file "
+               "that has it with this one), or fix the name")
 
 
 def _rule_findings(file: ForeignFile, checker: _QueryChecker) -> Iterator[Diagnostic]:
