@@ -11,6 +11,7 @@ from obsgen.check.rules import promtool
 from obsgen.check.runbooks.checks import check_emitted as check_emitted_runbooks
 from obsgen.check.schemas import RULES_SCHEMA, TESTS_SCHEMA, validate_yaml
 from obsgen.diagnostics import Diagnostic, Location
+from obsgen.emit.grafana import dashboard_path
 from obsgen.emit.prometheus import rules_path, tests_path
 from obsgen.model.project import Project
 from obsgen.report import display_path
@@ -23,6 +24,9 @@ class CheckStats:
     test_files: int = 0
     test_cases: int = 0
     failed_cases: int = 0
+    # promtool's failures, for the JUnit report (a file's failure without a test name, or a
+    # timeout, counts against every case of that file).
+    failures: tuple[promtool.RuleTestFailure, ...] = ()
 
 
 def check_schemas(shown_as: Path, artifacts: dict[str, str]) -> list[Diagnostic]:
@@ -40,12 +44,14 @@ def check_schemas(shown_as: Path, artifacts: dict[str, str]) -> list[Diagnostic]
     return found
 
 
-def check_dashboards(shown_as: Path, artifacts: dict[str, str]) -> list[Diagnostic]:
+def check_dashboards(shown_as: Path, artifacts: dict[str, str],
+                     verbatim: frozenset[str] = frozenset()) -> list[Diagnostic]:
     """Every emitted dashboard (grafana/**.json) strictly against obsgen's schema, then linted;
-    any finding is an error, since obsgen wrote the file."""
+    any finding is an error, since obsgen wrote the file. A dashboard in `verbatim` holds JSON
+    its definition gave as is (`extra=`, `RawPanel`): its schema check is `obsgen lint`'s."""
     return [d for rel, text in artifacts.items()
             if rel.startswith("grafana/") and rel.endswith(".json")
-            for d in lint_emitted_dashboard(str(shown_as / rel), text)]
+            for d in lint_emitted_dashboard(str(shown_as / rel), text, rel in verbatim)]
 
 
 def _rule_location(project: Project, finding: promtool.CheckFinding) -> Location | None:
@@ -87,8 +93,8 @@ def _test_location(project: Project, name: str | None) -> Location | None:
 
 
 def _test_rules(project: Project, tool: promtool.Promtool, build_dir: Path, shown_as: Path
-                ) -> tuple[list[Diagnostic], int]:
-    found, failed = [], 0
+                ) -> tuple[list[Diagnostic], int, list[promtool.RuleTestFailure]]:
+    found, failed, every = [], 0, []
     for group in project.groups:
         rel = tests_path(group)
         if not (build_dir / rel).is_file():
@@ -98,7 +104,9 @@ def _test_rules(project: Project, tool: promtool.Promtool, build_dir: Path, show
         except promtool.PromtoolTimeoutError as stopped:  # the other files' tests still run
             found.append(_timed_out(stopped, shown_as / rel))
             failed += sum(1 for t in project.tests if project.group_of_test(t) is group)
+            every.append(promtool.RuleTestFailure(rel, None, stopped.diagnostic.message))
             continue
+        every += failures
         for failure in failures:
             failed += 1
             where = _test_location(project, failure.test_name)
@@ -108,7 +116,7 @@ def _test_rules(project: Project, tool: promtool.Promtool, build_dir: Path, show
                                        where or Location(str(shown_as / rel)),
                                        "promtool says:\n    " + failure.detail.replace(
                                            "\n", "\n    ")))
-    return found, failed
+    return found, failed, every
 
 
 def check_project(project: Project, build_dir: Path, artifacts: dict[str, str],
@@ -118,7 +126,8 @@ def check_project(project: Project, build_dir: Path, artifacts: dict[str, str],
     (the real build folder when `build_dir` is a staging copy)."""
     shown_as = shown_as or build_dir
     diagnostics = check_schemas(shown_as, artifacts)
-    diagnostics += check_dashboards(shown_as, artifacts)
+    diagnostics += check_dashboards(shown_as, artifacts, frozenset(
+        dashboard_path(d) for d in project.dashboards if d.holds_verbatim))
     diagnostics += check_emitted_runbooks(shown_as, artifacts)
     warning = promtool.version_warning(tool)
     diagnostics += [warning] if warning else []
@@ -126,12 +135,13 @@ def check_project(project: Project, build_dir: Path, artifacts: dict[str, str],
     diagnostics += checked
     # Tests load the same rule files: where `check rules` could not finish, neither would they.
     stopped = any(d.code == "OBS306" for d in checked)
-    test_diags, failed = ([], 0) if stopped else _test_rules(project, tool, build_dir, shown_as)
+    test_diags, failed, every = ([], 0, []) if stopped else _test_rules(project, tool, build_dir,
+                                                                       shown_as)
     diagnostics += test_diags
     stats = CheckStats(
         rule_files=sum(1 for p in artifacts if p.endswith(".rules.yml")),
         rules=sum(len(g.rules) for g in project.groups),
         test_files=sum(1 for p in artifacts if p.endswith(".test.yml")),
         test_cases=sum(1 for t in project.tests if project.group_of_test(t) is not None),
-        failed_cases=failed)
+        failed_cases=failed, failures=tuple(every))
     return diagnostics, stats

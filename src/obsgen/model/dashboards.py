@@ -392,6 +392,16 @@ class Dashboard:
                 "define", hint=f"add it to variables=[...]; defined: {have}",
                 location=where)
 
+    @property
+    def holds_verbatim(self) -> bool:
+        """Whether the definition hands obsgen JSON to write as given (`extra=`, a RawPanel,
+        a row header's extra), as an imported dashboard does."""
+        from obsgen.model.raw_panels import RawPanel
+
+        return bool(self.extra) or any(v.extra for v in self.variables) or any(
+            row.header is not None and getattr(row.header, "extra", None) for row in self.rows
+        ) or any(isinstance(p, RawPanel) or getattr(p, "extra", None) for p, _ in self.panels())
+
     def panels(self) -> Iterator[tuple[Panel, Location]]:
         for row in self.rows:
             for panel in row.panels:
