@@ -231,6 +231,18 @@ def test_a_rule_file_written_as_json_is_a_rule_file(tmp_path: Path) -> None:
                                                            "dash.json": "dashboard"}
 
 
+def test_a_utf8_label_name_is_valid_since_prometheus_3() -> None:
+    """sloth's generated rules (`plug-l1`): Prometheus 3 takes any UTF-8 label name; a label
+    value that is no string is still wrong."""
+    from obsgen.check.rules.rulefile import read_rule_file
+
+    text = ("groups:\n- name: g\n  rules:\n  - record: a:b:c\n    expr: vector(1)\n"
+            "    labels: {team-name: payments}\n  - record: a:b:d\n    expr: vector(1)\n"
+            "    labels: {tier: [2]}\n")
+    problems = read_rule_file("utf8.yml", text).problems
+    assert [(code, line) for code, _, _, line in problems] == [("OBS401", 9)]
+
+
 def test_a_folder_of_ten_thousand_files(obsgen: RunObsgen, tmp_path: Path) -> None:
     folder = tmp_path / "many"
     for i in range(100):
