@@ -253,3 +253,29 @@ def test_a_datasource_named_without_a_type_gets_warnings() -> None:
     body = json.dumps(typed_dashboard, indent=2)
     assert [d.severity for d in lint("typed.json", body) if d.code == "OBS610"] == [
         Severity.ERROR, Severity.ERROR]
+
+
+def test_a_v2_dashboard_s_queries_are_read() -> None:
+    """Grafana 12's v2 schema: panels under spec.elements, each query a DataQuery whose group
+    names its plugin; variables under spec.variables."""
+    board = {"apiVersion": "dashboard.grafana.app/v2beta1", "kind": "Dashboard",
+             "metadata": {"name": "v2"}, "spec": {"title": "v2", "elements": {"panel-1": {
+                 "kind": "Panel", "spec": {"id": 1, "title": "Orders", "data": {
+                     "kind": "QueryGroup", "spec": {"queries": [
+                         {"kind": "PanelQuery", "spec": {"refId": "A", "query": {
+                             "kind": "DataQuery", "group": "prometheus",
+                             "spec": {"expr": 'sum(rate(x{region="$region"}[5m])'}}}},
+                         {"kind": "PanelQuery", "spec": {"refId": "B", "query": {
+                             "kind": "DataQuery", "group": "loki",
+                             "spec": {"expr": 'sum(count_over_time({app="x"}[5m]))'}}}}]}}}}},
+                 "variables": [{"kind": "QueryVariable", "spec": {"name": "region", "query": {
+                     "kind": "DataQuery", "group": "prometheus",
+                     "spec": {"query": "label_values(x{, region)"}}}}]}}
+    body = json.dumps(board, indent=2)
+    queries = dashboard_queries(body)
+    assert (queries.panel_queries, queries.variable_queries, dict(queries.skipped)) == (
+        1, 1, {"loki": 1})
+    assert errors(lint("v2.json", body)) == {
+        ("OBS610", *at(body, '"expr": "sum(rate(x{region', "(")),
+        ("OBS611", *at(body, '"query": "label_values(x{', "{")),
+    }

@@ -156,10 +156,9 @@ def test_v2_dashboard_is_linted(obsgen: RunObsgen) -> None:
     assert "1 dashboard" in _summary(obsgen, "dashboard-v2")
 
 
-@pytest.mark.xfail(strict=True, reason="check/dashboards (undefined-variable walk): a v2 "
-                   "dashboard's variables are spec.variables[].spec.name, not templating.list; "
-                   "alloy-scenarios' War of Kingdoms dashboard gets 4 false OBS644")
 def test_v2_dashboard_variables_are_defined() -> None:
+    """A v2 dashboard's variables are spec.variables[].spec.name, not templating.list;
+    alloy-scenarios' War of Kingdoms dashboard got 4 false OBS644."""
     path = PUBLIC / "dashboard-v2" / "board.json"
     file = ForeignFile(str(path), path.read_text(encoding="utf-8"), "dashboard")
     found = lint_dashboard(file, LintContext((file,)))

@@ -62,6 +62,8 @@ _UNIT_KINDS = frozenset({"timeseries", "stat", "gauge"})
 _UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _PROMETHEUS_TEMPLATED = frozenset({"expr", "legendFormat", "interval", "datasource"})
 _INFLUX_ALIASES = frozenset({"col", "m", "measurement"})
+V2_VARIABLES = ("spec", "variables")
+VARIABLE_LISTS = (("templating", "list"), V2_VARIABLES)
 
 
 def _variable_matches(text: str) -> Iterator[tuple[str, int]]:
@@ -77,11 +79,19 @@ def variable_refs(text: str) -> Iterator[str]:
 
 
 def _variables(data: dict[str, Any]) -> list[tuple[JsonPath, dict[str, Any]]]:
-    templating = data.get("templating")
-    entries = templating.get("list") if isinstance(templating, dict) else None
-    return [(("templating", "list", i), v) for i, v in enumerate(
-        entries if isinstance(entries, list) else [])
-            if isinstance(v, dict) and isinstance(v.get("name"), str)]
+    """Each variable's definition with its path: `templating.list[i]`, or in Grafana's v2
+    schema `spec.variables[i].spec`."""
+    found = []
+    for where in VARIABLE_LISTS:
+        holder = data.get(where[0])
+        entries = holder.get(where[1]) if isinstance(holder, dict) else None
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            path: JsonPath = (*where, index)
+            if where == V2_VARIABLES and isinstance(entry, dict):
+                path, entry = (*path, "spec"), entry.get("spec")
+            if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                found.append((path, entry))
+    return found
 
 
 def _targets(data: dict[str, Any]) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
@@ -111,8 +121,10 @@ def _not_templated(path: JsonPath) -> bool:
     values (`current`, `options`), which hold values, not references."""
     if path[:1] in (("__inputs",), ("__requires",), ("__elements",)):
         return True
-    return len(path) == 4 and path[:2] == ("templating", "list") and path[3] in (
-        "current", "options", "name")
+    saved = ("current", "options", "name")
+    return (len(path) == 4 and path[:2] == ("templating", "list") and path[3] in saved) or (
+        len(path) == 5 and path[:2] == V2_VARIABLES and path[3:4] == ("spec",)
+        and path[4] in saved)
 
 
 def _references(data: dict[str, Any]) -> Iterator[tuple[JsonPath, str, int]]:
@@ -129,7 +141,7 @@ def _references(data: dict[str, Any]) -> Iterator[tuple[JsonPath, str, int]]:
 
 def _owner(path: JsonPath) -> int | None:
     """The index of the variable whose own definition holds `path`, if any."""
-    if len(path) >= 3 and path[:2] == ("templating", "list") and isinstance(path[2], int):
+    if len(path) >= 3 and path[:2] in VARIABLE_LISTS and isinstance(path[2], int):
         return path[2]
     return None
 

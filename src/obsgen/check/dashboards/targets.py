@@ -8,6 +8,7 @@ name of no known plugin (less certainly: see `Query.certain`). A variable query 
 Prometheus datasource runs for it: the series selector of `label_values(selector, label)`,
 the query of `query_result(query)` and of `label_names(selector)`, else the whole text as a
 series selector; `label_values(label)`, `label_names()` and `metrics(regex)` hold no PromQL.
+Dashboards in Grafana's v2 schema are read too (targets_v2.py).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from obsgen.check.dashboards.datasources import MIXED, PROMQL_PLUGINS, Datasources
 from obsgen.check.dashboards.jsonpos import JsonPath
 from obsgen.check.dashboards.schema import ParsedJson, iter_panels, parse_json, unwrap_envelope
+from obsgen.check.dashboards.targets_v2 import v2_targets, v2_variable_queries
 
 # Grafana's own patterns for a Prometheus variable query (public/app/plugins/datasource/
 # prometheus), matched across lines since a query may span several.
@@ -103,14 +106,15 @@ def _walk(data: dict[str, Any], prefix: JsonPath) -> DashboardQueries:
     found: list[tuple[Query, bool]] = []  # each with whether its datasource was assumed
     skipped: Counter[str] = Counter()
     empty = 0
-    for path, target, plugin, assumed in _targets(data, sources):
+    for path, target, plugin, assumed in chain(_targets(data, sources), v2_targets(data)):
         if plugin not in PROMQL_PLUGINS:
             skipped[plugin] += 1
         elif isinstance(target.get("expr"), str) and target["expr"].strip():
             found.append((Query((*prefix, *path, "expr"), target["expr"], 0, False), assumed))
         else:
             empty += 1
-    for path, text, plugin, assumed in _variable_queries(data, sources):
+    for path, text, plugin, assumed in chain(_variable_queries(data, sources),
+                                             v2_variable_queries(data)):
         if plugin not in PROMQL_PLUGINS:
             skipped[plugin] += 1
             continue
