@@ -121,9 +121,10 @@ def test_scaffold_pages_are_an_mdformat_fixed_point(tmp_path: Path) -> None:
     scaffold.create(tmp_path)
     compiled = compile_project(load_config(tmp_path))
     assert compiled.ok, compiled.diagnostics
-    pages = [t for rel, t in compiled.artifacts.items() if rel.endswith(".md")]
-    assert len(pages) == 2
-    for text in pages:
+    pages = {rel: t for rel, t in compiled.artifacts.items() if rel.endswith(".md")}
+    assert sorted(pages) == ["runbooks/index.md", "runbooks/my-app.md",
+                             "runbooks/reference/metrics.md"]
+    for text in pages.values():
         assert mdformat.text(text, extensions={"tables"}) == text
 
 
@@ -302,7 +303,11 @@ def test_check_emitted_finds_a_runbook_url_whose_heading_is_gone() -> None:
     assert check_emitted(Path("build"), artifacts) == []
     artifacts["runbooks/persona.md"] = artifacts["runbooks/persona.md"].replace(
         "## SlowWorkflowStage", "## SlowStage")
-    found = check_emitted(Path("build"), artifacts)
+    everywhere = check_emitted(Path("build"), artifacts)
+    # The metrics reference links each metric's readers, SlowWorkflowStage among them.
+    from_reference = [d for d in everywhere if d.location and "reference" in d.location.path]
+    assert from_reference and {d.code for d in from_reference} == {"OBS709"}
+    found = [d for d in everywhere if d not in from_reference]
     # The overview's link, two related-alert links, and the alert's runbook_url.
     assert sorted(d.code for d in found) == ["OBS709", "OBS709", "OBS709", "OBS713"]
     (url,) = [d for d in found if d.code == "OBS713"]
