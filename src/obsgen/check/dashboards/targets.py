@@ -74,31 +74,23 @@ class DashboardQueries:
         return sum(n for _, n in self.skipped)
 
 
+@lru_cache(maxsize=64)
 def dashboard_queries(text: str) -> DashboardQueries:
-    """The queries of one dashboard JSON text, for the lint summary: `len(.queries)` queries
-    to check, `.skipped_targets` targets of other datasources; nothing for a text that is not
-    a dashboard. A text the lint has read is not walked again."""
+    """The queries of one dashboard JSON text (paths from the top of the document, inside an
+    API envelope if there is one), for the lint summary: `len(.queries)` queries to check,
+    `.skipped_targets` targets of other datasources; nothing for a text that is not a
+    dashboard. Cached by text: the checks and the summary of one run walk a dashboard once."""
     parsed = parse_json(text)
-    return queries_of(unwrap_envelope(parsed)) if isinstance(parsed, ParsedJson) else (
+    if not isinstance(parsed, ParsedJson):
+        return DashboardQueries()
+    inner = unwrap_envelope(parsed)
+    return _walk(inner.data, inner.prefix) if isinstance(inner.data, dict) else (
         DashboardQueries())
 
 
 def queries_of(parsed: ParsedJson) -> DashboardQueries:
-    """The queries of a parsed dashboard, paths from the top of its document."""
-    if not isinstance(parsed.data, dict):
-        return DashboardQueries()
-    return _queries(parsed.text, parsed.prefix)
-
-
-@lru_cache(maxsize=64)
-def _queries(text: str, prefix: JsonPath) -> DashboardQueries:
-    # Cached by text, since several checks and the lint summary ask for the same dashboard's
-    # queries; parsing the text again costs far less than keeping the walk's result per check.
-    parsed = parse_json(text)
-    data = parsed.data if isinstance(parsed, ParsedJson) else None
-    for step in prefix:
-        data = data.get(step) if isinstance(data, dict) else None
-    return _walk(data, prefix) if isinstance(data, dict) else DashboardQueries()
+    """The queries of a parsed (and unwrapped) dashboard."""
+    return dashboard_queries(parsed.text)
 
 
 def _walk(data: dict[str, Any], prefix: JsonPath) -> DashboardQueries:
