@@ -16,6 +16,7 @@ from obsgen.check.lint import lint_paths
 from obsgen.check.project import check_project
 from obsgen.check.reading import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_ENV, describe_size, parse_size
 from obsgen.check.rules import promtool
+from obsgen.check.rules.coverage import rule_test_coverage
 from obsgen.cli_diff import diff
 from obsgen.cli_import import import_command
 from obsgen.cli_output import Output, common, finish, guard, output_options
@@ -27,6 +28,7 @@ from obsgen.diagnostics import Diagnostic, has_errors
 from obsgen.emit.mkdocs import SITE_DIR
 from obsgen.emit.usage import dead_metrics
 from obsgen.instrumentation import check_instrumentation
+from obsgen.junit import write_junit
 from obsgen.report import display_path
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -129,8 +131,11 @@ def build(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
 
 @main.command(context_settings=CONTEXT)
 @common
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write every rule-test case and the rule-test coverage as JUnit XML "
+                   "to FILE, for CI test reports.")
 def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
-          ignore: tuple[str, ...]) -> None:
+          ignore: tuple[str, ...], junit: Path | None) -> None:
     """Build, then check every artifact before it replaces build/: rule files against their
     JSON Schema, `promtool check rules` and every rule unit test with `promtool test rules`;
     dashboards strictly against obsgen's Grafana schema and the dashboard lint; runbook pages'
@@ -139,6 +144,10 @@ def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
 
     promtool comes from $PROMTOOL or PATH (Debian's `prometheus` package; `make setup`
     installs it). Findings point at the definition that produced the artifact.
+
+    Rule-test coverage: an alert without a test where it fires and one where it stays silent,
+    and a recording rule without a samples test, is a warning (OBS220-OBS222); set
+    rule_test_coverage = "error" (or "off") in obsgen.toml.
     """
 
     def run(out: Output) -> None:
@@ -158,6 +167,12 @@ def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
                        f"{stats.test_cases - stats.failed_cases} of {stats.test_cases} cases "
                        "passed.")
             out.status(_artifact_summary(compiled.artifacts, found))
+            covered = rule_test_coverage(project, config.rule_test_coverage)
+            out.status(covered.line())
+            found = [*found, *covered.diagnostics]
+            if junit is not None:
+                found += write_junit(junit, project, stats.failures, covered,
+                                     ran=not any(d.code == "OBS306" for d in found))
             alloy = check_alloy_output(project, staging, compiled.artifacts, config.build,
                                        find_alloy())
             if alloy.summary:

@@ -83,6 +83,11 @@ CODES: dict[str, Code] = _registry(
     Code("OBS304", E, "A rule unit test failed (`promtool test rules`)."),
     Code("OBS305", E, "promtool failed in a way obsgen could not attribute to a rule."),
     Code("OBS306", E, "promtool ran past its time limit and was stopped."),
+    # rule-test coverage (`obsgen check`; an error with rule_test_coverage = "error")
+    Code("OBS220", W, "An alert has no rule test where it fires."),
+    Code("OBS221", W, "An alert has no rule test where it stays silent."),
+    Code("OBS222", W, "A recording rule has no samples test (and no tested alert reads it)."),
+    Code("OBS223", E, "The JUnit report (--junit FILE) could not be written."),
     # schemas
     Code("OBS401", E, "A rule file does not match the Prometheus rule-file schema."),
     Code("OBS402", E, "A rule test file does not match the promtool unit-test schema."),

@@ -13,7 +13,8 @@ from typing import Any
 from obsgen.diagnostics import Diagnostic, Location, UsageError
 from obsgen.model.rules import DEFAULT_SEVERITIES
 
-KEYS = ("project", "definitions", "build", "runbook_base_url", "severities", "python")
+KEYS = ("project", "definitions", "build", "runbook_base_url", "severities", "python",
+        "rule_test_coverage")
 PYTHON_KEYS = ("module", "package")  # the [python] table: where the instrumentation module goes
 CONFIG_HINT = 'create obsgen.toml with: definitions = "definitions"'
 # A project's identity goes into what it deploys (dashboard tags, ruler namespaces, rule-file
@@ -40,6 +41,9 @@ class Config:
     # module name means `<project>_metrics`.
     python_module: str = ""
     python_package: str = ""
+    # What an alert without a firing and a silent test, or a recording rule without a samples
+    # test, is in `obsgen check`: "warning", "error" or "off".
+    rule_test_coverage: str = "warning"
 
 
 def _document(path: Path) -> dict[str, Any]:
@@ -155,8 +159,14 @@ def load_config(start: Path) -> Config:
                                        where, 'e.g. runbook_base_url = "https://example.org/rb/"'))
     project, project_from = project_identity(file, table, where)
     python_module, python_package = _python_setting(table, where)
+    coverage = table.get("rule_test_coverage", "warning")
+    if coverage not in ("warning", "error", "off"):
+        raise UsageError(Diagnostic.of("OBS003", f"rule_test_coverage {coverage!r} is not one "
+                                       'of "warning", "error", "off"', where,
+                                       'e.g. rule_test_coverage = "error"'))
     return Config(root=root, file=file, definitions=definitions,
                   build=root / str(table.get("build", "build")),
                   runbook_base_url=base if not base or base.endswith("/") else base + "/",
                   severities=tuple(severities), project=project, project_from=project_from,
-                  python_module=python_module, python_package=python_package)
+                  python_module=python_module, python_package=python_package,
+                  rule_test_coverage=coverage)
