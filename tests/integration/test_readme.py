@@ -7,6 +7,9 @@ import ast
 import json
 import re
 import shutil
+import socket
+import subprocess
+import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -70,7 +73,7 @@ def test_tour_typo_stops_the_build_as_shown(example_project: Path, obsgen: RunOb
 # Sections whose every block a test above runs (each test unpacks the blocks it expects, so a
 # block added to one of these sections fails that test until it is run too).
 RUN = {*TOUR, "Write a dashboard", "Runbooks and the docs site", "Project configuration",
-       "Lint your existing dashboards and rules", "The CLI"}
+       "Lint your existing dashboards and rules", "The CLI", "Instrument your app from the catalog"}
 
 
 def test_every_block_is_run() -> None:
@@ -247,3 +250,31 @@ def test_lint_example_prints_what_the_readme_shows(tmp_path: Path, obsgen: RunOb
     (shown,) = _plain(LINT)
     assert result.stdout == shown + "\n", result.describe()
     assert result.exit_code == 1
+
+
+# --- Instrumentation ---------------------------------------------------------------------------
+
+INSTRUMENT = "Instrument your app from the catalog"
+
+
+def test_instrumentation_example_serves_its_sample(example_project: Path, obsgen: RunObsgen,
+                                                   tmp_path: Path) -> None:
+    config = example_project / "obsgen.toml"  # the module is named after the project
+    config.write_text('project = "hypertool"\n' + config.read_text(encoding="utf-8"))
+    built = obsgen("build", cwd=example_project)
+    assert built.exit_code == 0, built.describe()
+    (block,) = in_section(INSTRUMENT)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    program = block.text.replace("start_http_server(9464)",
+                                 f"start_http_server({port}, addr='127.0.0.1')")
+    assert program != block.text
+    program += ("import urllib.request\n"
+                f"print(urllib.request.urlopen('http://127.0.0.1:{port}/metrics').read()"
+                ".decode())\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          cwd=example_project / "build/python", timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert ('hypertool_workflow_quality_gate_total{result="passed",stage="review",'
+            'workflow="feature-delivery"} 1.0') in done.stdout
