@@ -73,7 +73,8 @@ def test_tour_typo_stops_the_build_as_shown(example_project: Path, obsgen: RunOb
 # Sections whose every block a test above runs (each test unpacks the blocks it expects, so a
 # block added to one of these sections fails that test until it is run too).
 RUN = {*TOUR, "Write a dashboard", "Runbooks and the docs site", "Project configuration",
-       "Lint your existing dashboards and rules", "The CLI", "Instrument your app from the catalog"}
+       "Lint your existing dashboards and rules", "The CLI", "Instrument your app from the catalog",
+       "Adopt an existing setup"}
 
 
 def test_every_block_is_run() -> None:
@@ -278,3 +279,25 @@ def test_instrumentation_example_serves_its_sample(example_project: Path, obsgen
     assert done.returncode == 0, done.stderr
     assert ('hypertool_workflow_quality_gate_total{result="passed",stage="review",'
             'workflow="feature-delivery"} 1.0') in done.stdout
+
+
+# --- Import --------------------------------------------------------------------------------
+
+ADOPT = "Adopt an existing setup"
+
+
+def test_adoption_example_imports_builds_and_writes_what_the_readme_shows(
+        tmp_path: Path, obsgen: RunObsgen) -> None:
+    shutil.copytree(LINT_FIXTURE, tmp_path / "app")
+    (commands,) = (b for b in in_section(ADOPT) if b.lang == "sh")
+    imported_shown, built_shown = _plain(ADOPT)
+    (written,) = (b.text for b in in_section(ADOPT) if b.lang == "python")
+    importing, building = (c.split()[1:] for c in _commands(commands.text))
+    imported = obsgen(*importing, cwd=tmp_path / "app")
+    assert imported.exit_code == 0, imported.describe()
+    assert imported.output == imported_shown
+    built = obsgen(*building, cwd=tmp_path / "app")
+    assert built.exit_code == 1
+    assert built.stdout == built_shown + "\n", built.describe()
+    rules = tmp_path / "app/platform/definitions/rules/app.py"
+    assert rules.read_text(encoding="utf-8") == written
