@@ -47,19 +47,25 @@ from obsgen.model.promql import (
 from obsgen.model.rules import AlertRule, RecordingRule, RuleGroup
 from obsgen.model.ruletests import ExpectAlert, ExpectSamples, Firing, RuleTest, Series
 from obsgen.model.runbooks import Command, CommonIssue, RootCause, Runbook, RunbookGuide, Step
+from obsgen.model.sli import Events, Latency, RawRatio
+from obsgen.model.slo import SLO
+from obsgen.model.slo_windows import BurnRate, Tier
 
 __all__ = [
+    "SLO",
     "AlertRule",
     "AlloyBlock",
     "BarChart",
     "BarGauge",
     "Batch",
+    "BurnRate",
     "Command",
     "CommonIssue",
     "Counter",
     "Dashboard",
     "DefinitionError",
     "Env",
+    "Events",
     "ExpectAlert",
     "ExpectSamples",
     "Expr",
@@ -72,6 +78,7 @@ __all__ = [
     "Info",
     "JournalSource",
     "Label",
+    "Latency",
     "Link",
     "LogProcess",
     "LokiWrite",
@@ -79,6 +86,7 @@ __all__ = [
     "OtlpExporter",
     "OtlpReceiver",
     "Pipeline",
+    "RawRatio",
     "RecordingRule",
     "RemoteWrite",
     "RootCause",
@@ -97,6 +105,7 @@ __all__ = [
     "Summary",
     "Table",
     "Text",
+    "Tier",
     "TimeSeries",
     "Variable",
     "absent",

@@ -76,6 +76,12 @@ CODES: dict[str, Code] = _registry(
     Code("OBS211", E, "A rule has an empty expression."),
     Code("OBS212", E, "A rule test has no expectations."),
     Code("OBS213", E, "A rule or rule-test expression is not valid PromQL."),
+    Code("OBS214", E, "An SLO's objective is outside (0, 100)."),
+    Code("OBS215", E, "An SLO's window is shorter than its longest alert window, or invalid."),
+    Code("OBS216", E, "A latency SLI's threshold is not one of the histogram's buckets."),
+    Code("OBS217", E, "An SLI reads a metric of the wrong kind (events need counters)."),
+    Code("OBS218", E, "An SLI's error or good selector is no subset of its total selector."),
+    Code("OBS219", E, "Two SLOs share one name, or an SLO's name or tier is invalid."),
     # promtool
     Code("OBS301", E, "promtool was not found."),
     Code("OBS302", W, "promtool's version is older than the one obsgen is tested with."),

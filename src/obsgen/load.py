@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import attr
 
+from obsgen.compile.slo import compile_slos
 from obsgen.config import Config
 from obsgen.diagnostics import DefinitionError, Diagnostic, Location, sorted_unique
 from obsgen.model.dashboards import Dashboard
@@ -26,9 +27,10 @@ from obsgen.model.project import Project
 from obsgen.model.rules import AlertRule, RecordingRule, RuleGroup
 from obsgen.model.ruletests import RuleTest
 from obsgen.model.runbooks import Runbook, RunbookGuide
+from obsgen.model.slo import SLO
 
 COLLECTED = (Metric, ScrapeJob, RuleGroup, RuleTest, AlertRule, RecordingRule, Runbook,
-             RunbookGuide, Pipeline, Dashboard)
+             RunbookGuide, Pipeline, Dashboard, SLO)
 T = TypeVar("T")
 
 
@@ -235,10 +237,15 @@ def load_project(config: Config) -> tuple[Project | None, list[Diagnostic]]:
     if diagnostics:
         return None, sorted_unique(diagnostics)
     by_kind = _collect(modules)
+    slos = compile_slos(by_kind[SLO], config.project)
+    if slos.diagnostics:
+        return None, sorted_unique(list(slos.diagnostics))
     project = Project(config=config, metrics=tuple(by_kind[Metric]),
-                      jobs=tuple(by_kind[ScrapeJob]), groups=tuple(by_kind[RuleGroup]),
-                      tests=tuple(by_kind[RuleTest]), runbooks=tuple(by_kind[Runbook]),
-                      dashboards=tuple(by_kind[Dashboard]),
+                      jobs=tuple(by_kind[ScrapeJob]),
+                      groups=(*by_kind[RuleGroup], *slos.groups),
+                      tests=(*by_kind[RuleTest], *slos.tests),
+                      runbooks=(*by_kind[Runbook], *slos.runbooks),
+                      dashboards=(*by_kind[Dashboard], *slos.dashboards),
                       guides=tuple(by_kind[RunbookGuide]),
-                      pipelines=tuple(by_kind[Pipeline]))
+                      pipelines=tuple(by_kind[Pipeline]), slos=tuple(by_kind[SLO]))
     return project, _orphans(by_kind)

@@ -12,6 +12,7 @@ from obsgen.model.pipeline import Pipeline, ScrapeJob
 from obsgen.model.rules import RecordingRule, Rule, RuleGroup
 from obsgen.model.ruletests import RuleTest
 from obsgen.model.runbooks import Runbook, RunbookGuide
+from obsgen.model.slo import SLO
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Project:
     runbooks: tuple[Runbook, ...] = ()
     guides: tuple[RunbookGuide, ...] = ()  # at most one; OBS7xx reports the others
     pipelines: tuple[Pipeline, ...] = ()
+    slos: tuple[SLO, ...] = ()  # compiled into groups, tests, runbooks and dashboards
 
     @cached_property
     def _group_by_rule(self) -> dict[int, RuleGroup]:
