@@ -202,18 +202,21 @@ def _artifact_summary(artifacts: dict[str, str], found: Sequence[Diagnostic]) ->
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path())
 def init(directory: Path) -> None:
     """Scaffold a project in DIRECTORY (default: here): obsgen.toml and a definitions/ folder
-    with a small catalog, two alerts with their unit tests and runbooks, and a dashboard, all
-    of which build and check clean.
+    with a small catalog, two alerts with their unit tests and runbooks, a dashboard and an
+    Alloy pipeline, all of which build and check clean; a .gitignore (build/site/,
+    .obsgen-cache/, .venv/) and a GitHub Actions workflow (.github/workflows/obsgen.yml) that
+    runs `obsgen check` and writes `obsgen diff` of a pull request into its summary.
 
-    Nothing is overwritten: if any of those files exists, init stops and changes nothing.
+    Nothing is overwritten: if any of those files exists, init stops and changes nothing. An
+    existing .gitignore gets the lines it lacks.
     """
     try:
         written = scaffold.create(directory)
     except FileExistsError as exc:
         click.echo(f"Error: {exc.filename} already exists; init changed nothing.", err=True)
         sys.exit(2)
-    for path in written:
-        click.echo(f"created {display_path(str(path))}")
+    for verb, path in written:
+        click.echo(f"{verb} {display_path(str(path))}")
     click.echo("Next: obsgen build, then obsgen check (needs promtool: make setup).")
 
 
