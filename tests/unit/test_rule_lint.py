@@ -140,6 +140,35 @@ def test_each_catalog_free_check(text: str, code: str) -> None:
     assert codes(lint(text)) == [code]
 
 
+SCRAPE_30S = """prometheus.scrape "shop" {
+	targets         = [{"__address__" = "localhost:9000"}]
+	forward_to      = []
+	job_name        = "shop"
+	scrape_interval = "30s"
+}
+"""
+
+
+def windows(*configs: ForeignFile) -> list[str]:
+    rules = ForeignFile("r.yml", alert(expr="'sum(rate(x_total{job=\"shop\"}[2m])) > 1'"),
+                        "rules")
+    return codes(lint_rule_file(rules, LintContext((rules, *configs), None)))
+
+
+def test_without_a_catalog_rate_windows_go_by_the_runs_scrape_configs() -> None:
+    """[2m] spans four 30s scrapes, but only two of Prometheus' default 1m."""
+    alloy = ForeignFile("config.alloy", SCRAPE_30S, "alloy")
+    assert windows() == ["OBS926"]
+    assert windows(alloy) == []
+    assert windows(ForeignFile("config.alloy", SCRAPE_30S.replace("30s", "1m"), "alloy")) == [
+        "OBS926"]
+    prometheus = ("global:\n  scrape_interval: 30s\nscrape_configs:\n- job_name: shop\n"
+                  "  static_configs: [{targets: ['localhost:9000']}]\n")
+    assert windows(ForeignFile("prometheus.yml", prometheus, "prometheus-config")) == []
+    slow_job = prometheus.replace("- job_name: shop\n", "- job_name: shop\n  scrape_interval: 2m\n")
+    assert windows(ForeignFile("prometheus.yml", slow_job, "prometheus-config")) == ["OBS926"]
+
+
 def test_irate_needs_only_two_intervals() -> None:
     assert lint(alert(expr="sum(irate(x_total[2m])) > 1")) == []
 

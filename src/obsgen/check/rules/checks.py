@@ -5,7 +5,7 @@ implementation run on foreign rule files (`obsgen lint`) and on the project's ow
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
@@ -16,6 +16,7 @@ from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.check.promql.analysis import Analysis, Selector, analyse
 from obsgen.check.promql.references import check_query, locate
 from obsgen.check.rules.rulefile import Entry, Group, read_rule_file
+from obsgen.check.rules.scrape_intervals import JobInterval, run_intervals
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic, Location, sorted_unique
 from obsgen.emit.annotations import alert_annotations
@@ -112,7 +113,8 @@ def lint_rule_file(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
     found = [Diagnostic.of(code, message, Location(file.path, line), hint)
              for code, message, hint, line in parsed.problems]
     recorded = _recorded_names(context)
-    linter = _RuleLinter(context.catalog, recorded)
+    intervals = None if context.catalog else run_intervals(context)
+    linter = _RuleLinter(context.catalog, recorded, intervals=intervals)
     for group in parsed.groups:
         for entry in group.rules:
             found += linter.entry(entry)
@@ -164,10 +166,12 @@ class _RuleLinter:
     (None: checked elsewhere)."""
 
     def __init__(self, catalog: Catalog | None, recorded: Collection[str],
-                 severities: tuple[str, ...] | None = FOREIGN_SEVERITIES) -> None:
+                 severities: tuple[str, ...] | None = FOREIGN_SEVERITIES,
+                 intervals: Sequence[JobInterval] | None = None) -> None:
         self.catalog = catalog
         self.recorded = recorded
         self.severities = severities
+        self.intervals = catalog_intervals(catalog) if intervals is None else intervals
 
     @staticmethod
     def at(entry: Entry, key: str = "") -> Location:
@@ -183,7 +187,7 @@ class _RuleLinter:
         found: list[Diagnostic] = []
         analysis = analyse(entry.expr)
         if analysis.ok:
-            found += scrape_range_findings(analysis, entry.expr_at, self.catalog, owner)
+            found += scrape_range_findings(analysis, entry.expr_at, self.intervals, owner)
         if entry.kind == "record":
             return found + self.recording(entry)
         found += self.alert_fields(entry, analysis)
@@ -279,36 +283,39 @@ def template_findings(analysis: Analysis,
     return found
 
 
-def scrape_range_findings(analysis: Analysis, where: Location, catalog: Catalog | None,
+def scrape_range_findings(analysis: Analysis, where: Location, jobs: Sequence[JobInterval],
                           owner: str) -> list[Diagnostic]:
-    """rate/increase over fewer than 4 scrape intervals (irate: 2) sees too few samples."""
+    """rate/increase over fewer than 4 scrape intervals (irate: 2) sees too few samples;
+    `jobs`: each job's scrape interval, from the catalog or else the run's scrape configs."""
     found = []
     for selector in analysis.selectors:
         fn = selector.functions[0] if selector.functions else ""
         needed = _RANGE_FUNCTIONS.get(fn)
         if needed is None or selector.range is None or (selector.range_text or "$")[0] == "$":
             continue
-        interval = scrape_interval(selector, catalog)
+        interval = scrape_interval(selector, jobs)
         if selector.range < needed * interval:
             found.append(Diagnostic.of(
                 "OBS926", f"{owner}: {fn}() over [{selector.range_text}] covers fewer than "
                 f"{needed} scrape intervals of {_seconds(interval)}",
                 locate(where, analysis, selector.position),
                 f"use at least [{_seconds(needed * interval)}] (scrape interval: the job's, "
-                f"else Prometheus' default 1m)"))
+                f"from the catalog or the run's scrape configs, else Prometheus' default 1m)"))
     return found
 
 
-def scrape_interval(selector: Selector, catalog: Catalog | None) -> float:
-    """The scrape interval behind a selector: its `job`'s, else the slowest job's of the
-    catalog, else Prometheus' default 1m."""
-    jobs = catalog.jobs if catalog is not None else ()
+def catalog_intervals(catalog: Catalog | None) -> tuple[JobInterval, ...]:
+    return tuple((j.name, promql_parser.parse_duration(j.interval).total_seconds())
+                 for j in (catalog.jobs if catalog is not None else ()))
+
+
+def scrape_interval(selector: Selector, jobs: Sequence[JobInterval]) -> float:
+    """The scrape interval behind a selector: its `job`'s, else the slowest of all jobs',
+    else Prometheus' default 1m."""
     job = selector.matcher("job")
-    named = [j for j in jobs if job is not None and job.op == "=" and j.name == job.value]
-    pool = named or list(jobs)
-    if not pool:
-        return DEFAULT_SCRAPE_INTERVAL
-    return max(promql_parser.parse_duration(j.interval).total_seconds() for j in pool)
+    named = [s for name, s in jobs if job is not None and job.op == "=" and name == job.value]
+    pool = named or [s for _, s in jobs]
+    return max(pool) if pool else DEFAULT_SCRAPE_INTERVAL
 
 
 def _seconds(value: float) -> str:
