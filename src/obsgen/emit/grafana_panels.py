@@ -24,6 +24,9 @@ PANEL_FIELDS = ("title", "description", "transparent", "links", "repeat", "repea
                 "hideTimeOverride", "cacheTimeout", "transformations")
 GRAFANALIB_MAX_DATA_POINTS = 100  # grafanalib's default; Grafana's own (panel width) is better
 DEFAULT_THRESHOLDS: list[Json] = [{"color": "green", "value": None}, {"color": "red", "value": 80}]
+# A time series draws no threshold unless asked to: Grafana's "red at 80" default means nothing
+# for most series, and appears as soon as someone turns threshold lines on.
+NO_THRESHOLDS: list[Json] = [{"color": "green", "value": None}]
 LEGEND_CALCS_DEFAULT: list[str] = []
 
 
@@ -262,10 +265,12 @@ def timeseries(raw: Json, unit: str, where: Location) -> Json:
     if scale.get("type") != "log":
         custom["scaleDistribution"] = {"type": scale.get("type", "linear")}
     color = (raw["fieldConfig"]["defaults"].get("color") or {"mode": "palette-classic"})
+    steps = (raw["fieldConfig"]["defaults"].get("thresholds") or {}).get("steps")
     return {"options": merged({"legend": legend(options.get("legend")),
                                "tooltip": tooltip(options.get("tooltip"))},
                               options, ("timezone", "orientation")),
-            "fieldConfig": field_config(field_defaults(raw, unit, where, color=color),
+            "fieldConfig": field_config(field_defaults(raw, unit, where, color=color,
+                                                       steps=steps or NO_THRESHOLDS),
                                         custom, raw)}
 
 
