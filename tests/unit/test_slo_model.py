@@ -84,7 +84,7 @@ def test_page_alert_is_multi_window_multi_burn_rate() -> None:
         'sum(slo:sli_error:ratio_rate30m{slo="api"}) > (6 * 0.001))')
     assert alert.severity == "critical"
     assert alert.for_ == "2m30s"
-    assert alert.labels["slo"] == "api" and alert.labels["tier"] == "page"
+    assert alert.labels["slo"] == "api" and alert.labels["slo_tier"] == "page"
 
 
 def test_a_window_the_other_group_records_is_computed_in_place() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from obsgen.compile.slo_dashboard import dashboard
-from obsgen.compile.slo_rules import groups
+from obsgen.compile.slo_rules import TIER_LABEL, groups
 from obsgen.compile.slo_runbooks import runbook
 from obsgen.compile.slo_tests import tests
 from obsgen.diagnostics import DefinitionError, Diagnostic
@@ -42,7 +42,7 @@ def duplicates(slos: Iterable[SLO]) -> list[Diagnostic]:
 
 def _one(slo: SLO, service: str) -> tuple[list[RuleGroup], list[RuleTest], list[Runbook]]:
     rules = groups(slo, service)
-    by_tier = {a.labels["tier"]: a for g in rules for a in g.alerts}
+    by_tier = {a.labels[TIER_LABEL]: a for g in rules for a in g.alerts}
     books = [runbook(slo, tier, by_tier[tier]) for tier in TIERS if tier in by_tier]
     return rules, tests(slo, service, by_tier), books
 

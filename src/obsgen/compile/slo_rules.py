@@ -16,6 +16,7 @@ from obsgen.model.rules import AlertRule, RecordingRule, RuleGroup
 from obsgen.model.slo import SLO, TIERS
 from obsgen.model.slo_windows import BurnRate, format_duration
 
+TIER_LABEL = "slo_tier"
 _MINUTE_MS = 60_000
 _MAX_MS = 10 * _MINUTE_MS
 
@@ -86,13 +87,18 @@ def alert(slo: SLO, tier: str, service: str, recorded: frozenset[str] = frozense
           ) -> AlertRule:
     t = slo.tier(tier)
     expr = "\nor\n".join(_condition(slo, r, recorded) for r in slo.rates(tier))
+    # A tier may set what AlertRule keeps in fields of its own (as imported specs do).
+    labels = {**series_labels(slo, service), TIER_LABEL: tier, **t.labels}
+    notes = dict(t.annotations)
     return AlertRule(
-        slo.alert_name(tier), expr=expr, severity=slo.severity(tier), for_=slo.for_(tier),
-        category="slo", component=slo.name,
-        summary=f"SLO {slo.name} of {service} is burning its error budget too fast ({tier})",
-        description=describe(slo, tier),
-        labels={**series_labels(slo, service), "tier": tier, **t.labels},
-        annotations=dict(t.annotations), source=t.source)
+        slo.alert_name(tier), expr=expr, severity=labels.pop("severity", slo.severity(tier)),
+        for_=slo.for_(tier), category=labels.pop("category", "slo"),
+        component=labels.pop("component", slo.name),
+        summary=notes.pop("summary", f"SLO {slo.name} of {service} is burning its error "
+                                     f"budget too fast ({tier})"),
+        description=notes.pop("description", describe(slo, tier)),
+        runbook_url=notes.pop("runbook_url", ""), labels=labels, annotations=notes,
+        source=t.source)
 
 
 def alerts(slo: SLO, service: str) -> list[AlertRule]:

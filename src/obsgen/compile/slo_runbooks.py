@@ -30,6 +30,8 @@ def measures(slo: SLO) -> str:
     if isinstance(sli, Latency):
         return (f"The share of `{sli.selector.metric.name}` observations slower than "
                 f"{bucket_text(sli.threshold)} {sli.selector.metric.unit or 'units'}.")
+    if sli.ratio:
+        return f"The error ratio `{sli.ratio}` (raw PromQL)."
     return f"The ratio of `{sli.errors}` to `{sli.total}` (raw PromQL)."
 
 

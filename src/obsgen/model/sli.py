@@ -158,14 +158,20 @@ def _nearest(buckets: tuple[float, ...], value: float) -> str:
 @dataclass(frozen=True, eq=False)
 class RawRatio:
     """PromQL for the rates of bad and of all events, `{{window}}` standing for the range
-    (the escape hatch for queries the catalog cannot type)."""
+    (the escape hatch for queries the catalog cannot type). `ratio=` alone gives the error
+    ratio itself (Sloth's raw SLI); its period ratio is then a mean of ratios."""
 
-    errors: str
-    total: str
+    errors: str = ""
+    total: str = ""
+    ratio: str = ""
 
     def __post_init__(self) -> None:
         check_arguments(self)
-        for role in ("errors", "total"):
+        if bool(self.ratio) == bool(self.errors or self.total):
+            raise DefinitionError("OBS004", "RawRatio takes errors= and total=, or ratio=",
+                                  hint="RawRatio(errors=\"sum(rate(x{code='500'}[{{window}}]))\","
+                                       " total=\"sum(rate(x[{{window}}]))\")")
+        for role in ("ratio",) if self.ratio else ("errors", "total"):
             if WINDOW not in getattr(self, role):
                 raise DefinitionError(
                     "OBS004", f"the {role} query of a RawRatio has no {WINDOW} placeholder",
@@ -176,10 +182,11 @@ class RawRatio:
         return "raw"
 
     def total_rate(self, window: str) -> str:
-        return self.total.replace(WINDOW, window)
+        # With only a ratio, every window counts as one event, of which `ratio` is bad.
+        return self.total.replace(WINDOW, window) if self.total else "vector(1)"
 
     def error_rate(self, window: str) -> str:
-        return self.errors.replace(WINDOW, window)
+        return (self.errors or self.ratio).replace(WINDOW, window)
 
 
 SLI = Events | Latency | RawRatio

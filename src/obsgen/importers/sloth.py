@@ -1,0 +1,126 @@
+"""`obsgen import` of Sloth SLO specs: `version: prometheus/v1` files and the Kubernetes
+`PrometheusServiceLevel` resource (sloth.slok.dev/v1), into `SLO` definitions.
+
+Sloth's SLO period is a command-line setting (30 days unless changed), which the spec does not
+hold: imported SLOs get 30d, whose burn-rate windows and factors are the ones Sloth uses for it.
+An events SLI keeps its two queries and a raw SLI its ratio query, with Sloth's `{{.window}}`
+written as `{{window}}`. Sloth names both alerts of an SLO alike; so do the imported tiers.
+SLI plugins run Go code obsgen does not have: such an SLO is reported (OBS980) and left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import yaml
+
+from obsgen.check.foreign import ForeignFile
+from obsgen.diagnostics import Diagnostic
+from obsgen.importers.contract import Imported, ImportEnv, Module, Survey
+from obsgen.importers.slo_spec import (
+    AlertSpec,
+    SLOSpec,
+    problem,
+    source,
+    strings,
+    survey_of,
+    window_template,
+)
+
+SLOTH_WINDOW = r"\{\{\s*\.window\s*\}\}"
+K8S_KIND = "PrometheusServiceLevel"
+UNSUPPORTED = "OBS980"
+
+
+def _documents(text: str) -> Iterator[tuple[Any, yaml.Node]]:
+    for node in yaml.compose_all(text, Loader=yaml.SafeLoader):
+        if node is not None:
+            yield yaml.safe_load(yaml.serialize(node)), node
+
+
+def _slo_lines(node: yaml.Node, key_path: tuple[str, ...]) -> list[int]:
+    """The 1-based lines where the items of the sequence at `key_path` start."""
+    for key in key_path:
+        if not isinstance(node, yaml.MappingNode):
+            return []
+        found = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+        if found is None:
+            return []
+        node = found
+    return [item.start_mark.line + 1 for item in node.value] if isinstance(
+        node, yaml.SequenceNode) else []
+
+
+def _get(data: Mapping[str, Any], snake: str, camel: str) -> Any:
+    return data.get(snake, data.get(camel))
+
+
+def _alert(alerting: Mapping[str, Any], key: tuple[str, str]) -> AlertSpec:
+    tier = _get(alerting, *key) or {}
+    return AlertSpec(enabled=not tier.get("disable", False), name=str(alerting.get("name", "")),
+                     labels={**strings(alerting.get("labels")), **strings(tier.get("labels"))},
+                     annotations={**strings(alerting.get("annotations")),
+                                  **strings(tier.get("annotations"))})
+
+
+def _spec(item: Mapping[str, Any], service: str, labels: dict[str, str], line: int
+          ) -> SLOSpec:
+    sli = item.get("sli") or {}
+    events, raw = sli.get("events") or {}, sli.get("raw") or {}
+    alerting = item.get("alerting") or {}
+    return SLOSpec(
+        name=str(item.get("name", "")), line=line, objective=float(item.get("objective", 0)),
+        service=service, description=str(item.get("description", "")),
+        labels={**labels, **strings(item.get("labels"))},
+        errors=window_template(_get(events, "error_query", "errorQuery") or "", SLOTH_WINDOW),
+        total=window_template(_get(events, "total_query", "totalQuery") or "", SLOTH_WINDOW),
+        ratio=window_template(_get(raw, "error_ratio_query", "errorRatioQuery") or "",
+                              SLOTH_WINDOW),
+        page=_alert(alerting, ("page_alert", "pageAlert")),
+        ticket=_alert(alerting, ("ticket_alert", "ticketAlert")))
+
+
+def read(file: ForeignFile) -> tuple[list[SLOSpec], list[Diagnostic]]:
+    specs: list[SLOSpec] = []
+    found: list[Diagnostic] = []
+    try:
+        documents = list(_documents(file.text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return [], [problem(file.path, mark.line + 1 if mark else 1, UNSUPPORTED,
+                            f"not YAML: {exc}", "fix the YAML syntax")]
+    for data, node in documents:
+        if not isinstance(data, Mapping):
+            continue
+        path: tuple[str, ...] = ("slos",)
+        body: Mapping[str, Any] = data
+        if data.get("kind") == K8S_KIND:
+            path, body = ("spec", "slos"), data.get("spec") or {}
+        elif data.get("version") != "prometheus/v1":
+            found.append(problem(file.path, node.start_mark.line + 1, UNSUPPORTED,
+                                 "not a Sloth spec (version prometheus/v1, or kind "
+                                 f"{K8S_KIND})", "import Sloth specs and OpenSLO documents"))
+            continue
+        lines = _slo_lines(node, path)
+        service, labels = str(body.get("service", "")), strings(body.get("labels"))
+        for item, line in zip(body.get("slos") or [], lines, strict=False):
+            if (item.get("sli") or {}).get("plugin"):
+                found.append(problem(file.path, line, UNSUPPORTED, f"SLO {item.get('name')!r} "
+                                     "uses a Sloth SLI plugin, which obsgen cannot run",
+                                     "write the plugin's queries as events (RawRatio)"))
+                continue
+            specs.append(_spec(item, service, labels, line))
+    return specs, found
+
+
+def survey(file: ForeignFile) -> Survey:
+    specs, found = read(file)
+    return survey_of(specs, found, file.path)
+
+
+def write(file: ForeignFile, env: ImportEnv, module: str) -> Imported:
+    specs, found = read(file)
+    services = ", ".join(sorted({s.service for s in specs if s.service})) or "no service"
+    text = source(module, f"SLOs imported from the Sloth spec {file.path} ({services}).", specs)
+    return Imported((Module(module, text, file.path),), tuple(found))
