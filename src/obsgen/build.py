@@ -20,7 +20,7 @@ from obsgen.check.rules.ruletests import check_rule_tests
 from obsgen.check.runbooks.checks import check_runbooks
 from obsgen.config import Config
 from obsgen.diagnostics import Diagnostic, Location, has_errors, sorted_unique
-from obsgen.emit import alloy, grafana, mkdocs, prometheus, python, reference, runbooks
+from obsgen.emit import alloy, grafana, mkdocs, openslo, prometheus, python, reference, runbooks
 from obsgen.load import load_project
 from obsgen.model.project import Project
 from obsgen.noqa import without_noqa
@@ -51,7 +51,7 @@ def emit(project: Project, dashboards: grafana.Emitted | None = None) -> dict[st
     return dict(sorted({**prometheus.artifacts(project), **runbooks.artifacts(project),
                         **mkdocs.artifacts(project), **dashboards.artifacts,
                         **alloy.artifacts(project), **python.artifacts(project),
-                        **reference.artifacts(project)}.items()))
+                        **reference.artifacts(project), **openslo.artifacts(project)}.items()))
 
 
 def compile_project(config: Config, keep: Callable[[list[Diagnostic]], list[Diagnostic]]
