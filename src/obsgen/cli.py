@@ -292,12 +292,16 @@ def _file_size(ctx: click.Context, param: click.Parameter, value: str) -> int:
 def lint(paths: tuple[Path, ...], catalog: Path | None, skip_other_files: bool,
          max_file_size: int, fmt: str, color: str, select: tuple[str, ...],
          ignore: tuple[str, ...]) -> None:
-    """Lint artifacts written by anyone: Prometheus rule files (plain or a PrometheusRule's
-    spec.groups), Grafana dashboard JSON, Alloy configs and Markdown runbooks.
+    """Lint artifacts written by anyone: Prometheus rule files (plain, JSON or a
+    PrometheusRule's spec.groups), Grafana dashboard JSON (every Prometheus query of every
+    panel and variable), Alloy configs, prometheus.yml and Markdown runbooks.
 
     PATHS are files or folders; folders are searched recursively for *.yml, *.yaml, *.json,
     *.alloy and *.md (hidden folders, .git and virtual environments are skipped, and so is a
-    YAML or JSON file in a folder that is not a rule file or dashboard).
+    YAML or JSON file in a folder that is of no linted kind). The files of one run are checked
+    as one estate: jobs queried against the jobs the run's Alloy configs and prometheus.yml
+    scrape, recorded series against the run's recording rules, runbook_url anchors against its
+    Markdown headings, dashboard links against its dashboards' uids.
 
     \b
     Examples:
