@@ -11,6 +11,7 @@ import click
 from obsgen import build as building
 from obsgen import cache, ruledocs, scaffold
 from obsgen import docs as docsite
+from obsgen import watch as watching
 from obsgen.check.alloy.output import check_alloy_output, find_alloy
 from obsgen.check.lint import lint_paths
 from obsgen.check.project import check_project
@@ -102,8 +103,11 @@ def main() -> None:
 
 @main.command(context_settings=CONTEXT)
 @common
+@click.option("--watch", "watch_mode", is_flag=True,
+              help="Build, then build again after every change under the definitions folder "
+                   "or to the config file, printing the findings each time, until Ctrl-C.")
 def build(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
-          ignore: tuple[str, ...]) -> None:
+          ignore: tuple[str, ...], watch_mode: bool) -> None:
     """Load the definitions, validate them against the catalog, and write build/.
 
     Artifacts are written to a temporary folder and swapped in, so a failed build leaves the
@@ -112,19 +116,29 @@ def build(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
     is rebuilt (the record is in .obsgen-cache/; OBSGEN_NO_CACHE=1 turns that off).
     """
 
-    def run(out: Output) -> None:
+    def once(out: Output) -> list[Diagnostic]:
         config = load_config(project_dir)
         key = cache.input_key(config, (*select, "|", *ignore)) if cache.enabled() else ""
         hit = cache.lookup(config, key) if key else None
         if hit is not None:
             out.status(f"Built {hit.artifacts} files into {display_path(str(config.build))}/ "
                        "(0 changed). Inputs unchanged since the last build: nothing rebuilt.")
-            finish(out, hit.diagnostics)
-        compiled = _compile(config, out)
+            return hit.diagnostics
+        compiled = building.compile_project(config, out.keep)
+        if not compiled.ok:
+            _kept(out, config, "Build")
+            return compiled.diagnostics
         published = _publish(config, out, compiled.artifacts)
         if key and not has_errors(published):
             cache.store(config, key, compiled.artifacts, compiled.diagnostics)
-        finish(out, [*compiled.diagnostics, *published])
+        return [*compiled.diagnostics, *published]
+
+    def run(out: Output) -> None:
+        if not watch_mode:
+            finish(out, once(out))
+        config = load_config(project_dir)
+        watching.watch(config, lambda: watching.report(out, lambda: once(out),
+                                                       (config.definitions, config.file)))
 
     guard(run, fmt, color, select, ignore)
 
