@@ -351,7 +351,9 @@ def lint(paths: tuple[Path, ...], catalog: Path | None, skip_other_files: bool,
 @main.command(context_settings=CONTEXT)
 @common
 @click.option("--serve", "serve_site", is_flag=True,
-              help="After building, serve build/site/ at http://HOST:PORT/ until Ctrl-C.")
+              help="After building, serve build/site/ at http://HOST:PORT/ until Ctrl-C, "
+                   "rebuilding it after every change under the definitions folder; open pages "
+                   "reload themselves.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to serve on (0: any free port).")
@@ -366,15 +368,26 @@ def docs(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
     def run(out: Output) -> None:
         docsite.require_mkdocs()
         config = load_config(project_dir)
-        compiled = _compile(config, out)
-        found = _publish(config, out, compiled.artifacts,
-                         lambda staging: docsite.build_site(staging, config.build))
-        if not has_errors(found):
-            site = config.build / SITE_DIR
-            out.status(f"Built the runbook site into {display_path(str(site))}/.")
-            if serve_site:
-                docsite.serve_until_interrupted(site, host, port, out.status)
-        finish(out, [*compiled.diagnostics, *found])
+        site = config.build / SITE_DIR
+
+        def once() -> list[Diagnostic]:
+            compiled = building.compile_project(config, out.keep)
+            if not compiled.ok:
+                _kept(out, config, "Build")
+                return compiled.diagnostics
+            found = _publish(config, out, compiled.artifacts,
+                             lambda staging: docsite.build_site(staging, config.build))
+            if not has_errors(found):
+                out.status(f"Built the runbook site into {display_path(str(site))}/.")
+            return [*compiled.diagnostics, *found]
+
+        found = once()
+        if not serve_site or has_errors(found):
+            finish(out, found)
+        out.emit(out.keep(found))
+        watched = (config.definitions, config.file)
+        docsite.serve_live(site, host, port, lambda: watching.report(out, once, watched),
+                           watched, out.status)
 
     guard(run, fmt, color, select, ignore)
 

@@ -8,14 +8,12 @@ artifact (`obsgen build` does not count it and swaps it away), and rebuilt in fu
 
 from __future__ import annotations
 
-import functools
-import http.server
 import importlib.util
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from obsgen.diagnostics import Diagnostic, Location, UsageError
@@ -87,25 +85,30 @@ def build_site(build_dir: Path, shown_as: Path | None = None) -> list[Diagnostic
     return found
 
 
-def serve(site: Path, host: str, port: int) -> http.server.ThreadingHTTPServer:
-    """An HTTP server for the built site (the caller runs serve_forever and closes it)."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    return http.server.ThreadingHTTPServer((host, port), handler)
+def serve_live(site: Path, host: str, port: int, rebuild: Callable[[], None],
+               watched: Sequence[Path], status: Callable[[str], None]) -> None:
+    """Serve the site with mkdocs' live-reload server until Ctrl-C: after every change under
+    `watched` it runs `rebuild` (which rebuilds build/ and the site), then each open page
+    reloads itself (mkdocs injects a small script that waits for the new build)."""
+    from mkdocs.livereload import LiveReloadServer  # only `obsgen docs --serve` needs it
 
+    class Server(LiveReloadServer):
+        def server_activate(self) -> None:  # listening: the address can be given out
+            super().server_activate()
+            bound_host, bound_port = self.server_address[:2]
+            status(f"Serving {site} at http://{bound_host!s}:{bound_port}/ with live reload "
+                   "(Ctrl-C stops).")
 
-def serve_until_interrupted(site: Path, host: str, port: int,
-                            status: Callable[[str], None]) -> None:
+    server = Server(builder=rebuild, host=host, port=port, root=str(site))
+    for path in watched:
+        server.watch(str(path))
     try:
-        server = serve(site, host, port)
+        server.serve()  # type: ignore[no-untyped-call]  # mkdocs leaves it unannotated
     except OSError as exc:
         raise UsageError(Diagnostic.of(
             "OBS714", f"cannot serve on {host}:{port}: {exc.strerror or exc}",
             Location(str(site)), "pick another --port (0 picks a free one)")) from None
-    bound_host, bound_port = server.server_address[:2]
-    status(f"Serving {site} at http://{bound_host!s}:{bound_port}/ (Ctrl-C stops).")
-    try:
-        server.serve_forever()
     except KeyboardInterrupt:
         status("Stopped serving.")
     finally:
-        server.server_close()
+        server.shutdown()
