@@ -21,6 +21,7 @@ class AlertSpec:
     name: str = ""
     labels: Mapping[str, str] = field(default_factory=dict)
     annotations: Mapping[str, str] = field(default_factory=dict)
+    for_: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def _tier(out: SourceModule, alert: AlertSpec) -> str:
     if not alert.enabled:
         return "False"
     args = [f"{key}={literal(value)}" for key, value in (
-        ("name", alert.name), ("labels", dict(alert.labels)),
+        ("name", alert.name), ("for_", alert.for_), ("labels", dict(alert.labels)),
         ("annotations", dict(alert.annotations))) if value]
     return f"{_obsgen(out, 'Tier')}({', '.join(args)})" if args else "True"
 

@@ -4,7 +4,8 @@
 Sloth's SLO period is a command-line setting (30 days unless changed), which the spec does not
 hold: imported SLOs get 30d, whose burn-rate windows and factors are the ones Sloth uses for it.
 An events SLI keeps its two queries and a raw SLI its ratio query, with Sloth's `{{.window}}`
-written as `{{window}}`. Sloth names both alerts of an SLO alike; so do the imported tiers.
+written as `{{window}}`. Sloth names both alerts of an SLO alike, and gives them no `for`;
+so do the imported tiers (`for_="0s"`).
 SLI plugins run Go code obsgen does not have: such an SLO is reported (OBS980) and left out.
 """
 
@@ -58,7 +59,9 @@ def _get(data: Mapping[str, Any], snake: str, camel: str) -> Any:
 
 def _alert(alerting: Mapping[str, Any], key: tuple[str, str]) -> AlertSpec:
     tier = _get(alerting, *key) or {}
+    # Sloth's alerts have no `for`: the short window is their wait. "0s" keeps that.
     return AlertSpec(enabled=not tier.get("disable", False), name=str(alerting.get("name", "")),
+                     for_="0s",
                      labels={**strings(alerting.get("labels")), **strings(tier.get("labels"))},
                      annotations={**strings(alerting.get("annotations")),
                                   **strings(tier.get("annotations"))})
