@@ -10,6 +10,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from obsgen.check.foreign import ForeignFile
+from obsgen.importers import openslo, sloth
+from obsgen.importers.contract import ImportEnv
+
 if TYPE_CHECKING:
     from tests.conftest import RunObsgen
 
@@ -17,6 +21,35 @@ pytestmark = pytest.mark.integration
 
 PROMTOOL = "/usr/bin/promtool"
 QUALITY = "slo-quality-gate-pass"
+SPECS = Path(__file__).resolve().parents[1] / "fixtures" / "slo"
+CHECKOUT_METRICS = """\
+from obsgen import Counter, Histogram, Label
+
+REQUESTS = Counter("checkout_requests_total", help="Checkout requests, by status code.",
+                   labels=[Label("code")])
+PAYMENT = Histogram("checkout_payment_duration_seconds", help="Payment call duration.",
+                    unit="seconds", buckets=[0.1, 0.25, 0.5, 1, 2.5])
+"""
+
+
+@pytest.fixture
+def imported(tmp_path: Path) -> Path:
+    root = tmp_path / "checkout"
+    (root / "definitions").mkdir(parents=True)
+    (root / "obsgen.toml").write_text('definitions = "definitions"\nbuild = "build"\n')
+    (root / "definitions" / "metrics.py").write_text(CHECKOUT_METRICS)
+    for module, path, name in ((sloth, SPECS / "sloth" / "checkout.yml", "slos_sloth"),
+                               (openslo, SPECS / "openslo" / "checkout.yaml", "slos_open")):
+        spec = ForeignFile(str(path), path.read_text(encoding="utf-8"), "rules")
+        text = module.write(spec, ImportEnv(), name).modules[0].source
+        (root / "definitions" / f"{name}.py").write_text(text)
+    return root
+
+
+def test_imported_specs_check_clean_of_errors(imported: Path, obsgen: RunObsgen) -> None:
+    done = obsgen("check", cwd=imported)
+    assert done.exit_code == 0, done.describe()
+    assert "promtool test rules: 24 of 24 cases passed" in done.output, done.output
 
 
 @pytest.fixture

@@ -109,7 +109,7 @@ def imported(tmp_path: Path) -> Path:
 
 
 def test_imported_slos_build_into_rules(imported: Path, obsgen: RunObsgen) -> None:
-    done = obsgen("check", cwd=imported)
+    done = obsgen("build", cwd=imported)
     assert done.exit_code == 0, done.describe()
     rules = imported / "build" / "prometheus"
     page = yaml.safe_load((rules / "slo-requests-availability.rules.yml").read_text())
@@ -122,3 +122,9 @@ def test_imported_slos_build_into_rules(imported: Path, obsgen: RunObsgen) -> No
     ticket = yaml.safe_load((rules / "slo-payment-latency-ticket.rules.yml").read_text())
     assert not [r for r in ticket["groups"][0]["rules"] if "alert" in r]  # disabled in Sloth
     assert (rules / "slo-checkout-errors.rules.yml").exists()
+    # Events-shaped queries get generated tests (tests/integration/test_slo_promtool.py runs
+    # them); the multi-line raw ratio of payment-latency does not.
+    tests = rules / "tests"
+    assert "burning just above 14.4x" in (tests / "slo-requests-availability.test.yml").read_text()
+    assert "burning just above 1x" in (tests / "slo-checkout-errors-ticket.test.yml").read_text()
+    assert not (tests / "slo-payment-latency.test.yml").exists()

@@ -38,10 +38,20 @@ def test_thirty_day_defaults_are_the_workbooks() -> None:
 
 def test_windows_scale_with_the_slo_window_keeping_factors_and_budget_shares() -> None:
     s = slo(window="7d")
-    assert rates(s, "page") == [(14.4, "14m", "1m"), (6, "1h24m", "7m")]
+    assert rates(s, "page") == [(14.4, "14m", "5m"), (6, "1h24m", "7m")]
     assert rates(s, "ticket") == [(3, "5h36m", "28m"), (1, "16h48m", "1h24m")]
     shares = [round(r.budget_share("7d"), 3) for t in ("page", "ticket") for r in s.rates(t)]
     assert shares == [0.02, 0.05, 0.1, 0.1]
+
+
+def test_an_slo_window_too_short_for_the_scaled_defaults_asks_for_rates() -> None:
+    with pytest.raises(DefinitionError) as caught:
+        slo(window="2d")
+    assert caught.value.code == "OBS215"
+    assert "1h and 5m scale to 5m and 5m" in caught.value.message
+    s = slo(window="2d", page=Tier(rates=[BurnRate(14.4, long="30m", short="5m")]),
+            ticket=Tier(rates=[BurnRate(1, long="12h", short="1h")]))
+    assert rates(s, "ticket") == [(1, "12h", "1h")]
 
 
 def test_explicit_rates_are_used_as_written_and_a_tier_can_be_off() -> None:
@@ -149,3 +159,18 @@ def test_same_definitions_compile_to_the_same_rules() -> None:
     one = [r.query.text for g in groups(slo(), "svc") for r in g.rules]
     two = [r.query.text for g in groups(slo(), "svc") for r in g.rules]
     assert one == two
+
+
+def test_raw_ratios_of_the_common_shape_get_generated_tests() -> None:
+    raw = RawRatio(errors='sum(rate(app_requests_total{code=~"5.."}[{{window}}]))',
+                   total="sum(rate(app_requests_total[{{window}}]))")
+    made = compile_slos([slo(sli=raw)], "svc")
+    assert len(made.tests) == 8
+    series = {s.text for t in made.tests for s in t.series}
+    # A bad series the regex matches, and the rest of the traffic on a value it does not.
+    assert series == {'app_requests_total{code="5.."}', 'app_requests_total{code="obsgen-other"}'}
+    good = RawRatio(errors="sum(rate(jobs_total[{{window}}])) - sum(rate(jobs_ok_total"
+                           "[{{window}}]))", total="sum(rate(jobs_total[{{window}}]))")
+    assert len(compile_slos([slo(sli=good)], "svc").tests) == 8
+    other = RawRatio(ratio="1 - avg_over_time(up[{{window}}])")
+    assert compile_slos([slo(sli=other)], "svc").tests == ()

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from obsgen.compile.slo_raw import as_events
 from obsgen.model.metrics import Metric
 from obsgen.model.promql import Match, Selector
 from obsgen.model.sli import SLI, Events, Latency, bucket_text
@@ -122,9 +123,11 @@ def _latency(sli: Latency) -> Feed | None:
 
 
 def feed(sli: SLI) -> Feed | None:
-    """Series for the SLI, or None where obsgen cannot make them (raw PromQL)."""
+    """Series for the SLI, or None where obsgen cannot make them (raw PromQL of another
+    shape than slo_raw reads)."""
     if isinstance(sli, Events):
         return _events(sli)
     if isinstance(sli, Latency):
         return _latency(sli)
-    return None
+    events = as_events(sli)
+    return _events(events) if events is not None else None

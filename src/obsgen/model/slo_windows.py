@@ -23,6 +23,7 @@ from obsgen.model.source import caller_location
 
 REFERENCE_WINDOW_MS = duration_ms("30d")
 _MINUTE_MS = 60_000
+SHORTEST_MS = 5 * _MINUTE_MS
 
 
 @dataclass(frozen=True)
@@ -65,18 +66,29 @@ def format_duration(ms: int) -> str:
     return out + (f"{ms}ms" if ms else "") or "0s"
 
 
-def _scaled(window: str, slo_window: str) -> str:
+def _scaled(window: str, slo_window: str) -> int:
     ms = duration_ms(window) * duration_ms(slo_window) / REFERENCE_WINDOW_MS
-    return format_duration(max(_MINUTE_MS, round(ms / _MINUTE_MS) * _MINUTE_MS))
+    return max(SHORTEST_MS, round(ms / _MINUTE_MS) * _MINUTE_MS)
 
 
 def scale(rates: Iterable[BurnRate], slo_window: str) -> tuple[BurnRate, ...]:
     """The 30-day `rates` for `slo_window`: same factors and budget shares, windows scaled
-    (rounded to whole minutes, at least one)."""
+    (rounded to whole minutes, at least 5m: a rate() over less misses samples at common
+    scrape intervals)."""
     if duration_ms(slo_window) == REFERENCE_WINDOW_MS:
         return tuple(rates)
-    return tuple(BurnRate(r.factor, _scaled(r.long, slo_window), _scaled(r.short, slo_window))
-                 for r in rates)
+    scaled = []
+    for r in rates:
+        long, short = _scaled(r.long, slo_window), _scaled(r.short, slo_window)
+        if short >= long:
+            raise DefinitionError(
+                "OBS215", f"SLO window {slo_window} is too short for the default burn-rate "
+                f"windows ({r.factor:g}x over {r.long} and {r.short} scale to "
+                f"{format_duration(long)} and {format_duration(short)})",
+                hint="give the tiers rates of their own: "
+                     "Tier(rates=[BurnRate(14.4, long=\"30m\", short=\"5m\")])")
+        scaled.append(BurnRate(r.factor, format_duration(long), format_duration(short)))
+    return tuple(scaled)
 
 
 @dataclass(frozen=True)
