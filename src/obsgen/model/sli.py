@@ -59,7 +59,14 @@ def _check_subset(part: Selector, total: Selector, role: str) -> None:
 
 @dataclass(frozen=True, eq=False)
 class Events:
-    """Bad events / all events: give `errors=` or `good=` (one of them) and `total=`."""
+    """Bad events / all events: give `errors=` or `good=` (one of them) and `total=`.
+
+    Example:
+
+    ```python
+    SERVER_ERRORS = Events(errors=REQUESTS.where(status="5xx"), total=REQUESTS)
+    ```
+    """
 
     total: Metric | Selector
     errors: Metric | Selector | None = None
@@ -100,7 +107,14 @@ def bucket_text(bound: float) -> str:
 class Latency:
     """Events slower than `threshold` (in the histogram's unit) / all events of the histogram;
     the threshold must be one of its declared buckets, else the SLI would silently measure
-    another bound."""
+    another bound.
+
+    Example:
+
+    ```python
+    SLOW_REQUESTS = Latency(LATENCY, threshold=0.5)
+    ```
+    """
 
     histogram: Histogram | Selector
     threshold: float
@@ -159,7 +173,17 @@ def _nearest(buckets: tuple[float, ...], value: float) -> str:
 class RawRatio:
     """PromQL for the rates of bad and of all events, `{{window}}` standing for the range
     (the escape hatch for queries the catalog cannot type). `ratio=` alone gives the error
-    ratio itself (Sloth's raw SLI); its period ratio is then a mean of ratios."""
+    ratio itself (Sloth's raw SLI); its period ratio is then a mean of ratios.
+
+    Example:
+
+    ```python
+    RAW_ERRORS = RawRatio(
+        errors='sum(rate(myapp_http_requests_total{status="5xx"}[{{window}}]))',
+        total="sum(rate(myapp_http_requests_total[{{window}}]))",
+    )
+    ```
+    """
 
     errors: str = ""
     total: str = ""

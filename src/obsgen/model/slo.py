@@ -40,7 +40,23 @@ def camel(name: str) -> str:
 
 @dataclass(frozen=True, eq=False)
 class SLO:
-    """`objective` is a percentage (99.9); `window` the period the budget spans (30d)."""
+    """`objective` is a percentage (99.9); `window` the period the budget spans (30d);
+    `page=`/`ticket=` a Tier, or False for no such alert.
+
+    Example:
+
+    ```python
+    API_AVAILABILITY = SLO(
+        "api-availability",
+        sli=SERVER_ERRORS,
+        objective=99.9,
+        window="30d",
+        description="Requests answered without a server error.",
+        page=PAGE,
+    )
+    API_LATENCY = SLO("api-latency", sli=SLOW_REQUESTS, objective=99, ticket=False)
+    ```
+    """
 
     name: str
     sli: Events | Latency | RawRatio

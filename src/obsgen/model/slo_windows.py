@@ -29,7 +29,14 @@ SHORTEST_MS = 5 * _MINUTE_MS
 @dataclass(frozen=True)
 class BurnRate:
     """One alert condition: the error ratio is above `factor` x the error budget over both the
-    `long` window and the `short` one (the short one lets the alert resolve soon after)."""
+    `long` window and the `short` one (the short one lets the alert resolve soon after).
+
+    Example:
+
+    ```python
+    FAST_BURN = BurnRate(14.4, long="1h", short="5m")
+    ```
+    """
 
     factor: float
     long: str
@@ -96,7 +103,15 @@ class Tier:
     """One alert of an SLO: page or ticket. `rates=None` takes the workbook's pairs, scaled to
     the SLO window; `enabled=False` emits no alert for the tier. `name` defaults to
     <SLO name in CamelCase><Page|Ticket>BurnRate, `severity` to critical (page) or warning,
-    `for_` to half the tier's shortest short window ("0s": fire at the first evaluation)."""
+    `for_` to half the tier's shortest short window ("0s": fire at the first evaluation).
+
+    Example:
+
+    ```python
+    PAGE = Tier(rates=[FAST_BURN, BurnRate(6, long="6h", short="30m")],
+                labels={"team": "web"})
+    ```
+    """
 
     enabled: bool = True
     rates: Annotated[tuple[BurnRate, ...] | None, Accepts(tuple[BurnRate, ...] | None)] = None
