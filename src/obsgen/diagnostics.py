@@ -49,7 +49,17 @@ class Diagnostic:
 
 
 class DefinitionError(Exception):
-    """Raised by model constructors; the loader turns it into a diagnostic at the user's line."""
+    """Raised by model constructors; the loader turns it into a diagnostic at the user's line.
+
+    Example:
+
+    ```python
+    try:
+        Counter("myapp_requests", help="Requests.")  # a counter's name must end in _total
+    except DefinitionError as error:
+        assert error.code.startswith("OBS1")
+    ```
+    """
 
     def __init__(
         self, code: str, message: str, hint: str | None = None, location: Location | None = None

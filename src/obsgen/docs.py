@@ -27,12 +27,13 @@ TIMEOUT = 300
 
 def require_mkdocs() -> None:
     """Refuse to start (exit 2) when mkdocs or its material theme is missing."""
-    missing = [m for m in ("mkdocs", "material") if importlib.util.find_spec(m) is None]
+    missing = [m for m in ("mkdocs", "material", "mkdocstrings", "mkdocstrings_handlers")
+               if importlib.util.find_spec(m) is None]
     if missing:
         raise UsageError(Diagnostic.of(
             "OBS712", f"{' and '.join(missing)} not installed in this Python environment",
             Location(sys.executable), "install obsgen's dependencies (make setup, or pip install "
-            "mkdocs mkdocs-material)"))
+            "mkdocs mkdocs-material mkdocstrings-python)"))
 
 
 def _line_of(text: str, needle: str) -> int:

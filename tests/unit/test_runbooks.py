@@ -123,7 +123,7 @@ def test_scaffold_pages_are_an_mdformat_fixed_point(tmp_path: Path) -> None:
     assert compiled.ok, compiled.diagnostics
     pages = {rel: t for rel, t in compiled.artifacts.items() if rel.endswith(".md")}
     assert sorted(pages) == ["runbooks/index.md", "runbooks/my-app.md",
-                             "runbooks/reference/metrics.md"]
+                             "runbooks/reference/api.md", "runbooks/reference/metrics.md"]
     for text in pages.values():
         assert mdformat.text(text, extensions={"tables"}) == text
 

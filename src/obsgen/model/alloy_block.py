@@ -56,7 +56,14 @@ def _secrets_in(name: str, value: ast.Expr) -> Iterator[tuple[str, ast.StringLit
 class AlloyBlock:
     """One top-level Alloy block, as Alloy text: `AlloyBlock('discovery.kubernetes "pods" {
     role = "pod" }')`. It takes part in the pipeline like any component: others may refer to
-    its exports by name (`discovery.kubernetes.pods.targets`)."""
+    its exports by name (`discovery.kubernetes.pods.targets`).
+
+    Example:
+
+    ```python
+    PODS = AlloyBlock('discovery.kubernetes "pods" { role = "pod" }')
+    ```
+    """
 
     text: str
     source: Location = field(default_factory=caller_location, repr=False)

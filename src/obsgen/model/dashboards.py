@@ -74,7 +74,14 @@ def variables_used(text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Folder:
-    """A Grafana folder; its uid defaults to a slug of the title, so it stays stable."""
+    """A Grafana folder; its uid defaults to a slug of the title, so it stays stable.
+
+    Example:
+
+    ```python
+    MY_FOLDER = Folder("My app")  # uid "my-app", derived from the title
+    ```
+    """
 
     title: str
     uid: str | None = None
@@ -91,7 +98,14 @@ class Folder:
 
 @dataclass(frozen=True)
 class Link:
-    """A dashboard link: to a URL (`url=`), or to the dashboards carrying `tags`."""
+    """A dashboard link: to a URL (`url=`), or to the dashboards carrying `tags`.
+
+    Example:
+
+    ```python
+    RUNBOOKS = Link("Runbooks", url="https://runbooks.example.org/")
+    ```
+    """
 
     title: str
     url: str = ""
@@ -123,6 +137,13 @@ class Variable:
 
     In a query, `metric.where(label=variable)` renders `label=~"$name"`, which matches one value,
     several (multi) or all of them (include_all).
+
+    Example:
+
+    ```python
+    ROUTE_VAR = Variable.from_label(REQUESTS, "route", title="Route", multi=True,
+                                    include_all=True)
+    ```
     """
 
     name: str
@@ -200,7 +221,14 @@ def check_panel(panel: Panel, fallback: Location) -> None:
 @dataclass(frozen=True, eq=False)
 class Row:
     """A row of panels, laid out left to right in equal widths (a panel's own
-    `gridPos=GridPos(h, w, 0, 0)` keeps its size); a row without title has no header."""
+    `gridPos=GridPos(h, w, 0, 0)` keeps its size); a row without title has no header.
+
+    Example:
+
+    ```python
+    TRAFFIC_ROW = Row("Traffic", [TRAFFIC, ERROR_SHARE])
+    ```
+    """
 
     title: str
     panels: Sequence[Panel] = ()
@@ -296,6 +324,20 @@ class Dashboard:
 
     `rows` is a list of `Row`s, or a flat list of panels where a grafanalib `RowPanel` starts
     a new titled row. Every query runs on the `$datasource` variable obsgen adds.
+
+    Example:
+
+    ```python
+    MY_APP = Dashboard(
+        uid="my-app-overview",
+        title="My app",
+        folder=MY_FOLDER,
+        tags=("my-app",),
+        variables=(ROUTE_VAR,),
+        rows=[TRAFFIC_ROW, Row("Latency", [LATENCY_MAP])],
+        links=(RUNBOOKS,),
+    )
+    ```
     """
 
     uid: str

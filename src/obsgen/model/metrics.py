@@ -26,7 +26,15 @@ TYPE_WORDS = ("counter", "gauge", "histogram", "summary")
 
 @dataclass(frozen=True, eq=False)
 class Label:
-    """A label of a metric; `values`, when given, is the closed set the code emits."""
+    """A label of a metric; `values`, when given, is the closed set the code emits.
+
+    Example:
+
+    ```python
+    ROUTE = Label("route", description="The route template, not the raw path.")
+    STATUS = Label("status", values=("2xx", "3xx", "4xx", "5xx"))
+    ```
+    """
 
     name: str
     values: tuple[str, ...] | None = None
@@ -196,6 +204,20 @@ class Metric(_QueryMethods):
 
 @dataclass(frozen=True, eq=False)
 class Counter(Metric):
+    """A counter: a total that only goes up (and resets when the process restarts); its name
+    ends in `_total`, and queries read it through `rate()`/`increase()`.
+
+    Example:
+
+    ```python
+    REQUESTS = Counter(
+        "myapp_http_requests_total",
+        help="HTTP requests served, by route and status class.",
+        labels=[ROUTE, STATUS],
+    )
+    ```
+    """
+
     kind: ClassVar[str] = "counter"
 
 
@@ -203,7 +225,14 @@ class Counter(Metric):
 class Gauge(Metric):
     """A gauge; `min`/`max` state bounds the code guarantees (checked against comparisons).
     `out_of_bounds` says what the generated instrumentation does with a value outside them:
-    "refuse" it (raise, or count and drop) or "clamp" it to the nearest bound."""
+    "refuse" it (raise, or count and drop) or "clamp" it to the nearest bound.
+
+    Example:
+
+    ```python
+    QUEUE = Gauge("myapp_queue_jobs", help="Jobs waiting in the queue.", min=0)
+    ```
+    """
 
     kind: ClassVar[str] = "gauge"
     min: float | None = None
@@ -220,7 +249,19 @@ class Gauge(Metric):
 @dataclass(frozen=True, eq=False)
 class Histogram(Metric):
     """A histogram; `buckets=None`: its bucket bounds are not known here (a catalog imported
-    from queries that only read it), which an instrumentation module cannot be made from."""
+    from queries that only read it), which an instrumentation module cannot be made from.
+
+    Example:
+
+    ```python
+    LATENCY = Histogram(
+        "myapp_http_request_duration_seconds",
+        help="Time to serve one HTTP request.",
+        labels=["route"],
+        buckets=[0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    )
+    ```
+    """
 
     kind: ClassVar[str] = "histogram"
     buckets: Annotated[tuple[float, ...], Accepts(tuple[float, ...] | None)] = ()
@@ -243,13 +284,31 @@ class Histogram(Metric):
 
 @dataclass(frozen=True, eq=False)
 class Summary(Metric):
+    """A summary: `_sum` and `_count` series (and `quantiles`, when the code computes them),
+    read like a histogram's without buckets.
+
+    Example:
+
+    ```python
+    PAYLOAD = Summary("myapp_payload_bytes", help="Size of one request body.")
+    ```
+    """
+
     kind: ClassVar[str] = "summary"
     quantiles: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
 class Info(Metric):
-    """An info metric: value 1, its labels carry the information."""
+    """An info metric: value 1, its labels carry the information.
+
+    Example:
+
+    ```python
+    BUILD = Info("myapp_build", help="Version and commit of the running build.",
+                 labels=["version", "commit"])
+    ```
+    """
 
     kind: ClassVar[str] = "info"
 

@@ -54,6 +54,21 @@ def _checked(cls: T) -> T:
 @_checked
 @attr.s
 class TimeSeries(core.TimeSeries):  # type: ignore[misc]
+    """grafanalib's `core.TimeSeries` panel, checked as it is made (arguments, queries against
+    the catalog) and emitted in Grafana's current schema.
+
+    Example:
+
+    ```python
+    TRAFFIC = TimeSeries(
+        title="Requests per second by status",
+        targets=[Target(expr=rate(REQUESTS.where(route=ROUTE_VAR)).sum(by="status"),
+                        legendFormat="{{status}}")],
+        unit="reqps",
+    )
+    ```
+    """
+
     source: Location = _source()
     extra: dict[str, Any] = _extra()
 
@@ -61,6 +76,22 @@ class TimeSeries(core.TimeSeries):  # type: ignore[misc]
 @_checked
 @attr.s
 class Stat(core.Stat):  # type: ignore[misc]
+    """grafanalib's `core.Stat` panel, checked as it is made (arguments, queries against
+    the catalog) and emitted in Grafana's current schema.
+
+    Example:
+
+    ```python
+    ERROR_SHARE = Stat(
+        title="Share of 5xx answers",
+        targets=[Target(expr=rate(REQUESTS.where(status="5xx")).sum() / rate(REQUESTS).sum(),
+                        instant=True)],
+        format="percentunit",
+        thresholds=[(None, "green"), (0.01, "yellow"), (0.05, "red")],
+    )
+    ```
+    """
+
     source: Location = _source()
     extra: dict[str, Any] = _extra()
 
@@ -68,6 +99,17 @@ class Stat(core.Stat):  # type: ignore[misc]
 @_checked
 @attr.s
 class GaugePanel(core.GaugePanel):  # type: ignore[misc]
+    """grafanalib's `core.GaugePanel` panel, checked as it is made (arguments, queries against
+    the catalog) and emitted in Grafana's current schema.
+
+    Example:
+
+    ```python
+    QUEUE_GAUGE = GaugePanel(title="Queued jobs", targets=[Target(expr=QUEUE.sum())],
+                             max=1000)
+    ```
+    """
+
     source: Location = _source()
     extra: dict[str, Any] = _extra()
 
@@ -75,6 +117,18 @@ class GaugePanel(core.GaugePanel):  # type: ignore[misc]
 @_checked
 @attr.s
 class BarGauge(core.BarGauge):  # type: ignore[misc]
+    """grafanalib's `core.BarGauge` panel, checked as it is made (arguments, queries against
+    the catalog) and emitted in Grafana's current schema.
+
+    Example:
+
+    ```python
+    QUEUE_BARS = BarGauge(title="Requests by route",
+                          targets=[Target(expr=rate(REQUESTS, "1h").sum(by="route"),
+                                          legendFormat="{{route}}")])
+    ```
+    """
+
     source: Location = _source()
     extra: dict[str, Any] = _extra()
 
@@ -82,6 +136,18 @@ class BarGauge(core.BarGauge):  # type: ignore[misc]
 @_checked
 @attr.s
 class BarChart(core.BarChart):  # type: ignore[misc]
+    """grafanalib's `core.BarChart` panel, checked as it is made (arguments, queries against
+    the catalog) and emitted in Grafana's current schema.
+
+    Example:
+
+    ```python
+    BY_STATUS = BarChart(title="Requests by status",
+                         targets=[Target(expr=increase(REQUESTS, "1h").sum(by="status"),
+                                         legendFormat="{{status}}", instant=True)])
+    ```
+    """
+
     source: Location = _source()
     extra: dict[str, Any] = _extra()
 
@@ -89,6 +155,18 @@ class BarChart(core.BarChart):  # type: ignore[misc]
 @_checked
 @attr.s
 class Heatmap(core.Heatmap):  # type: ignore[misc]
+    """grafanalib's `core.Heatmap` panel, checked as it is made (arguments, queries against
+    the catalog) and emitted in Grafana's current schema.
+
+    Example:
+
+    ```python
+    LATENCY_MAP = Heatmap(title="Request durations",
+                          targets=[Target(expr=rate(LATENCY.series("bucket")).sum(by="le"),
+                                          format="heatmap", legendFormat="{{le}}")])
+    ```
+    """
+
     source: Location = _source()
     extra: dict[str, Any] = _extra()
 
@@ -96,6 +174,18 @@ class Heatmap(core.Heatmap):  # type: ignore[misc]
 @_checked
 @attr.s
 class Table(core.Table):  # type: ignore[misc]
+    """grafanalib's `core.Table` panel, checked as it is made (arguments, queries against
+    the catalog) and emitted in Grafana's current schema.
+
+    Example:
+
+    ```python
+    TOP_ROUTES = Table(title="Busiest routes",
+                       targets=[Target(expr=topk(5, rate(REQUESTS, "1h").sum(by="route")),
+                                       instant=True, format="table")])
+    ```
+    """
+
     source: Location = _source()
     extra: dict[str, Any] = _extra()
 
@@ -103,6 +193,16 @@ class Table(core.Table):  # type: ignore[misc]
 @_checked
 @attr.s
 class Text(core.Text):  # type: ignore[misc]
+    """grafanalib's `core.Text` panel, checked as it is made (arguments, queries against
+    the catalog) and emitted in Grafana's current schema.
+
+    Example:
+
+    ```python
+    HELP = Text(title="About", content="Runbooks: https://runbooks.example.org/")
+    ```
+    """
+
     source: Location = _source()
     extra: dict[str, Any] = _extra()
 
@@ -110,6 +210,16 @@ class Text(core.Text):  # type: ignore[misc]
 @_checked
 @attr.s
 class StateTimeline(core.StateTimeline):  # type: ignore[misc]
+    """grafanalib's `core.StateTimeline` panel, checked as it is made (arguments, queries against
+    the catalog) and emitted in Grafana's current schema.
+
+    Example:
+
+    ```python
+    UP = StateTimeline(title="Target up", targets=[Target(expr=up(APP_JOB))])
+    ```
+    """
+
     source: Location = _source()
     extra: dict[str, Any] = _extra()
 
@@ -117,6 +227,16 @@ class StateTimeline(core.StateTimeline):  # type: ignore[misc]
 @_checked
 @attr.s
 class RowPanel(core.RowPanel):  # type: ignore[misc]
+    """grafanalib's `core.RowPanel` panel, checked as it is made (arguments, queries against
+    the catalog) and emitted in Grafana's current schema.
+
+    Example:
+
+    ```python
+    TRAFFIC_HEADER = RowPanel(title="Traffic", collapsed=False)
+    ```
+    """
+
     source: Location = _source()
     extra: dict[str, Any] = _extra()
 

@@ -34,7 +34,14 @@ DEFAULT_LEVEL_REGEX = r'(?i)\blevel"?\s*[=:]\s*"?(?P<level>[a-z]+)'
 
 @dataclass(frozen=True, eq=False)
 class ScrapeJob:
-    """A Prometheus scrape job: its `name` is the `job` label every scraped series carries."""
+    """A Prometheus scrape job: its `name` is the `job` label every scraped series carries.
+
+    Example:
+
+    ```python
+    APP_JOB = ScrapeJob("my-app", targets=["localhost:8080"], interval="15s")
+    ```
+    """
 
     name: str
     targets: Annotated[tuple[str, ...], Accepts(tuple[str, ...] | str)] = ()
@@ -62,7 +69,14 @@ class ScrapeJob:
 
 @dataclass(frozen=True)
 class Env:
-    """An environment variable that Alloy reads at run time: `sys.env("NAME")`."""
+    """An environment variable that Alloy reads at run time: `sys.env("NAME")`.
+
+    Example:
+
+    ```python
+    API_KEY = Env("GRAFANA_CLOUD_API_KEY")  # written as sys.env("GRAFANA_CLOUD_API_KEY")
+    ```
+    """
 
     name: str
 
@@ -179,7 +193,19 @@ class _PushEndpoint:
 class RemoteWrite(_PushEndpoint):
     """`prometheus.remote_write` to Grafana Cloud Prometheus (or any remote-write endpoint)
     with basic auth: username (the stack's instance id) and password (an access-policy token)
-    from the environment."""
+    from the environment.
+
+    Example:
+
+    ```python
+    PROMETHEUS = RemoteWrite(
+        "grafana_cloud",
+        url="https://prometheus-prod-01-eu-west-0.grafana.net/api/prom/push",
+        username=Env("GRAFANA_CLOUD_PROMETHEUS_USERNAME"),
+        password=API_KEY,
+    )
+    ```
+    """
 
     KIND: ClassVar[str] = "remote write"
 
@@ -187,7 +213,14 @@ class RemoteWrite(_PushEndpoint):
 @dataclass(frozen=True, eq=False)
 class Scrape:
     """`prometheus.scrape` of one catalog job; the job's name is the `job` label that
-    `up{job=...}` in the alerts selects, so it is taken from the catalog's ScrapeJob."""
+    `up{job=...}` in the alerts selects, so it is taken from the catalog's ScrapeJob.
+
+    Example:
+
+    ```python
+    SCRAPE = Scrape(APP_JOB, forward_to=PROMETHEUS)
+    ```
+    """
 
     job: ScrapeJob | str
     forward_to: Sequence[RemoteWrite] | RemoteWrite
@@ -215,7 +248,15 @@ class Scrape:
 @dataclass(frozen=True, eq=False)
 class OtlpExporter:
     """`otelcol.exporter.otlp` (gRPC, `host:port`) or `otelcol.exporter.otlphttp` (a URL) to
-    Grafana Cloud Tempo, authenticated by an `otelcol.auth.basic` of the same label."""
+    Grafana Cloud Tempo, authenticated by an `otelcol.auth.basic` of the same label.
+
+    Example:
+
+    ```python
+    TEMPO = OtlpExporter("grafana_cloud", endpoint="tempo-prod-10-prod-eu-west-2.grafana.net:443",
+                         username=Env("GRAFANA_CLOUD_TEMPO_USERNAME"), password=API_KEY)
+    ```
+    """
 
     label: str
     endpoint: str
@@ -241,7 +282,14 @@ class OtlpExporter:
 
 @dataclass(frozen=True, eq=False)
 class Batch:
-    """`otelcol.processor.batch`: groups spans before export."""
+    """`otelcol.processor.batch`: groups spans before export.
+
+    Example:
+
+    ```python
+    BATCH = Batch("default", forward_to=TEMPO)
+    ```
+    """
 
     label: str
     forward_to: Sequence[OtlpExporter] | OtlpExporter
@@ -259,7 +307,14 @@ class Batch:
 @dataclass(frozen=True, eq=False)
 class OtlpReceiver:
     """`otelcol.receiver.otlp` for traces, on gRPC and/or HTTP; bound to 127.0.0.1 unless told
-    otherwise, so that only local processes can send."""
+    otherwise, so that only local processes can send.
+
+    Example:
+
+    ```python
+    OTLP = OtlpReceiver("default", forward_to=BATCH)  # 127.0.0.1:4317 and :4318
+    ```
+    """
 
     label: str
     forward_to: Sequence[Batch | OtlpExporter] | Batch | OtlpExporter
@@ -285,7 +340,15 @@ class OtlpReceiver:
 
 @dataclass(frozen=True, eq=False)
 class LokiWrite(_PushEndpoint):
-    """`loki.write` to Grafana Cloud Loki with basic auth from the environment."""
+    """`loki.write` to Grafana Cloud Loki with basic auth from the environment.
+
+    Example:
+
+    ```python
+    LOKI = LokiWrite("grafana_cloud", url="https://logs-prod-012.grafana.net/loki/api/v1/push",
+                     username=Env("GRAFANA_CLOUD_LOKI_USERNAME"), password=API_KEY)
+    ```
+    """
 
     KIND: ClassVar[str] = "Loki write"
 
@@ -293,7 +356,14 @@ class LokiWrite(_PushEndpoint):
 @dataclass(frozen=True, eq=False)
 class LogProcess:
     """`loki.process` that extracts the log level (`level=info`, `"level":"info"`) with a
-    regular expression naming a `level` group, and makes it the `level` label."""
+    regular expression naming a `level` group, and makes it the `level` label.
+
+    Example:
+
+    ```python
+    LEVELS = LogProcess("levels", forward_to=LOKI)
+    ```
+    """
 
     label: str
     forward_to: Sequence[LokiWrite] | LokiWrite
@@ -318,7 +388,14 @@ class LogProcess:
 
 @dataclass(frozen=True, eq=False)
 class JournalSource:
-    """`loki.source.journal`: the systemd journal, entries no older than `max_age`."""
+    """`loki.source.journal`: the systemd journal, entries no older than `max_age`.
+
+    Example:
+
+    ```python
+    JOURNAL = JournalSource("journal", forward_to=LEVELS)
+    ```
+    """
 
     label: str
     forward_to: Sequence[LogProcess | LokiWrite] | LogProcess | LokiWrite
@@ -346,7 +423,14 @@ COMPONENT_TYPES = (Scrape, RemoteWrite, OtlpReceiver, Batch, OtlpExporter, Journ
 
 @dataclass(frozen=True, eq=False)
 class Pipeline:
-    """The components of one Alloy config, emitted to `build/alloy/<name>.alloy`."""
+    """The components of one Alloy config, emitted to `build/alloy/<name>.alloy`.
+
+    Example:
+
+    ```python
+    PIPELINE = Pipeline([SCRAPE, PROMETHEUS, OTLP, BATCH, TEMPO, JOURNAL, LEVELS, LOKI])
+    ```
+    """
 
     components: tuple[PipelineComponent, ...]
     name: str = "config"

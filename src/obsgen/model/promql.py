@@ -18,8 +18,8 @@ from obsgen.model.names import check_duration
 
 if TYPE_CHECKING:
     from obsgen.model.metrics import Metric
-    from obsgen.model.rules import RecordingRule
     from obsgen.model.pipeline import ScrapeJob
+    from obsgen.model.rules import RecordingRule
 
 RATE_INTERVAL = "$__rate_interval"
 TARGET_LABELS = ("job", "instance")  # attached by Prometheus to every scraped series
@@ -29,7 +29,14 @@ COUNTER_LIKE_SERIES = {"counter": ("",), "histogram": ("_bucket", "_count", "_su
 
 @dataclass(frozen=True)
 class Match:
-    """One label matcher: op is =, !=, =~ or !~."""
+    """One label matcher: op is =, !=, =~ or !~.
+
+    Example:
+
+    ```python
+    NOT_OK = Match("=~", "4..|5..")  # what regex("4..|5..") makes
+    ```
+    """
 
     op: str
     value: str
@@ -168,7 +175,17 @@ class _Ops:
 
 @dataclass(frozen=True)
 class Expr(_Ops):
-    """A PromQL expression: its text, and the labels its result carries when known."""
+    """A PromQL expression: its text, and the labels its result carries when known.
+
+    Example:
+
+    ```python
+    ERRORS = rate(REQUESTS.where(status="5xx"), "5m").sum(by="route")
+    assert isinstance(ERRORS, Expr)
+    assert str(ERRORS) == (
+        'sum by (route) (rate(myapp_http_requests_total{status="5xx"}[5m]))')
+    ```
+    """
 
     text: str
     labels: frozenset[str] | None = None
@@ -197,7 +214,6 @@ Operand = Union[_Ops, str, int, float, "Metric", "RecordingRule"]
 def as_expr(value: Operand | Metric) -> Expr:
     """Coerce a metric, selector, expression, number or raw PromQL string to an Expr."""
     from obsgen.model.metrics import Metric
-
     from obsgen.model.rules import RecordingRule
 
     if isinstance(value, Metric):

@@ -49,7 +49,22 @@ class AlertRule:
 
     `noqa` names constructor checks this alert is exempt from, for rules obsgen did not
     write that Prometheus accepts: OBS203 (no summary or description; the missing one is not
-    emitted) and OBS206 (an alert name that is no metric name, such as `Foo(v1)`)."""
+    emitted) and OBS206 (an alert name that is no metric name, such as `Foo(v1)`).
+
+    Example:
+
+    ```python
+    HIGH_ERROR_RATE = AlertRule(
+        "HighErrorRate",
+        expr=rate(REQUESTS.where(status="5xx"), "5m").sum(by="route")
+        / rate(REQUESTS, "5m").sum(by="route") > 0.05,
+        for_="10m",
+        severity="warning",
+        summary="Route {{ $labels.route }} fails more than 5% of requests",
+        description="More than 5% of requests to {{ $labels.route }} answered 5xx.",
+    )
+    ```
+    """
 
     name: str
     expr: Operand
@@ -113,7 +128,15 @@ def _refuse_managed(rule: str, given: Mapping[str, str], managed: Iterable[str],
 
 @dataclass(frozen=True, eq=False)
 class RecordingRule:
-    """A recording rule; by convention its name is level:metric:operations."""
+    """A recording rule; by convention its name is level:metric:operations.
+
+    Example:
+
+    ```python
+    ROUTE_RATE = RecordingRule("route:myapp_http_requests:rate5m",
+                               rate(REQUESTS, "5m").sum(by="route"))
+    ```
+    """
 
     name: str
     expr: Operand
@@ -141,7 +164,14 @@ Rule = AlertRule | RecordingRule
 class RuleGroup:
     """Rules evaluated together every `interval`; emitted to prometheus/<file>.rules.yml.
     `noqa=("OBS204",)` lets alerts share a name (one per severity, as the monitoring mixins
-    write them), which Prometheus accepts."""
+    write them), which Prometheus accepts.
+
+    Example:
+
+    ```python
+    APP_ALERTS = RuleGroup("my-app", interval="1m", rules=[HIGH_ERROR_RATE, ROUTE_RATE])
+    ```
+    """
 
     name: str
     rules: tuple[Rule, ...]

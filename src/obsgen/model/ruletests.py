@@ -17,7 +17,14 @@ from obsgen.model.source import caller_location
 
 @dataclass(frozen=True, eq=False)
 class Series:
-    """One input series in promtool notation, e.g. values="0+10x30" or "1 1 _ 0"."""
+    """One input series in promtool notation, e.g. values="0+10x30" or "1 1 _ 0".
+
+    Example:
+
+    ```python
+    FAILING = Series(REQUESTS.where(route="/checkout", status="5xx"), "0+10x30")
+    ```
+    """
 
     selector: str | Selector
     values: str
@@ -37,7 +44,14 @@ class Series:
 @dataclass(frozen=True)
 class Firing:
     """One alert expected to fire: its labels beyond the rule's own, and the expanded text of
-    any annotation obsgen cannot expand offline (anything beyond {{ $labels.x }})."""
+    any annotation obsgen cannot expand offline (anything beyond {{ $labels.x }}).
+
+    Example:
+
+    ```python
+    CHECKOUT = Firing({"route": "/checkout"})  # a plain dict works as well
+    ```
+    """
 
     labels: Mapping[str, str] = field(default_factory=dict)
     annotations: Mapping[str, str] | None = None
@@ -48,7 +62,15 @@ class Firing:
 
 @dataclass(frozen=True, eq=False)
 class ExpectAlert:
-    """At `at`, `alert` fires exactly the `firing` alerts (none: it must stay silent)."""
+    """At `at`, `alert` fires exactly the `firing` alerts (none: it must stay silent).
+
+    Example:
+
+    ```python
+    FIRES = ExpectAlert(HIGH_ERROR_RATE, at="20m", firing=[CHECKOUT])
+    SILENT = ExpectAlert(HIGH_ERROR_RATE, at="20m")  # no firing: expected to stay silent
+    ```
+    """
 
     alert: AlertRule
     at: str
@@ -68,7 +90,15 @@ class ExpectAlert:
 
 @dataclass(frozen=True, eq=False)
 class ExpectSamples:
-    """At `at`, `expr` returns exactly these (series, value) samples."""
+    """At `at`, `expr` returns exactly these (series, value) samples.
+
+    Example:
+
+    ```python
+    RECORDED = ExpectSamples(ROUTE_RATE, at="10m",
+                             samples=[('route:myapp_http_requests:rate5m{route="/checkout"}', 1)])
+    ```
+    """
 
     expr: Operand
     at: str
@@ -93,7 +123,18 @@ Expectation = ExpectAlert | ExpectSamples
 @dataclass(frozen=True, eq=False)
 class RuleTest:
     """One promtool test case; it lands in the test file of `group` (default: the group of
-    its first expected alert)."""
+    its first expected alert).
+
+    Example:
+
+    ```python
+    ERRORS_FIRE = RuleTest(
+        "10% errors for 10 minutes fires",
+        series=[FAILING, Series(REQUESTS.where(route="/checkout", status="2xx"), "0+90x30")],
+        expect=[FIRES],
+    )
+    ```
+    """
 
     name: str
     series: tuple[Series, ...]

@@ -41,7 +41,16 @@ def _items(value: Iterable[Any] | None, kind: type | tuple[type, ...], what: str
 
 @dataclass(frozen=True)
 class Step:
-    """One investigation step: what to do, and optionally the query to run and a command."""
+    """One investigation step: what to do, and optionally the query to run and a command.
+
+    Example:
+
+    ```python
+    WHICH_ROUTES = Step("Which routes fail, and how much?",
+                        query=rate(REQUESTS.where(status="5xx"), "5m").sum(by="route"))
+    LOGS = Step("Read the recent errors.", command="journalctl -u my-app --since -15min")
+    ```
+    """
 
     text: str
     query: Operand | None = None
@@ -63,7 +72,15 @@ class Step:
 
 @dataclass(frozen=True)
 class RootCause:
-    """One row of a root-cause table."""
+    """One row of a root-cause table.
+
+    Example:
+
+    ```python
+    BAD_DEPLOY = RootCause("A bad deploy", confirm="Errors started at the deploy time",
+                           fix="Roll back")
+    ```
+    """
 
     cause: str
     confirm: str
@@ -85,7 +102,21 @@ class Runbook:
     own text). The alert's summary, names, severity, category and component beside it are
     plain text and show literally; a step's command and query land as code, verbatim.
     `notes` is free Markdown shown after the other sections (where `obsgen import` keeps the
-    sections of a hand-written runbook that no field takes)."""
+    sections of a hand-written runbook that no field takes).
+
+    Example:
+
+    ```python
+    HIGH_ERROR_RATE_RUNBOOK = Runbook(
+        HIGH_ERROR_RATE,
+        description="More than 5% of the requests to one route answered 5xx for 10 minutes.",
+        impact="Users of that route see errors.",
+        investigation=[WHICH_ROUTES, LOGS],
+        root_causes=[BAD_DEPLOY],
+        quick_fix="Roll back the last deploy if the errors started with it.",
+    )
+    ```
+    """
 
     alert: AlertRule
     description: str
@@ -121,7 +152,14 @@ class Runbook:
 
 @dataclass(frozen=True)
 class Command:
-    """A diagnostic command of the project-wide guide."""
+    """A diagnostic command of the project-wide guide.
+
+    Example:
+
+    ```python
+    STATUS_CMD = Command("Is the service running?", "systemctl status my-app")
+    ```
+    """
 
     purpose: str
     command: str
@@ -135,7 +173,15 @@ class Command:
 
 @dataclass(frozen=True)
 class CommonIssue:
-    """One row of the guide's common-issues table."""
+    """One row of the guide's common-issues table.
+
+    Example:
+
+    ```python
+    STALE = CommonIssue("Dashboards show no data", cause="The scrape job is down",
+                        fix='Check up{job="my-app"} and the /metrics of the target')
+    ```
+    """
 
     symptom: str
     cause: str
@@ -151,7 +197,20 @@ class CommonIssue:
 @dataclass(frozen=True, eq=False)
 class RunbookGuide:
     """The project-wide sections, shown on the runbooks' index page below the overview;
-    `notes` is free Markdown shown last."""
+    `notes` is free Markdown shown last.
+
+    Example:
+
+    ```python
+    GUIDE = RunbookGuide(
+        title="my-app runbooks",
+        troubleshooting=["Start with AppDown: without metrics, the other alerts are blind."],
+        commands=[STATUS_CMD],
+        common_issues=[STALE],
+        escalation_path=["On-call engineer", "Application owner"],
+    )
+    ```
+    """
 
     title: str = "Runbooks"
     introduction: str = ""
