@@ -145,3 +145,22 @@ def test_markdown_quotes_backticks_and_fences() -> None:
     text = render(compare(Side("a`b", before), Side("b", after)))
     assert "``a`b``" in text
     assert "    ````diff\n" in text and "    + ```sh\n" in text
+
+
+def test_other_yaml_is_compared_setting_by_setting() -> None:
+    before = {"openslo/checkout.yaml": "kind: SLO\nspec:\n  objectives:\n  - target: 0.99\n"}
+    after = {"openslo/checkout.yaml": "kind: SLO\nspec:\n  objectives:\n  - target: 0.995\n"}
+    assert fields(before, after) == {
+        "openslo/checkout.yaml: spec.objectives[0].target": ("0.99", "0.995")}
+
+
+def test_markdown_folds_long_areas_and_stays_under_githubs_limit() -> None:
+    def page(body: str) -> dict[str, str]:
+        return {"runbooks/p.md": "# P\n\n" + "\n".join(f"## Step {i}\n\n{body}\n"
+                                                      for i in range(60))}
+
+    text = render(compare(Side("a", page("x" * 600)), Side("b", page("y" * 600))))
+    assert "<details>\n<summary>60 changes</summary>" in text
+    assert len(text) < 65_536
+    assert text.endswith("run `obsgen diff` for all of it.\n")
+    assert text.count("```") % 2 == 0  # no code block left open by the cut

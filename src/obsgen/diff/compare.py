@@ -46,7 +46,7 @@ def _read(path: str, text: str) -> list[Item]:
                 return reader(path, text)
             except ValueError:
                 # An artifact that no longer parses is still compared, as text.
-                return files.items(path, text)
+                return files.as_text(path, text)
     return []
 
 

@@ -9,6 +9,8 @@ from itertools import groupby
 from obsgen.diff.lines import counts, diff_lines, fragments, inline
 from obsgen.diff.model import Change, Diff, FieldChange
 
+FOLD = 10  # an area with more changes than this is folded (<details>)
+LIMIT = 60_000  # characters of Markdown, under GitHub's 65,536 for a comment
 TITLES = {"slos": "SLOs", "rules": "Rules", "rule tests": "Rule tests", "dashboards": "Dashboards",
           "runbooks": "Runbooks", "alloy": "Alloy pipeline",
           "instrumentation": "Instrumentation", "files": "Other files"}
@@ -27,9 +29,27 @@ def render(diff: Diff) -> str:
     out += [f"| {TITLES.get(a, a)} | {counts([c.status for c in cs])} |" for a, cs in areas]
     for area, changes in areas:
         out += ["", f"### {TITLES.get(area, area)}", ""]
+        folded = len(changes) > FOLD
+        if folded:  # a long list stays readable in a pull request: open it when wanted
+            out += ["<details>", f"<summary>{len(changes)} changes</summary>", ""]
         for change in changes:
             out += _change(change)
-    return "".join(f"{line.rstrip()}\n" for line in out)
+        if folded:
+            out += ["", "</details>"]
+    return _capped("".join(f"{line.rstrip()}\n" for line in out))
+
+
+def _capped(text: str) -> str:
+    """GitHub refuses a comment over 65,536 characters: a longer report is cut at a line
+    (closing an open code block), saying so."""
+    if len(text) <= LIMIT:
+        return text
+    kept = text[:text.rfind("\n", 0, LIMIT) + 1]
+    fences = re.findall(r"^ *(`{3,})", kept, re.MULTILINE)
+    close = f"    {fences[-1]}\n" if len(fences) % 2 else ""
+    return (f"{kept}{close}\n> The report was cut at {len(kept):,} of {len(text):,} "
+            "characters (a pull-request comment holds 65,536): run `obsgen diff` for all "
+            "of it.\n")
 
 
 def _change(change: Change) -> list[str]:
