@@ -128,3 +128,10 @@ def test_imported_slos_build_into_rules(imported: Path, obsgen: RunObsgen) -> No
     assert "burning just above 14.4x" in (tests / "slo-requests-availability.test.yml").read_text()
     assert "burning just above 1x" in (tests / "slo-checkout-errors-ticket.test.yml").read_text()
     assert not (tests / "slo-payment-latency.test.yml").exists()
+
+
+def test_each_importer_recognises_its_own_specs() -> None:
+    texts = {p: p.read_text() for p in (SLOTH, SLOTH_K8S, OPENSLO)}
+    assert [sloth.recognises(t) for t in texts.values()] == [True, True, False]
+    assert [openslo.recognises(t) for t in texts.values()] == [False, False, True]
+    assert not sloth.recognises("groups:\n- name: x\n  rules: []\n")

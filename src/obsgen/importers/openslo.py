@@ -150,6 +150,12 @@ def read(file: ForeignFile) -> tuple[list[SLOSpec], list[Diagnostic]]:
     return specs, found
 
 
+def recognises(text: str) -> bool:
+    """Whether a YAML text looks like OpenSLO v1 (for the run to pick this importer)."""
+    return re.search(r"^apiVersion:\s*[\"']?openslo/v1[\"']?\s*$", text, re.MULTILINE) \
+        is not None
+
+
 def survey(file: ForeignFile) -> Survey:
     specs, found = read(file)
     return survey_of(specs, found, file.path)

@@ -11,6 +11,7 @@ SLI plugins run Go code obsgen does not have: such an SLO is reported (OBS980) a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -115,6 +116,12 @@ def read(file: ForeignFile) -> tuple[list[SLOSpec], list[Diagnostic]]:
                 continue
             specs.append(_spec(item, service, labels, line))
     return specs, found
+
+
+def recognises(text: str) -> bool:
+    """Whether a YAML text looks like a Sloth spec (for the run to pick this importer)."""
+    return re.search(r"^(version:\s*[\"']?prometheus/v1[\"']?|kind:\s*" + K8S_KIND + r")\s*$",
+                     text, re.MULTILINE) is not None
 
 
 def survey(file: ForeignFile) -> Survey:
