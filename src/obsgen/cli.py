@@ -29,7 +29,7 @@ from obsgen.diagnostics import Diagnostic, has_errors
 from obsgen.emit.mkdocs import SITE_DIR
 from obsgen.emit.usage import dead_metrics
 from obsgen.instrumentation import check_instrumentation
-from obsgen.junit import write_junit
+from obsgen.junit import write_failed_build, write_junit
 from obsgen.report import display_path
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -167,7 +167,11 @@ def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
     def run(out: Output) -> None:
         config = load_config(project_dir)
         tool = promtool.find_promtool()
-        compiled = _compile(config, out)
+        compiled = building.compile_project(config, out.keep)
+        if not compiled.ok:  # with --junit, CI's test report still finds its file
+            unwritten = write_failed_build(junit, compiled.diagnostics) if junit else []
+            _kept(out, config, "Build")
+            finish(out, [*compiled.diagnostics, *unwritten])
         project = compiled.project
         assert project is not None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from obsgen.check.rules.coverage import Coverage
@@ -18,6 +18,7 @@ from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.emit.prometheus import tests_path
 from obsgen.model.project import Project
+from obsgen.report import display_path
 
 
 @dataclass(frozen=True)
@@ -111,10 +112,25 @@ def _case(parent: ET.Element, case: Case) -> None:
         outcome.text = case.detail or None
 
 
+def write_failed_build(path: Path, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """The report of a build that stopped before any test ran: one erring case per error."""
+    cases = tuple(Case(f"{d.code} at {_shown(d.location)}", "obsgen-build", "error",
+                       d.message, d.hint or "")
+                  for d in diagnostics if d.severity is Severity.ERROR)
+    return _write(path, [Suite("obsgen build", cases)])
+
+
+def _shown(where: Location | None) -> str:
+    return str(replace(where, path=display_path(where.path))) if where else "the project"
+
+
 def write_junit(path: Path, project: Project, failures: Sequence[RuleTestFailure],
                 coverage: Coverage, ran: bool = True) -> list[Diagnostic]:
     """Write the report; a file that cannot be written is a finding (OBS223), not a crash."""
-    suites = [*rule_test_suites(project, failures, ran), coverage_suite(coverage)]
+    return _write(path, [*rule_test_suites(project, failures, ran), coverage_suite(coverage)])
+
+
+def _write(path: Path, suites: Sequence[Suite]) -> list[Diagnostic]:
     try:
         path.write_text(render(suites), encoding="utf-8")
     except OSError as exc:

@@ -129,3 +129,18 @@ def test_unwritable_junit_file_is_a_finding(project: Path, obsgen: RunObsgen) ->
                     env=NO_CACHE)
     assert result.exit_code == 1
     assert "OBS223" in result.output
+
+
+def test_junit_of_a_build_that_stops_before_the_tests(project: Path, obsgen: RunObsgen,
+                                                      tmp_path: Path) -> None:
+    alerts = project / "definitions" / "alerts.py"
+    alerts.write_text(alerts.read_text(encoding="utf-8").replace('for_="10m"', "for_=10"),
+                      encoding="utf-8")
+    report = tmp_path / "junit.xml"
+    result = obsgen("check", "--junit", str(report), cwd=project, env=NO_CACHE)
+    assert result.exit_code == 1, result.describe()
+    schema = xmlschema.XMLSchema(SCHEMA)
+    schema.validate(str(report))
+    (suite,) = schema.to_dict(str(report))["testsuite"]
+    assert (suite["@name"], suite["@tests"], suite["@errors"]) == ("obsgen build", 1, 1)
+    assert suite["testcase"][0]["@name"].startswith("OBS004 at definitions/alerts.py:")
