@@ -58,6 +58,7 @@ X = SLO("gates", objective=0, sli=Events(errors=QUALITY_GATE.where(result="faile
     "window-shorter-than-alert-window": ("OBS215", """
 X = SLO("gates", objective=99, window="2d",  {mark}
         sli=Events(errors=QUALITY_GATE.where(result="failed"), total=QUALITY_GATE),
+        page=Tier(rates=[BurnRate(14.4, long="30m", short="5m")]),
         ticket=Tier(rates=[BurnRate(1, long="3d", short="6h")]))
 """, "shorter than the alert window 3d"),
     "threshold-no-bucket": ("OBS216", """
