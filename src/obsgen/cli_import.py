@@ -18,6 +18,7 @@ from obsgen.importers.catalog import ImportedCatalog, given
 from obsgen.importers.output import config_text, existing_definitions, write_project
 from obsgen.importers.pysource import FormatError
 from obsgen.importers.run import CatalogSource, Input, import_files, inferred_catalog
+from obsgen.importers.slo_specs import split_specs
 from obsgen.report import display_path
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -97,7 +98,9 @@ def import_command(paths: tuple[Path, ...], output: Path, catalog: str | None, f
         refused = None if force else existing_definitions(output)
         if refused is not None:
             finish(out, [refused])
+        specs, candidates = split_specs(candidates)
         files, unreadable = read_files(candidates)
+        files += specs
         result = import_files(files, catalog_source(catalog))
         config = config_text(output, result.severities, result.runbook_base_url)
         try:

@@ -265,6 +265,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS984", E, "The import's output folder already holds definitions (`--force`)."),
     Code("OBS985", E, "A literal secret in an imported config; it is not copied into Python."),
     Code("OBS986", W, "Part of an input was not mapped onto definitions; it was kept as text."),
+    Code("OBS987", E, "One SLO of a spec cannot be imported (an SLI plugin, not Prometheus)."),
 
 )
 

@@ -49,7 +49,7 @@ def test_sloth_survey_names_queries_alerts_and_groups() -> None:
         ("slo-requests-availability-ticket",
          line_of(SLOTH, '- name: "requests-availability"'))]
     (plugin,) = found.diagnostics
-    assert plugin.code == "OBS980" and "plugin" in plugin.message
+    assert plugin.code == "OBS987" and "plugin" in plugin.message
     assert plugin.location.line == line_of(SLOTH, '- name: "plugin-driven"')
 
 
@@ -84,7 +84,7 @@ def test_openslo_ratio_threshold_and_reference() -> None:
     assert "window='7d'" in text
     assert "> bool 0.5)[{{window}}:1m])'), objective=99.0" in text  # lte 0.5 broken by > 0.5
     (datadog,) = done.diagnostics
-    assert datadog.code == "OBS980" and "Datadog" in datadog.message
+    assert datadog.code == "OBS987" and "Datadog" in datadog.message
     assert datadog.location.line == line_of(OPENSLO, "name: elsewhere") - 3  # its apiVersion
 
 

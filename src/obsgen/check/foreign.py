@@ -14,7 +14,8 @@ from typing import Literal
 
 from obsgen.model.catalog import Catalog
 
-Kind = Literal["rules", "dashboard", "alloy", "markdown", "prometheus-config"]
+# "slo": a Sloth or OpenSLO spec, a kind `obsgen import` reads and `obsgen lint` does not.
+Kind = Literal["rules", "dashboard", "alloy", "markdown", "prometheus-config", "slo"]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ from obsgen.importers.contract import Imported, ImportEnv, Module, Survey
 from obsgen.importers.slo_spec import WINDOW, SLOSpec, problem, source, survey_of
 
 API = "openslo/v1"
-CODE = "OBS980"
+CODE = "OBS980"  # the whole file is not imported
+LEFT_OUT = "OBS987"  # one SLO of it is left out, the rest imported
 SELECTOR = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^{}]*\})?$")
 # The comparison that breaks an objective whose op says what is good.
 BREAKS = {"lt": ">=", "lte": ">", "gt": "<=", "gte": "<"}
@@ -142,7 +143,7 @@ def read(file: ForeignFile) -> tuple[list[SLOSpec], list[Diagnostic]]:
         try:
             specs.append(_spec(data, line, indicators))
         except (UnreadableError, TypeError, ValueError) as exc:
-            found.append(problem(file.path, line, CODE, f"OpenSLO SLO not imported: {exc}",
+            found.append(problem(file.path, line, LEFT_OUT, f"OpenSLO SLO not imported: {exc}",
                                  "obsgen reads Prometheus ratioMetric and thresholdMetric SLIs"))
     if not specs and not found:
         found.append(problem(file.path, 1, CODE, f"no {API} SLO document in this file",

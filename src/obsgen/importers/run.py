@@ -26,20 +26,26 @@ from obsgen.importers.pysource import Names, module_name
 IMPORTERS: Mapping[Kind, str] = {"rules": "obsgen.importers.rules",
                                  "dashboard": "obsgen.importers.grafana",
                                  "markdown": "obsgen.importers.runbooks",
-                                 "alloy": "obsgen.importers.alloy"}
+                                 "alloy": "obsgen.importers.alloy",
+                                 "slo": "obsgen.importers.slo_specs"}
 # The package each kind's modules go in ("" for the definitions package itself).
 PACKAGES: Mapping[Kind, str] = {"rules": "rules", "dashboard": "dashboards",
-                                "markdown": "runbooks", "alloy": ""}
+                                "markdown": "runbooks", "alloy": "", "slo": "slos",
+                                "prometheus-config": ""}
 KIND_WORDS: Mapping[Kind, str] = {"rules": "rule files", "dashboard": "dashboards",
-                                  "markdown": "runbooks", "alloy": "Alloy configs"}
+                                  "markdown": "runbooks", "alloy": "Alloy configs",
+                                  "slo": "SLO specs", "prometheus-config": "Prometheus configs"}
 
 
 def importer(kind: Kind) -> ModuleType | None:
     """The module importing `kind`, if this obsgen has one with both passes."""
+    name = IMPORTERS.get(kind)
+    if name is None:
+        return None
     try:
-        module = importlib.import_module(IMPORTERS[kind])
+        module = importlib.import_module(name)
     except ModuleNotFoundError as exc:
-        if exc.name == IMPORTERS[kind]:
+        if exc.name == name:
             return None
         raise
     return module if hasattr(module, "survey") and hasattr(module, "write") else None

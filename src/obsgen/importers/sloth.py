@@ -6,7 +6,7 @@ hold: imported SLOs get 30d, whose burn-rate windows and factors are the ones Sl
 An events SLI keeps its two queries and a raw SLI its ratio query, with Sloth's `{{.window}}`
 written as `{{window}}`. Sloth names both alerts of an SLO alike, and gives them no `for`;
 so do the imported tiers (`for_="0s"`).
-SLI plugins run Go code obsgen does not have: such an SLO is reported (OBS980) and left out.
+SLI plugins run Go code obsgen does not have: such an SLO is reported (OBS987) and left out.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from obsgen.importers.slo_spec import (
 
 SLOTH_WINDOW = r"\{\{\s*\.window\s*\}\}"
 K8S_KIND = "PrometheusServiceLevel"
-UNSUPPORTED = "OBS980"
+UNSUPPORTED = "OBS980"  # the whole file is not imported
+LEFT_OUT = "OBS987"  # one SLO of it is left out, the rest imported
 
 
 def _documents(text: str) -> Iterator[tuple[Any, yaml.Node]]:
@@ -110,7 +111,7 @@ def read(file: ForeignFile) -> tuple[list[SLOSpec], list[Diagnostic]]:
         service, labels = str(body.get("service", "")), strings(body.get("labels"))
         for item, line in zip(body.get("slos") or [], lines, strict=False):
             if (item.get("sli") or {}).get("plugin"):
-                found.append(problem(file.path, line, UNSUPPORTED, f"SLO {item.get('name')!r} "
+                found.append(problem(file.path, line, LEFT_OUT, f"SLO {item.get('name')!r} "
                                      "uses a Sloth SLI plugin, which obsgen cannot run",
                                      "write the plugin's queries as events (RawRatio)"))
                 continue
