@@ -74,7 +74,7 @@ def test_tour_typo_stops_the_build_as_shown(example_project: Path, obsgen: RunOb
 # block added to one of these sections fails that test until it is run too).
 RUN = {*TOUR, "Write a dashboard", "Runbooks and the docs site", "Project configuration",
        "Lint your existing dashboards and rules", "The CLI", "Instrument your app from the catalog",
-       "Adopt an existing setup"}
+       "Adopt an existing setup", "Service level objectives"}
 
 
 def test_every_block_is_run() -> None:
@@ -301,3 +301,26 @@ def test_adoption_example_imports_builds_and_writes_what_the_readme_shows(
     assert built.stdout == built_shown + "\n", built.describe()
     rules = tmp_path / "app/platform/definitions/rules/app.py"
     assert rules.read_text(encoding="utf-8") == written
+
+
+# --- SLOs ----------------------------------------------------------------------------------
+
+SLOS = "Service level objectives"
+
+
+def test_slo_example_is_the_example_projects_own(example_project: Path) -> None:
+    (block,) = (b for b in in_section(SLOS) if b.lang == "python")
+    own = (example_project / "definitions/slos.py").read_text(encoding="utf-8")
+    assert block.text in own
+
+
+def test_slo_rules_shown_are_the_ones_built(example_project: Path, obsgen: RunObsgen) -> None:
+    built = obsgen("build", cwd=example_project)
+    assert built.exit_code == 0, built.describe()
+    (block,) = (b for b in in_section(SLOS) if b.lang == "yaml")
+    written = yaml.safe_load((example_project / "build/prometheus/"
+                              "slo-workflow-stage-latency.rules.yml").read_text(encoding="utf-8"))
+    rules = {r.get("record", r.get("alert")): r for r in written["groups"][0]["rules"]}
+    for shown in yaml.safe_load(block.text):
+        rule = rules[shown.get("record", shown.get("alert"))]
+        assert {k: rule[k] for k in shown} == shown
