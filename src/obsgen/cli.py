@@ -91,6 +91,7 @@ def main() -> None:
       obsgen init             scaffold obsgen.toml and definitions/ here
       obsgen build            write build/ from definitions/
       obsgen check            build, then check every artifact (schemas, promtool, lint)
+      obsgen diff             what the uncommitted changes do to the artifacts
       obsgen docs --serve     build and serve the runbook site
       obsgen lint rules/      lint rule files, dashboards, .alloy, Markdown from anywhere
       obsgen import rules/ -o new   turn existing rule files, dashboards... into definitions

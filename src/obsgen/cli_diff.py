@@ -36,7 +36,7 @@ def diff(project_dir: Path, spec: str, fmt: str, exit_code: bool) -> None:
     """What this change does to the artifacts, semantically: rules added, removed or changed
     (with the PromQL diff and changed for/labels/annotations), dashboards and panels (by title,
     with changed queries and settings), runbook sections, Alloy components and arguments, the
-    instrumentation module's metrics, and rule-test cases.
+    instrumentation module's metrics, SLO objectives, and rule-test cases.
 
     The current definitions are built in memory (build/ is not touched) and compared with
     --against: a git ref (default HEAD: your uncommitted changes), whose definitions are
