@@ -160,9 +160,8 @@ def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
     promtool comes from $PROMTOOL or PATH (Debian's `prometheus` package; `make setup`
     installs it). Findings point at the definition that produced the artifact.
 
-    Rule-test coverage: an alert without a test where it fires and one where it stays silent,
-    and a recording rule without a samples test, is a warning (OBS220-OBS222); set
-    rule_test_coverage = "error" (or "off") in obsgen.toml.
+    An alert without a test where it fires and one where it stays silent, or a recording rule
+    without a samples test, is a warning (rule_test_coverage = "error" or "off" in obsgen.toml).
     """
 
     def run(out: Output) -> None:
@@ -221,13 +220,12 @@ def _artifact_summary(artifacts: dict[str, str], found: Sequence[Diagnostic]) ->
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path())
 def init(directory: Path) -> None:
     """Scaffold a project in DIRECTORY (default: here): obsgen.toml and a definitions/ folder
-    with a small catalog, two alerts with their unit tests and runbooks, a dashboard and an
-    Alloy pipeline, all of which build and check clean; a .gitignore (build/site/,
-    .obsgen-cache/, .venv/) and a GitHub Actions workflow (.github/workflows/obsgen.yml) that
-    runs `obsgen check` and writes `obsgen diff` of a pull request into its summary.
+    with a small catalog, two alerts with their tests and runbooks, a dashboard and an Alloy
+    pipeline, all of which check clean; a .gitignore and a GitHub Actions workflow that runs
+    `obsgen check` (.github/workflows/obsgen.yml).
 
-    Nothing is overwritten: if any of those files exists, init stops and changes nothing. An
-    existing .gitignore gets the lines it lacks.
+    Nothing is overwritten: if any of those files exists, init stops and changes nothing (an
+    existing .gitignore gets the lines it lacks).
     """
     try:
         written = scaffold.create(directory)
