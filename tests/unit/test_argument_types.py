@@ -25,16 +25,19 @@ import obsgen
 from obsgen import (
     AlertRule,
     BarChart,
+    BurnRate,
     Command,
     CommonIssue,
     Counter,
     Dashboard,
     DefinitionError,
     Env,
+    Events,
     ExpectAlert,
     ExpectSamples,
     Firing,
     Folder,
+    Histogram,
     Label,
     Link,
     LogProcess,
@@ -50,6 +53,7 @@ from obsgen import (
     Stat,
     Step,
     Text,
+    Tier,
     TimeSeries,
     Variable,
     rate,
@@ -90,13 +94,17 @@ PANEL = TimeSeries(title="Events", targets=[rate(EVENTS).sum()])
 ROW = Row("Traffic", [PANEL])
 LINK = Link("Docs", url="https://docs.example")
 VARIABLE = Variable("job", "label_values(up, job)")
+REQUESTS = Counter("app_requests_total", help="Requests.", labels=["code"])
+LATENCY = Histogram("app_request_seconds", help="Time.", buckets=[0.1, 0.5, 1.0])
+BURN = BurnRate(14.4, long="1h", short="5m")
+SLI = Events(errors=REQUESTS.where(code="500"), total=REQUESTS)
 
 # A correct call of every public model class, every argument given.
 VALID: dict[str, dict[str, Any]] = {
     "Counter": {"name": "app_events_total", "help": "Events.", "labels": ["kind"],
                 "unit": "events"},
     "Gauge": {"name": "app_depth", "help": "Depth.", "labels": [Label("queue")], "unit": "",
-              "min": 0.0, "max": 10.0},
+              "min": 0.0, "max": 10.0, "out_of_bounds": "clamp"},
     "Histogram": {"name": "app_seconds", "help": "Time.", "labels": [], "unit": "seconds",
                   "buckets": [0.1, 1.0]},
     "Summary": {"name": "app_size_bytes", "help": "Size.", "labels": [], "unit": "bytes",
@@ -107,9 +115,11 @@ VALID: dict[str, dict[str, Any]] = {
                   "description": "d", "for_": "5m", "keep_firing_for": "1m",
                   "category": "availability", "component": "api",
                   "labels": {"team": "platform"},
-                  "annotations": {"dashboard": "https://grafana.example"}},
+                  "annotations": {"dashboard": "https://grafana.example"},
+                  "runbook_url": "https://runbooks.example/app#appdown", "noqa": ("OBS203",)},
     "RecordingRule": {"name": "job:up:sum", "expr": "sum(up)", "labels": {"team": "platform"}},
-    "RuleGroup": {"name": "app", "rules": [ALERT], "interval": "1m", "file": "app", "limit": 10},
+    "RuleGroup": {"name": "app", "rules": [ALERT], "interval": "1m", "file": "app", "limit": 10,
+                  "query_offset": "30s", "noqa": ("OBS204",)},
     "Series": {"selector": 'up{job="app"}', "values": "1x10"},
     "Firing": {"labels": {"job": "app"}, "annotations": {"summary": "s"}},
     "ExpectAlert": {"alert": ALERT, "at": "5m", "firing": [Firing({"job": "app"})]},
@@ -120,11 +130,12 @@ VALID: dict[str, dict[str, Any]] = {
     "RootCause": {"cause": "c", "confirm": "c", "fix": "f"},
     "Runbook": {"alert": ALERT, "description": "d", "impact": "i", "investigation": [STEP],
                 "root_causes": [ROOT], "quick_fix": "q", "long_term": "l", "prevention": ["p"],
-                "related": [ALERT], "escalation": "e"},
+                "related": [ALERT], "escalation": "e", "notes": "n"},
     "Command": {"purpose": "p", "command": "c"},
     "CommonIssue": {"symptom": "s", "cause": "c", "fix": "f"},
     "RunbookGuide": {"title": "T", "introduction": "i", "troubleshooting": ["t"],
-                     "commands": [COMMAND], "common_issues": [ISSUE], "escalation_path": ["e"]},
+                     "commands": [COMMAND], "common_issues": [ISSUE], "escalation_path": ["e"],
+                     "notes": "n"},
     "ScrapeJob": {"name": "app", "targets": ["localhost:9464"], "interval": "15s",
                   "timeout": "10s", "path": "/metrics"},
     "Env": {"name": "API_KEY"},
@@ -143,6 +154,7 @@ VALID: dict[str, dict[str, Any]] = {
     "JournalSource": {"label": "journal", "forward_to": [PROCESS], "max_age": "12h",
                       "labels": [("job", "journal")]},
     "Pipeline": {"components": [REMOTE], "name": "config"},
+    "AlloyBlock": {"text": 'discovery.kubernetes "pods" { role = "pod" }'},
     "Folder": {"title": "App", "uid": "app"},
     "Link": {"title": "Docs", "url": "https://docs.example", "tags": (), "tooltip": "t",
              "icon": "external link", "as_dropdown": False, "target_blank": False,
@@ -159,6 +171,17 @@ VALID: dict[str, dict[str, Any]] = {
                   "layout": "auto", "extra": {"weekStart": "monday"}},
     "Expr": {"text": "up", "labels": frozenset({"job"}), "binary": False, "scalar": False},
     "Match": {"op": "=", "value": "app"},
+    "Events": {"total": REQUESTS, "errors": REQUESTS.where(code="500"), "good": None},
+    "Latency": {"histogram": LATENCY, "threshold": 0.5},
+    "RawRatio": {"errors": 'sum(rate(app_requests_total{code="500"}[{{window}}]))',
+                 "total": "sum(rate(app_requests_total[{{window}}]))", "ratio": ""},
+    "BurnRate": {"factor": 14.4, "long": "1h", "short": "5m"},
+    "Tier": {"enabled": True, "rates": (BURN,), "name": "AppPage", "severity": "critical",
+             "for_": "2m", "labels": {"team": "platform"},
+             "annotations": {"dashboard": "https://grafana.example"}},
+    "SLO": {"name": "app-availability", "sli": SLI, "objective": 99.9, "window": "30d",
+            "service": "app", "description": "d", "labels": {"team": "platform"},
+            "page": Tier(rates=[BURN]), "ticket": False},
 }
 # Arguments whose own check was already more specific than "wrong type", by its code.
 SPECIFIC = {
@@ -173,7 +196,9 @@ SPECIFIC = {
 # Where the rule in `wrong_value` would pick a value the argument also accepts.
 WRONG: dict[tuple[str, str], Any] = {
     ("Scrape", "job"): 42, ("AlertRule", "expr"): ["up"], ("RecordingRule", "expr"): ["up"],
-    ("ExpectSamples", "expr"): ["up"], ("Step", "query"): ["up"]}
+    ("ExpectSamples", "expr"): ["up"], ("Step", "query"): ["up"],
+    # One code as text instead of a tuple of codes (`in` would then test its substrings).
+    ("AlertRule", "noqa"): "OBS203", ("RuleGroup", "noqa"): "OBS204"}
 
 
 def wrong_value(valid: Any) -> Any:
@@ -299,6 +324,9 @@ REMOTE = RemoteWrite("cloud", url="https://prom.example/api/prom/push", username
 LOKI = LokiWrite("logs", url="https://loki.example/push", username=Env("U"), password=Env("P"))
 EXPORTER = OtlpExporter("tempo", endpoint="tempo.example:443", username=Env("U"),
                         password=Env("P"))
+REQUESTS = Counter("app_requests_total", help="Requests.", labels=["code"])
+LATENCY = Histogram("app_request_seconds", help="Time.", buckets=[0.1, 0.5, 1.0])
+SLI = Events(errors=REQUESTS.where(code="500"), total=REQUESTS)
 """
 LOADER_CASES: dict[str, tuple[str, str]] = {
     "AlertRule": ("OBS004", 'AlertRule("Bad", expr="up", severity=2, summary="s", '
@@ -352,6 +380,13 @@ LOADER_CASES: dict[str, tuple[str, str]] = {
     "Text": ("OBS004", 'Text(title="t", content=5)'),
     "StateTimeline": ("OBS004", 'StateTimeline(title="s", rowHeight="tall")'),
     "RowPanel": ("OBS004", "RowPanel(title=42)"),
+    "AlloyBlock": ("OBS004", 'AlloyBlock(["discovery.kubernetes", "pods"])'),
+    "Events": ("OBS004", 'Events(errors="app_requests_total", total=REQUESTS)'),
+    "Latency": ("OBS004", 'Latency(LATENCY, threshold="0.5")'),
+    "RawRatio": ("OBS004", "RawRatio(ratio=0.01)"),
+    "BurnRate": ("OBS004", 'BurnRate(14.4, long=3600, short="5m")'),
+    "Tier": ("OBS004", 'Tier(rates=BurnRate(14.4, long="1h", short="5m"))'),
+    "SLO": ("OBS004", 'SLO("app-availability", sli=SLI, objective="99.9")'),
 }
 
 
