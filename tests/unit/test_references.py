@@ -34,10 +34,10 @@ def check(text: str, **kwargs: object) -> list[tuple[str, int]]:
 
 @pytest.mark.parametrize(("text", "code", "at"), [
     ("jobs_totl", "OBS116", 0),
-    ('jobs_total{colour="red"}', "OBS109", 0),
-    ('jobs_total{result="fail"}', "OBS110", 0),
-    ('jobs_total{result=~"err.*"}', "OBS110", 0),
-    ('jobs_total{result!~"o"}', "OBS110", 0),
+    ('jobs_total{colour="red"}', "OBS109",11),
+    ('jobs_total{result="fail"}', "OBS110",11),
+    ('jobs_total{result=~"err.*"}', "OBS110",11),
+    ('jobs_total{result!~"o"}', "OBS110",11),
     ("queue_depth_bucket", "OBS901", 0),
     ("worker_info_count", "OBS901", 0),
     ("rate(queue_depth[5m])", "OBS111", 5),
@@ -145,7 +145,7 @@ def test_build_checks_raw_string_expressions_against_the_catalog(
     assert result.exit_code == 1, result.describe()
     found = {(d["code"], d["location"]["line"]) for d in result.diagnostics()
              if d["location"]["path"].endswith("alerts.py")}
-    assert ("OBS110", line) in found
+    assert ("OBS110", line + 2) in found  # at the matcher, inside the string literal
     assert ("OBS927", line) in found
     # in our own definitions an annotation that renders empty is an error, not a warning
     assert {d["severity"] for d in result.diagnostics() if d["code"] == "OBS927"} == {"error"}

@@ -82,7 +82,7 @@ def test_expression_findings_carry_the_column_of_the_selector() -> None:
     (found,) = lint(text, fixture_catalog())
     assert found.code == "OBS109"
     assert found.location is not None
-    assert (found.location.line, found.location.column) == (5, 20)
+    assert (found.location.line, found.location.column) == (5, 38)  # the matcher
 
 
 def test_literal_block_expressions_map_lines_inside_the_block() -> None:

@@ -62,8 +62,10 @@ class Catalog:
                 continue
             values = ", ".join(declared.values)
             if op in ("=", "!=") and value not in declared.values:
+                same = [v for v in declared.values if v.casefold() == value.casefold()]
                 yield ("OBS110", f"{name}{{{label}{op}{value!r}}}: {value!r} is not a declared "
-                       f"value of {label!r}", f"declared values: {values}")
+                       f"value of {label!r}", (f"did you mean {same[0]!r}? " if same else "")
+                       + f"declared values: {values}")
             elif op in ("=~", "!~"):
                 try:
                     hits = regex_hits(value, declared.values)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 
 from obsgen.check.promql.analysis import Analysis, Selector, analyse
+from obsgen.check.promql.literal_positions import placer
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.model.catalog import Catalog
 from obsgen.model.metrics import Gauge
@@ -30,14 +31,61 @@ _TARGET_LABELS = frozenset({"job", "instance"})
 
 def locate(where: Location, analysis: Analysis, position: int) -> Location:
     """The place of `position` in the query, given where the query's text starts. A location
-    without a column (a Python definition) cannot be refined and is returned as is."""
+    without a column is a Python definition's line: the place inside the string literal that
+    holds the query, when there is one, else that line."""
     if not where.column:
-        return where
+        inside = placer(analysis.text, where)
+        return inside(position) if inside else where
     line, column = analysis.line_column(position)
     if line == 0:
         return Location(where.path, where.line, where.column + column)
     # Later lines of a `|` block share the first line's indentation.
     return Location(where.path, where.line + line, where.column + column)
+
+
+def matcher_position(text: str, selector: Selector, label: str) -> int:
+    """Where the matcher of `label` starts in the selector (the analysis keeps only where the
+    selector starts); the selector's start when it is not found."""
+    index = _skip_name(text, selector.position)
+    if text[index:index + 1] != "{":
+        return selector.position
+    index += 1
+    while index < len(text) and text[index] != "}":
+        if text[index] in "\"'`":
+            index = _past_string(text, index)
+            continue
+        end = _skip_name(text, index)
+        if end > index and text[index:end] == label:
+            return index
+        index = max(end, index + 1)
+    return selector.position
+
+
+def range_position(text: str, selector: Selector) -> int:
+    """Where the range of a range selector (`5m` of `x{...}[5m]`) starts; else the selector's
+    start."""
+    index = _skip_name(text, selector.position)
+    if text[index:index + 1] == "{":
+        while index < len(text) and text[index] != "}":
+            index = _past_string(text, index) if text[index] in "\"'`" else index + 1
+        index += 1
+    while text[index:index + 1].isspace():
+        index += 1
+    return index + 1 if text[index:index + 1] == "[" else selector.position
+
+
+def _skip_name(text: str, index: int) -> int:
+    while index < len(text) and (text[index].isalnum() or text[index] in "_:."):
+        index += 1
+    return index
+
+
+def _past_string(text: str, index: int) -> int:
+    """Just past the quoted string starting at `index`."""
+    quote, index = text[index], index + 1
+    while index < len(text) and text[index] != quote:
+        index += 2 if text[index] == "\\" and quote != "`" else 1
+    return index + 1
 
 
 def too_deep(what: str, why: str, where: Location) -> Diagnostic:
@@ -61,6 +109,7 @@ def check_query(text: str, where: Location, catalog: Catalog | None, *, jobs_kno
     if analysis.error is not None and analysis.error.too_deep:
         return [too_deep(f"{prefix}expression", analysis.error.message, where)]
     if analysis.error is not None:
+        place = place or placer(text, where)
         return [Diagnostic.of("OBS213", f"{prefix}expression does not parse: "
                               f"{analysis.error.message}",
                               place(analysis.error.position) if place else where,
@@ -179,10 +228,13 @@ class _Checker:
         if info is None:
             yield from self.unknown(selector, name)
             return
-        matchers = [(m.label, m.op, m.value) for m in selector.matchers
-                    if not m.templated and m.label != "job"]
-        for code, message, hint in self.catalog.check_selector(name, matchers):
-            yield code, message, hint, selector.position
+        for matcher in selector.matchers:
+            if matcher.templated or matcher.label == "job":
+                continue
+            at = matcher_position(self.analysis.text, selector, matcher.label)
+            for code, message, hint in self.catalog.check_selector(
+                    name, [(matcher.label, matcher.op, matcher.value)]):
+                yield code, message, hint, at
         yield from self.job(selector)
         yield from self.function_types(selector)
 

@@ -14,7 +14,7 @@ import promql_parser
 from obsgen.check.catalog import duplicates
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.check.promql.analysis import Analysis, Selector, analyse
-from obsgen.check.promql.references import check_query, locate
+from obsgen.check.promql.references import check_query, locate, range_position
 from obsgen.check.rules.rulefile import Entry, Group, read_rule_file
 from obsgen.check.rules.scrape_intervals import JobInterval, run_intervals
 from obsgen.codes import Severity
@@ -298,7 +298,7 @@ def scrape_range_findings(analysis: Analysis, where: Location, jobs: Sequence[Jo
             found.append(Diagnostic.of(
                 "OBS926", f"{owner}: {fn}() over [{selector.range_text}] covers fewer than "
                 f"{needed} scrape intervals of {_seconds(interval)}",
-                locate(where, analysis, selector.position),
+                locate(where, analysis, range_position(analysis.text, selector)),
                 f"use at least [{_seconds(needed * interval)}] (scrape interval: the job's, "
                 f"from the catalog or the run's scrape configs, else Prometheus' default 1m)"))
     return found
