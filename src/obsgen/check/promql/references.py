@@ -46,7 +46,7 @@ def locate(where: Location, analysis: Analysis, position: int) -> Location:
 def matcher_position(text: str, selector: Selector, label: str) -> int:
     """Where the matcher of `label` starts in the selector (the analysis keeps only where the
     selector starts); the selector's start when it is not found."""
-    index = _skip_name(text, selector.position)
+    index = _skip_space(text, _skip_name(text, selector.position))
     if text[index:index + 1] != "{":
         return selector.position
     index += 1
@@ -64,18 +64,22 @@ def matcher_position(text: str, selector: Selector, label: str) -> int:
 def range_position(text: str, selector: Selector) -> int:
     """Where the range of a range selector (`5m` of `x{...}[5m]`) starts; else the selector's
     start."""
-    index = _skip_name(text, selector.position)
+    index = _skip_space(text, _skip_name(text, selector.position))
     if text[index:index + 1] == "{":
         while index < len(text) and text[index] != "}":
             index = _past_string(text, index) if text[index] in "\"'`" else index + 1
-        index += 1
-    while text[index:index + 1].isspace():
-        index += 1
+        index = _skip_space(text, index + 1)
     return index + 1 if text[index:index + 1] == "[" else selector.position
 
 
 def _skip_name(text: str, index: int) -> int:
     while index < len(text) and (text[index].isalnum() or text[index] in "_:."):
+        index += 1
+    return index
+
+
+def _skip_space(text: str, index: int) -> int:
+    while text[index:index + 1].isspace():
         index += 1
     return index
 
