@@ -10,7 +10,7 @@ from functools import cached_property
 from obsgen.diagnostics import DefinitionError
 from obsgen.model.metrics import Finding, Label, Metric, series_names
 from obsgen.model.pipeline import ScrapeJob
-from obsgen.model.promql import regex_hits
+from obsgen.model.promql import did_you_mean, regex_hits
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,9 @@ class Catalog:
                 continue
             values = ", ".join(declared.values)
             if op in ("=", "!=") and value not in declared.values:
-                same = [v for v in declared.values if v.casefold() == value.casefold()]
                 yield ("OBS110", f"{name}{{{label}{op}{value!r}}}: {value!r} is not a declared "
-                       f"value of {label!r}", (f"did you mean {same[0]!r}? " if same else "")
-                       + f"declared values: {values}")
+                       f"value of {label!r}", f"declared values: {values}"
+                       + did_you_mean(value, declared.values))
             elif op in ("=~", "!~"):
                 try:
                     hits = regex_hits(value, declared.values)

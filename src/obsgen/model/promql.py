@@ -281,7 +281,7 @@ class Selector(_Ops):
             raise DefinitionError(
                 "OBS110", f"{self.metric.name}{{{name}{match.op}{_quote(match.value)}}}: "
                 f"{match.value!r} is not a declared value of {name!r}",
-                hint=f"declared values: {', '.join(label.values)}" + _did_you_mean(
+                hint=f"declared values: {', '.join(label.values)}" + did_you_mean(
                     match.value, label.values),
             )
         if match.op in ("=~", "!~") and not regex_hits(match.value, label.values):
@@ -328,10 +328,14 @@ def regex_hits(pattern: str, values: Iterable[str]) -> bool:
     return any(compiled.fullmatch(v) for v in values)
 
 
-def _did_you_mean(value: str, choices: Iterable[str]) -> str:
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """"; did you mean 'x'?" naming the choice closest to a label value (one differing only in
+    case first: `5XX` for `5xx`), or "" when none is close."""
     import difflib
 
-    close = difflib.get_close_matches(value, list(choices), n=1)
+    choices = list(choices)
+    close = [c for c in choices if c.casefold() == value.casefold()] or \
+        difflib.get_close_matches(value, choices, n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
