@@ -210,3 +210,40 @@ def test_helper_label_value_differing_in_case_gets_the_declared_one() -> None:
     with pytest.raises(DefinitionError) as raised:
         requests.where(code="5XX")
     assert (raised.value.hint or "").endswith("did you mean '5xx'?")
+
+
+def test_every_escape_kind_maps_to_its_source_characters(tmp_path: Path) -> None:
+    from obsgen.check.promql.literal_positions import placer
+    from obsgen.diagnostics import Location
+
+    source = tmp_path / "defs.py"
+    # \x41, \N{...}, octal \101, \" and a backslash-newline continuation, then a raw part
+    source.write_text('X = f(\n    "a\\x41b\\N{BULLET}c\\101d\\"e\\\nfg"  r"\\dh"\n)\n',
+                      encoding="utf-8")
+    text = "aAb\N{BULLET}cAd\"efg\\dh"
+    place = placer(text, Location(str(source), 1))
+    assert place is not None
+    lines = source.read_text(encoding="utf-8").splitlines()
+
+    def found(offset: int) -> tuple[int, str]:
+        where = place(offset)
+        return where.line, lines[where.line - 1][where.column - 1:]
+
+    assert found(text.index("A")) == (2, '\\x41b\\N{BULLET}c\\101d\\"e\\')
+    assert found(text.index("b")) == (2, 'b\\N{BULLET}c\\101d\\"e\\')
+    assert found(text.index("c"))[1].startswith("c\\101")
+    assert found(text.index("d"))[1].startswith('d\\"e')
+    assert found(text.index('"'))[1].startswith('\\"e')
+    assert found(text.index("f")) == (3, 'fg"  r"\\dh"')
+    assert found(text.index("\\")) == (3, '\\dh"')
+    assert found(text.index("h")) == (3, 'h"')
+
+
+def test_no_literal_no_place(tmp_path: Path) -> None:
+    from obsgen.check.promql.literal_positions import placer
+    from obsgen.diagnostics import Location
+
+    source = tmp_path / "defs.py"
+    source.write_text('Q = "up"\nX = f(expr=q + "x", other=f"{Q} > 1")\n', encoding="utf-8")
+    assert placer("up > 1", Location(str(source), 2)) is None
+    assert placer("up", Location(str(source), 2)) is not None  # the one literal of the file
