@@ -95,7 +95,7 @@ def browser() -> Iterator[Browser]:
 
 
 def test_every_seed_alert_has_a_runbook_url_under_the_base(site: Site) -> None:
-    assert len(site.links) == 7
+    assert len(site.links) == 11  # the seven alerts and the two SLOs' four burn-rate alerts
     for link in site.links:
         assert link.url.startswith(BASE_URL), link
         assert urlsplit(link.url).fragment, link
