@@ -117,7 +117,11 @@ def test_groups_not_loaded(findings: list[dict[str, Any]]) -> None:
     assert sorted(messages(findings, "OBS558")) == [
         "rule group 'hypertool-persona-alerts' is not loaded in Prometheus",
         "rule group 'hypertool-system-health' is not loaded in Prometheus",
-        "rule group 'hypertool-token-forecasting' is not loaded in Prometheus"]
+        "rule group 'hypertool-token-forecasting' is not loaded in Prometheus",
+        "rule group 'slo-quality-gate-pass' is not loaded in Prometheus",
+        "rule group 'slo-quality-gate-pass-ticket' is not loaded in Prometheus",
+        "rule group 'slo-workflow-stage-latency' is not loaded in Prometheus",
+        "rule group 'slo-workflow-stage-latency-ticket' is not loaded in Prometheus"]
 
 
 def test_down_target_is_named(findings: list[dict[str, Any]]) -> None:

@@ -106,7 +106,8 @@ def verify_prometheus(project: Project, prometheus: Target, timeout: float
     queries = project_queries(project)
     interval = rate_interval(project)
     for query in queries:
-        found += run_query(prometheus, query, interval, f"{timeout:g}s")
+        found += run_query(prometheus, query, interval, f"{timeout:g}s",
+                           project.recorded_series)
     labels, asked = _label_findings(project, prometheus)
     return PrometheusReport([*found, *labels], len(project.groups), len(project.jobs),
                             len(queries), asked)

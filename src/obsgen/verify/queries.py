@@ -111,10 +111,20 @@ def _has_series(prometheus: Target, match: str) -> bool:
     return bool(data)
 
 
-def _empty_selectors(prometheus: Target, text: str) -> Iterator[str]:
-    """Why a query returned nothing: each selector that matches no series, and how."""
+# Series that exist only while an alert is pending or firing.
+ALERT_SERIES = frozenset({"ALERTS", "ALERTS_FOR_STATE"})
+
+
+def _empty_selectors(prometheus: Target, text: str, recorded: frozenset[str]
+                     ) -> Iterator[str]:
+    """Why a query returned nothing: each selector that matches no series, and how. Alert
+    series and the project's own recorded series are passed over: they are empty while no
+    alert fires or before their group first runs (a slow group's, every 10m), and a recording
+    rule's own query is checked in its place."""
     for selector in analyse(text).selectors:
         if selector.name is None or selector.templated:
+            continue
+        if selector.name in ALERT_SERIES or selector.name in recorded:
             continue
         if _has_series(prometheus, selector_text(selector)):
             continue
@@ -132,8 +142,8 @@ def _empty_selectors(prometheus: Target, text: str) -> Iterator[str]:
             yield f"no series of {selector_text(selector)} exists (its matchers together)"
 
 
-def run_query(prometheus: Target, query: Query, interval: str, timeout: str
-              ) -> list[Diagnostic]:
+def run_query(prometheus: Target, query: Query, interval: str, timeout: str,
+              recorded: frozenset[str] = frozenset()) -> list[Diagnostic]:
     text = executable(query.text, interval)
     reply = prometheus.get("/api/v1/query", {"query": text, "timeout": timeout},
                            allow=QUERY_ERRORS)
@@ -149,4 +159,4 @@ def run_query(prometheus: Target, query: Query, interval: str, timeout: str
     return [Diagnostic.of("OBS557", f"{query.owner} returns nothing: {why}", query.where,
                           "the code may not emit it yet, or emits other label values; see "
                           "the metrics reference and `obsgen verify --metrics`")
-            for why in _empty_selectors(prometheus, query.text)]
+            for why in _empty_selectors(prometheus, query.text, recorded)]
