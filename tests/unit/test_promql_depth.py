@@ -198,18 +198,21 @@ def test_a_50000_term_expression_takes_bounded_time_and_memory() -> None:
         from obsgen.check.promql.references import check_query
         from obsgen.diagnostics import Location
         text = " + ".join(['rate(http_requests_total{code="500"}[5m])'] * 50000)
+        imported = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         start = time.process_time()  # CPU time: a busy machine does not stretch it
         a = analyse(text)
         found = check_query(text, Location("r.yml", 1), None)
         print(json.dumps([a.ok, len(a.selectors), len(found), time.process_time() - start,
-                          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024]))
+                          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+                          - imported]))
     """)
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     ok, selectors, findings, seconds, megabytes = json.loads(done.stdout)
     assert (ok, selectors, findings) == (True, 50_000, 0)
-    assert seconds < 10 and megabytes < 400, (seconds, megabytes)
+    # The peak the analysis adds to what importing obsgen takes (2.2 MB of text here).
+    assert seconds < 10 and megabytes < 350, (seconds, megabytes)
 
 
 # --- the chain split is exact: the same analysis as the whole tree ----------------------------
