@@ -353,7 +353,9 @@ BROKEN_PROMQL = RuleGroup("broken-promql", file="broken-promql", rules=[TOKENS_B
 from obsgen import Runbook  # every grouped alert needs a runbook (OBS702)
 TOKENS_BY_PERSONA_RUNBOOK = Runbook(TOKENS_BY_PERSONA, description="Fix the parentheses.")
 """)
-    found = build_rejected(project, obsgen, "OBS213", "alerts.py", line_of(text))
+    # At the expression's string literal, not at the AlertRule( line.
+    found = build_rejected(project, obsgen, "OBS213", "alerts.py",
+                           line_of(text, 'expr="sum(rate(hypertool_persona_tokens_used_total'))
     assert "TokensByPersona" in found["message"]
 
 

@@ -89,15 +89,20 @@ def _step_query(project: Project, query: str) -> str:
 
 
 def test_runbook_query_with_unknown_metric(project: Project, obsgen: RunObsgen) -> None:
-    text = _step_query(project, "sum by (persona) (rate(hypertool_persona_token_used_total[5m]))")
-    found = build_rejected(project, obsgen, "OBS116", "runbooks.py", line_of(text))
+    query = "sum by (persona) (rate(hypertool_persona_token_used_total[5m]))"
+    text = _step_query(project, query)
+    # At the metric inside the query's string literal, not at the Step( line.
+    found = build_rejected(project, obsgen, "OBS116", "runbooks.py", line_of(text, query))
+    assert found["location"]["column"] == 1 + text.splitlines()[line_of(text, query) - 1].index(
+        "hypertool_persona_token_used_total")
     assert "hypertool_persona_tokens_used_total" in found["hint"]
     assert "TokenBudgetExceeded, step 4" in found["message"]
 
 
 def test_runbook_query_with_undeclared_label_value(project: Project, obsgen: RunObsgen) -> None:
-    text = _step_query(project, 'hypertool_workflow_quality_gate_total{result="fail"}')
-    found = build_rejected(project, obsgen, "OBS110", "runbooks.py", line_of(text))
+    query = 'hypertool_workflow_quality_gate_total{result="fail"}'
+    text = _step_query(project, query)
+    found = build_rejected(project, obsgen, "OBS110", "runbooks.py", line_of(text, query))
     assert "passed, failed" in found["hint"]
 
 
