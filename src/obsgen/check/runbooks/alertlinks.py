@@ -128,13 +128,23 @@ def _stem(path: str) -> str:
     return file.parent.name if file.stem.lower() in ("index", "readme") else file.stem
 
 
-def _url_points_at(url: str, path: str) -> bool:
-    """Whether a URL names this page: its last path segment (without a trailing slash or a
-    .md/.html suffix) is the file's stem (for index.md/README.md, its folder's name)."""
+def _url_stem(url: str) -> str:
+    """The page a URL names: its last path segment, without a trailing slash or a .md/.html
+    suffix, to be matched with a file's stem (for index.md/README.md, its folder's name)."""
     segment = urlsplit(url).path.rstrip("/").rpartition("/")[2]
     for suffix in _PAGE_SUFFIXES:
         segment = segment.removesuffix(suffix)
-    return bool(segment) and unquote(segment) == _stem(path)
+    return unquote(segment)
+
+
+@lru_cache(maxsize=8)
+def _pages_by_stem(pages: tuple[ForeignFile, ...]) -> dict[str, tuple[ForeignFile, ...]]:
+    """The run's pages by stem, made once a run: looking each URL up instead of matching it
+    against every page keeps the check linear (it was pages x annotations x pages)."""
+    index: dict[str, tuple[ForeignFile, ...]] = {}
+    for page in pages:
+        index[_stem(page.path)] = (*index.get(_stem(page.path), ()), page)
+    return index
 
 
 def _suffix_of(reference: str, path: str) -> bool:
@@ -152,12 +162,14 @@ def _repository_root(path: str, inside: str) -> str:
     return parents[min(len(inside.split("/")), len(parents)) - 1].name.lower()
 
 
+@lru_cache(maxsize=1 << 16)  # each page's check asks again for every annotation of the run
 def _pages_at_url(url: str, pages: tuple[ForeignFile, ...]) -> tuple[ForeignFile, ...]:
     """The pages a URL names. A repository's file URL names a page whose path ends with the
     file's path in the repository, and when several do (every mixin has a runbook.md), the
     one checked out in a folder named for the repository; else none, as the URL is then about
     a repository that is not in the run."""
-    named = tuple(p for p in pages if _url_points_at(url, p.path))
+    stem = _url_stem(url)
+    named = _pages_by_stem(pages).get(stem, ()) if stem else ()
     file = _REPOSITORY_FILE.match(urlsplit(url).path)
     if file is None:
         return named
