@@ -2,7 +2,7 @@
 
 from obsgen.diagnostics import DefinitionError
 from obsgen.model.alloy_block import AlloyBlock
-from obsgen.model.dashboards import Dashboard, Folder, Link, Row, Variable
+from obsgen.model.dashboards import Dashboard, Folder, Link, Row
 from obsgen.model.metrics import Counter, Gauge, Histogram, Info, Label, Summary
 from obsgen.model.panels import (
     BarChart,
@@ -50,6 +50,7 @@ from obsgen.model.runbooks import Command, CommonIssue, RootCause, Runbook, Runb
 from obsgen.model.sli import Events, Latency, RawRatio
 from obsgen.model.slo import SLO
 from obsgen.model.slo_windows import BurnRate, Tier
+from obsgen.model.variables import Variable
 
 __all__ = [
     "SLO",

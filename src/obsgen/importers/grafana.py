@@ -31,7 +31,8 @@ from obsgen.importers.grafana_panel_code import panel_code, row_panel
 from obsgen.importers.grafana_values import Py, call, source, written
 from obsgen.importers.pysource import Names, SourceModule, constant_name, text
 from obsgen.model import dashboards, raw_panels
-from obsgen.model.dashboards import REFRESH, RELATIVE_TIME, UID, VARIABLE_NAME, slug
+from obsgen.model.dashboards import REFRESH, RELATIVE_TIME, UID, slug
+from obsgen.model.variables import DATASOURCE_VARIABLE, VARIABLE_NAME, Variable
 
 Json = dict[str, Any]
 FOLDER = "Imported"
@@ -106,7 +107,7 @@ class _Writer:
                 "a templating entry is a JSON object with a name and a type"))
             return None
         name = str(item.get("name", ""))
-        if not VARIABLE_NAME.match(name) or name == dashboards.DATASOURCE_VARIABLE:
+        if not VARIABLE_NAME.match(name) or name == DATASOURCE_VARIABLE:
             usable = _usable_name(name)
             self.diagnostics.append(self.found.diagnostic(
                 "OBS986", (*path, "name"), f"variable name {name!r} is not one obsgen can define"
@@ -116,10 +117,10 @@ class _Writer:
             item = {**item, "name": usable}
         args = _variable_args(item)
         try:
-            made = call("obsgen", "Variable", args, dashboards.Variable)
+            made = call("obsgen", "Variable", args, Variable)
             extra = extra_for({**item, "name": name}, variable_json(made.value))
             if extra:
-                made = call("obsgen", "Variable", {**args, "extra": extra}, dashboards.Variable)
+                made = call("obsgen", "Variable", {**args, "extra": extra}, Variable)
         except DefinitionError as exc:
             self.diagnostics.append(self.found.diagnostic(
                 "OBS986", path, f"variable not imported: {exc.message}", exc.hint or ""))
@@ -169,7 +170,7 @@ class _Writer:
 def _usable_name(name: str) -> str:
     usable = re.sub(r"\W", "_", name, flags=re.ASCII).strip("_") or "variable"
     usable = f"v_{usable}" if usable[0].isdigit() or usable.startswith("__") else usable
-    return f"{usable}_variable" if usable == dashboards.DATASOURCE_VARIABLE else usable
+    return f"{usable}_variable" if usable == DATASOURCE_VARIABLE else usable
 
 
 def _variable_args(item: Json) -> Json:

@@ -1,4 +1,4 @@
-"""Dashboards: folders, variables, rows of grafanalib panels, and the dashboard that holds them.
+"""Dashboards: folders, links, rows of grafanalib panels, and the dashboard that holds them.
 
 Panels are grafanalib objects (see model/panels.py for the ones that remember their line).
 obsgen adds a `$datasource` variable, catalog-typed queries (model/promql.py) and automatic grid
@@ -17,21 +17,20 @@ from grafanalib import core
 
 from obsgen.diagnostics import DefinitionError, Location
 from obsgen.model.arguments import Accepts, check_arguments
-from obsgen.model.metrics import Metric
+from obsgen.model.names import check_text
 from obsgen.model.panel_arguments import check_grafanalib_arguments
 from obsgen.model.panels import OWN_PANELS, REPLACED, SUPPORTED, panel_location
-from obsgen.model.promql import Match, Selector, _Ops
+from obsgen.model.promql import _Ops
 from obsgen.model.raw_panels import RawPanel
 from obsgen.model.source import caller_location
+from obsgen.model.variables import DATASOURCE_VARIABLE as DATASOURCE_VARIABLE
+from obsgen.model.variables import Variable as Variable
+from obsgen.model.variables import check_variables
+from obsgen.model.variables import variables_used as variables_used
 
-DATASOURCE_VARIABLE = "datasource"
+# DATASOURCE_VARIABLE, Variable and variables_used are imported "as" themselves above because
+# emit/grafana.py imports them from this module.
 UID = re.compile(r"^[a-zA-Z0-9_-]{1,40}$")
-VARIABLE_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
-# $name, ${name}, ${name:format}, ${name.field}, [[name]], [[name:format]] (the forms the
-# dashboard lint reads); names starting with __ are Grafana's own macros, timeFilter InfluxDB's.
-VARIABLE_USE = re.compile(r"\$\{([a-zA-Z_]\w*)(?:[.:][^}]*)?\}|\$([a-zA-Z_]\w*)"
-                          r"|\[\[([a-zA-Z_]\w*)(?::[^\]]*)?\]\]")
-BUILT_IN_VARIABLES = frozenset({"timeFilter"})
 LAYOUTS = ("auto", "grid")
 RELATIVE_TIME = re.compile(r"^now(-\d+[smhdwMy])?(/[smhdwMy])?$")
 REFRESH = re.compile(r"^(\d+(ms|s|m|h|d|w|y))?$")
@@ -49,13 +48,6 @@ def _uid(value: object, what: str) -> str:
     return value
 
 
-def _text(value: object, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise DefinitionError("OBS004", f"{what} must be a non-empty string, got {value!r}",
-                              hint="give it a human-readable text")
-    return value
-
-
 def _strings(values: Iterable[str] | str, what: str) -> tuple[str, ...]:
     items = (values,) if isinstance(values, str) else tuple(values)
     for item in items:
@@ -63,13 +55,6 @@ def _strings(values: Iterable[str] | str, what: str) -> tuple[str, ...]:
             raise DefinitionError("OBS004", f"{what} must be strings, got {item!r}",
                                   hint="quote the value")
     return items
-
-
-def variables_used(text: str) -> tuple[str, ...]:
-    """Template variables a text refers to, without Grafana's own `$__...` macros."""
-    names = (next(g for g in m.groups() if g) for m in VARIABLE_USE.finditer(text))
-    return tuple(dict.fromkeys(n for n in names
-                               if not n.startswith("__") and n not in BUILT_IN_VARIABLES))
 
 
 @dataclass(frozen=True)
@@ -88,7 +73,7 @@ class Folder:
 
     def __post_init__(self) -> None:
         check_arguments(self)
-        _text(self.title, "folder title")
+        check_text(self.title, "folder title")
         object.__setattr__(self, "uid", _uid(self.uid or slug(self.title), "folder"))
 
     @property
@@ -119,7 +104,7 @@ class Link:
 
     def __post_init__(self) -> None:
         check_arguments(self)
-        _text(self.title, "link title")
+        check_text(self.title, "link title")
         object.__setattr__(self, "tags", _strings(self.tags, "link tags"))
         if bool(self.url) == bool(self.tags):
             raise DefinitionError("OBS609", f"link {self.title!r} needs either url= or tags=",
@@ -129,72 +114,6 @@ class Link:
     @property
     def type(self) -> str:
         return "link" if self.url else "dashboards"
-
-
-@dataclass(frozen=True, eq=False)
-class Variable:
-    """A query variable; `Variable.from_label` builds the usual `label_values(...)` one.
-
-    In a query, `metric.where(label=variable)` renders `label=~"$name"`, which matches one value,
-    several (multi) or all of them (include_all).
-
-    Example:
-
-    ```python
-    ROUTE_VAR = Variable.from_label(REQUESTS, "route", title="Route", multi=True,
-                                    include_all=True)
-    ```
-    """
-
-    name: str
-    query: str
-    label: str = ""
-    multi: bool = False
-    include_all: bool = False
-    all_value: str | None = None
-    sort: int = 1  # alphabetical, ascending
-    refresh: int = 2  # on time-range change
-    description: str = ""
-    # Variable JSON obsgen does not model (another variable type, saved options), merged over
-    # what it emits; see `TimeSeries(extra=...)`.
-    extra: Mapping[str, Any] = field(default_factory=dict)
-    source: Location = field(default_factory=caller_location, repr=False)
-
-    def __post_init__(self) -> None:
-        check_arguments(self)
-        if not VARIABLE_NAME.match(self.name) or (
-                self.name.startswith("__") or self.name == DATASOURCE_VARIABLE):
-            raise DefinitionError("OBS606", f"variable name {self.name!r} is not usable",
-                                  hint="a name like 'workflow': [a-zA-Z_][a-zA-Z0-9_]*, not "
-                                  "starting with '__', and not 'datasource' (obsgen's own)")
-        _text(self.query, f"query of variable {self.name!r}")
-        if self.sort not in range(9) or self.refresh not in (0, 1, 2):
-            raise DefinitionError("OBS606", f"variable {self.name!r}: sort must be 0-8 and "
-                                  "refresh 0, 1 or 2", hint="see Grafana's VariableSort/Refresh")
-
-    @classmethod
-    def from_label(cls, source: Metric | Selector, label: str, *, name: str | None = None,
-                   title: str = "", multi: bool = False, include_all: bool = False,
-                   all_value: str | None = None, description: str = "") -> Variable:
-        """`label_values(<series>, <label>)` over a catalog metric or a selector on one; the
-        label must be declared on the metric."""
-        selector = source if isinstance(source, Selector) else Selector(source)
-        if not isinstance(selector, Selector) or not isinstance(selector.metric, Metric):
-            raise DefinitionError("OBS004", f"from_label() needs a catalog metric, got {source!r}",
-                                  hint='Variable.from_label(QUALITY_GATE, "workflow")')
-        selector.metric.label(label)
-        kind = selector.metric.kind
-        if kind in ("histogram", "summary") and not selector.suffix:
-            selector = Selector(selector.metric, selector.matchers, "_count")
-        query = f"label_values({selector.expr().text}, {label})"
-        return cls(name or label, query, label=title, multi=multi, include_all=include_all,
-                   all_value=all_value, description=description, source=caller_location())
-
-    def as_match(self) -> Match:
-        return Match("=~", f"${self.name}")
-
-    def __str__(self) -> str:
-        return f"${self.name}"
 
 
 Panel = Any  # a grafanalib panel object; checked by `check_panel`
@@ -364,7 +283,7 @@ class Dashboard:
     def __post_init__(self) -> None:
         check_arguments(self)
         _uid(self.uid, f"dashboard {self.title!r}")
-        _text(self.title, "dashboard title")
+        check_text(self.title, "dashboard title")
         object.__setattr__(self, "tags", _strings(self.tags, "dashboard tags"))
         object.__setattr__(self, "variables", tuple(self.variables))
         object.__setattr__(self, "links", tuple(self.links))
@@ -373,7 +292,7 @@ class Dashboard:
         for row in self.rows:
             for panel in row.panels:
                 check_serialisable(panel, panel_location(panel, row.source))
-        self._check_variables()
+        check_variables(self.uid, self.variables, self.queries())
 
     def _check_settings(self) -> None:
         for value, what in ((self.time_from, "time_from"), (self.time_to, "time_to")):
@@ -390,49 +309,6 @@ class Dashboard:
         if self.graph_tooltip not in (0, 1, 2):
             raise DefinitionError("OBS609", f"graph_tooltip must be 0, 1 or 2, got "
                                   f"{self.graph_tooltip!r}", hint="1 shares the crosshair")
-
-    def _check_variables(self) -> None:
-        defined = {DATASOURCE_VARIABLE}
-        for variable in self.variables:
-            if variable.name in defined:
-                raise DefinitionError("OBS606", f"variable {variable.name!r} is defined twice "
-                                      f"on dashboard {self.uid!r}", hint="keep one definition",
-                                      location=variable.source)
-            defined.add(variable.name)
-        # Grafana resolves variables in the order their queries depend on each other, not in
-        # the order they are listed; only a loop has no order.
-        for variable in self.variables:
-            self._require(variables_used(variable.query), defined, variable.source,
-                          f"variable {variable.name!r}")
-        self._refuse_loops()
-        for text, where in self.queries():
-            self._require(variables_used(text), defined, where, "query")
-
-    def _refuse_loops(self) -> None:
-        uses = {v.name: set(variables_used(v.query)) for v in self.variables}
-        for variable in self.variables:
-            seen, todo = set(), list(uses[variable.name])
-            while todo:
-                name = todo.pop()
-                if name == variable.name:
-                    raise DefinitionError(
-                        "OBS606", f"variable {variable.name!r} of dashboard {self.uid!r} "
-                        "depends on itself through the variables its query uses",
-                        hint="break the loop: one of them must not use the other",
-                        location=variable.source)
-                if name not in seen:
-                    seen.add(name)
-                    todo.extend(uses.get(name, ()))
-
-    def _require(self, used: Iterable[str], defined: set[str], where: Location, what: str
-                 ) -> None:
-        missing = [name for name in used if name not in defined]
-        if missing:
-            have = ", ".join(sorted(defined))
-            raise DefinitionError(
-                "OBS605", f"{what} uses ${missing[0]}, which dashboard {self.uid!r} does not "
-                "define", hint=f"add it to variables=[...]; defined: {have}",
-                location=where)
 
     @property
     def holds_verbatim(self) -> bool:

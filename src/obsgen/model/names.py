@@ -1,4 +1,4 @@
-"""Name and duration grammars shared by the catalog and the rules."""
+"""Name and duration grammars, and the non-empty text check, shared by the model's constructors."""
 
 from __future__ import annotations
 
@@ -38,3 +38,11 @@ def check_label_name(name: str, what: str) -> str:
             hint="label names match [a-zA-Z_][a-zA-Z0-9_]*",
         )
     return name
+
+
+def check_text(value: object, what: str) -> str:
+    """Return `value` if it is a non-empty string, else raise OBS004 naming `what`."""
+    if not isinstance(value, str) or not value.strip():
+        raise DefinitionError("OBS004", f"{what} must be a non-empty string, got {value!r}",
+                              hint="give it a human-readable text")
+    return value
