@@ -6,7 +6,8 @@ from __future__ import annotations
 from obsgen.compile import slo_names as names
 from obsgen.compile.slo_rules import describe
 from obsgen.model.names import duration_ms
-from obsgen.model.promql import Selector, histogram_quantile, rate, topk
+from obsgen.model.promql import Selector
+from obsgen.model.promql_functions import histogram_quantile, rate, topk
 from obsgen.model.rules import AlertRule
 from obsgen.model.runbooks import Runbook, Step
 from obsgen.model.sli import Events, Latency, bucket_text

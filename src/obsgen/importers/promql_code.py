@@ -23,11 +23,12 @@ import obsgen
 from obsgen.diagnostics import DefinitionError
 from obsgen.importers.contract import Code, Import, Ref
 from obsgen.importers.pysource import literal
-from obsgen.model import promql
+from obsgen.model import promql, promql_functions
 from obsgen.model.metrics import Metric, series_names
 
 _RANGE_FUNCTIONS: Mapping[str, Callable[..., promql.Expr]] = {
-    "rate": promql.rate, "irate": promql.irate, "increase": promql.increase}
+    "rate": promql_functions.rate, "irate": promql_functions.irate,
+    "increase": promql_functions.increase}
 _AGGREGATIONS = ("sum", "avg", "max", "min", "count")
 _COMPARISONS = {">": "__gt__", ">=": "__ge__", "<": "__lt__", "<=": "__le__"}
 _METHODS = {"==": "eq", "!=": "ne"}
@@ -187,7 +188,7 @@ class Converter:
         extra = f", by={literal(by)}" if by else ""
         text = f"histogram_quantile({literal(q.val)}, {code}, {literal(span)}{extra})"
         return Built(_join([inner.code, _obsgen("", "histogram_quantile")], text),
-                     promql.histogram_quantile(q.val, selector, span, by))
+                     promql_functions.histogram_quantile(q.val, selector, span, by))
 
     def aggregate(self, node: Any) -> Built:
         op = str(node.op)

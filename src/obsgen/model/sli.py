@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from obsgen.diagnostics import DefinitionError
 from obsgen.model.arguments import check_arguments
 from obsgen.model.metrics import Histogram, Metric
-from obsgen.model.promql import Selector, rate
+from obsgen.model.promql import Selector
+from obsgen.model.promql_functions import rate
 
 WINDOW = "{{window}}"
 
