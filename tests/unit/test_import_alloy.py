@@ -19,7 +19,8 @@ from obsgen.emit.alloy import artifacts, component_id, render
 from obsgen.importers import alloy
 from obsgen.importers.contract import ImportEnv, Module
 from obsgen.model.alloy_block import AlloyBlock
-from obsgen.model.pipeline import Env, Pipeline, RemoteWrite
+from obsgen.model.pipeline import Pipeline, RemoteWrite
+from obsgen.model.pipeline_values import Env
 
 ROOT = Path(__file__).resolve().parents[2]
 OWN = ROOT / "build" / "alloy" / "config.alloy"

@@ -13,7 +13,6 @@ from obsgen.diagnostics import DefinitionError
 from obsgen.emit.alloy import render
 from obsgen.model.pipeline import (
     Batch,
-    Env,
     JournalSource,
     LogProcess,
     LokiWrite,
@@ -24,6 +23,7 @@ from obsgen.model.pipeline import (
     Scrape,
     ScrapeJob,
 )
+from obsgen.model.pipeline_values import Env
 
 REPO = Path(__file__).resolve().parents[2]
 USER, KEY = Env("STACK_USER"), Env("STACK_KEY")

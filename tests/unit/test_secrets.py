@@ -15,7 +15,8 @@ import pytest
 
 from obsgen import redact
 from obsgen.diagnostics import DefinitionError
-from obsgen.model.pipeline import Env, RemoteWrite
+from obsgen.model.pipeline import RemoteWrite
+from obsgen.model.pipeline_values import Env
 from standin.grafana import ADMIN_TOKEN, GrafanaStandIn
 from standin.helpers import make_project
 from standin.ruler import RulerStandIn

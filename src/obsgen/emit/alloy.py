@@ -14,7 +14,6 @@ from obsgen.alloy.printer import format_body
 from obsgen.model.alloy_block import AlloyBlock
 from obsgen.model.pipeline import (
     Batch,
-    Env,
     JournalSource,
     LogProcess,
     LokiWrite,
@@ -27,6 +26,7 @@ from obsgen.model.pipeline import (
     ScrapeJob,
     forwards,
 )
+from obsgen.model.pipeline_values import Env
 from obsgen.model.project import Project
 
 OTLP_GRPC = "otelcol.exporter.otlp"

@@ -26,7 +26,8 @@ from obsgen.importers.alloy_components import Candidate, Job, Target, Value, rec
 from obsgen.importers.contract import Code, Import, Imported, ImportEnv, Module, Survey
 from obsgen.importers.pysource import Names, SourceModule, constant_name, literal, text
 from obsgen.model.alloy_block import literal_secrets
-from obsgen.model.pipeline import Env, PipelineComponent, Scrape
+from obsgen.model.pipeline import PipelineComponent, Scrape
+from obsgen.model.pipeline_values import Env
 
 
 def survey(file: ForeignFile) -> Survey:

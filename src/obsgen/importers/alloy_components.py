@@ -17,7 +17,6 @@ from obsgen.alloy import ast
 from obsgen.alloy.exprs import traversal
 from obsgen.model.pipeline import (
     Batch,
-    Env,
     JournalSource,
     LogProcess,
     LokiWrite,
@@ -28,6 +27,7 @@ from obsgen.model.pipeline import (
     Scrape,
     ScrapeJob,
 )
+from obsgen.model.pipeline_values import Env
 
 
 @dataclass(frozen=True)

@@ -14,21 +14,22 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, ClassVar, Literal, Union
-from urllib.parse import urlsplit
 
 from obsgen.diagnostics import DefinitionError, Location
 from obsgen.model.alloy_block import AlloyBlock
 from obsgen.model.arguments import Accepts, check_arguments
 from obsgen.model.names import check_duration
+from obsgen.model.pipeline_values import Env as Env  # obsgen/__init__.py imports it from here
+from obsgen.model.pipeline_values import (
+    check_alloy_label,
+    check_credential,
+    check_go_duration,
+    check_host_port,
+    check_targets,
+    check_url,
+)
 from obsgen.model.source import caller_location
-from obsgen.redact import sensitive_params, token_kind
-from obsgen.redact import url as redact_url
 
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-ALLOY_LABEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-# Go's time.ParseDuration, which Alloy uses for every duration argument.
-GO_DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
-HOST_PORT = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$")
 DEFAULT_LEVEL_REGEX = r'(?i)\blevel"?\s*[=:]\s*"?(?P<level>[a-z]+)'
 
 
@@ -67,106 +68,6 @@ class ScrapeJob:
         return self.name
 
 
-@dataclass(frozen=True)
-class Env:
-    """An environment variable that Alloy reads at run time: `sys.env("NAME")`.
-
-    Example:
-
-    ```python
-    API_KEY = Env("GRAFANA_CLOUD_API_KEY")  # written as sys.env("GRAFANA_CLOUD_API_KEY")
-    ```
-    """
-
-    name: str
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not ENV_NAME.match(self.name):
-            raise DefinitionError(
-                "OBS841", "Env() takes the NAME of an environment variable "
-                          "([A-Za-z_][A-Za-z0-9_]*), not its value",
-                hint='e.g. Env("GRAFANA_CLOUD_API_KEY"); export the secret in the environment '
-                     "Alloy runs in")
-        kind = token_kind(self.name)
-        if kind is not None:  # named, never echoed: the value is the secret itself
-            raise DefinitionError(
-                "OBS841", f"Env() was given what looks like {kind}, not the name of an "
-                          "environment variable",
-                hint='write Env("NAME") with the variable\'s name, e.g. '
-                     'Env("GRAFANA_CLOUD_API_KEY"), and export the token under that name where '
-                     "Alloy runs; if this file was committed, revoke the token")
-
-
-# --- argument checks, shared by the components below ------------------------------------------
-
-
-def _credential(value: object, what: str) -> Env:
-    if isinstance(value, Env):
-        return value
-    # Never echo the value: it may be the secret itself, and diagnostics land in CI logs.
-    raise DefinitionError("OBS841", f"{what} must be an environment reference, not a "
-                          f"{type(value).__name__}",
-                          hint='write Env("NAME") and export NAME where Alloy runs; a secret '
-                               "never belongs in definitions or build/")
-
-
-def _label(value: object, what: str) -> str:
-    if not isinstance(value, str) or not ALLOY_LABEL.match(value):
-        raise DefinitionError("OBS846", f"{what} label {value!r} is not an Alloy identifier",
-                              hint="labels match [A-Za-z_][A-Za-z0-9_]*, e.g. \"grafana_cloud\"")
-    return value
-
-
-def _url(value: object, what: str) -> str:
-    try:
-        parts = urlsplit(value) if isinstance(value, str) else None
-    except ValueError:  # e.g. an unclosed [IPv6] host
-        parts = None
-    # Credentials first, so that no message below echoes a URL that carries them.
-    if parts is not None and "@" in parts.netloc:
-        raise DefinitionError("OBS841", f"{what} carries credentials in the URL",
-                              hint='drop user:password@ from the URL; pass username=Env(...) and '
-                                   "password=Env(...)")
-    names = sensitive_params(f"{parts.query}&{parts.fragment}") if parts is not None else []
-    if names:
-        raise DefinitionError("OBS841", f"{what} carries a credential in its query "
-                              f"({', '.join(sorted(set(names)))}=...)",
-                              hint="a URL is written into build/ as it is: drop the parameter and "
-                                   "authenticate with username=Env(...) and password=Env(...)")
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        shown = redact_url(value) if isinstance(value, str) else value
-        raise DefinitionError("OBS840", f"{what} {shown!r} is not an http(s) URL",
-                              hint="e.g. https://prometheus-prod-36-prod-us-west-0.grafana.net"
-                                   "/api/prom/push")
-    return value  # type: ignore[return-value]
-
-
-def _host_port(value: object, what: str) -> str:
-    match = HOST_PORT.match(value) if isinstance(value, str) else None
-    if match is None or not 0 < int(match.group(2)) < 65536:
-        raise DefinitionError("OBS845", f"{what} {value!r} is not host:port",
-                              hint='e.g. "127.0.0.1:4317" or "tempo-prod-15-prod-us-west-0'
-                                   '.grafana.net:443" (no scheme)')
-    return value  # type: ignore[return-value]
-
-
-def _duration(value: object, what: str) -> str:
-    if not isinstance(value, str) or not GO_DURATION.match(value):
-        raise DefinitionError("OBS201", f"{what} {value!r} is not a duration Alloy accepts",
-                              hint="a number and a unit with no space: 500ms, 15s, 5m, 1h30m "
-                                   "(units ns us ms s m h)")
-    return value
-
-
-def _targets(value: object, kinds: tuple[type, ...], what: str) -> tuple[object, ...]:
-    items = tuple(value) if isinstance(value, list | tuple) else (value,)
-    if not items or not all(isinstance(i, kinds) for i in items):
-        names = " or ".join(k.__name__ for k in kinds)
-        raise DefinitionError("OBS004", f"{what} forward_to takes {names} objects",
-                              hint="forward_to=<the component object that receives the data>")
-    return items
-
-
 # --- metrics -----------------------------------------------------------------------------------
 
 
@@ -183,10 +84,10 @@ class _PushEndpoint:
 
     def __post_init__(self) -> None:
         check_arguments(self, specific=("url", "username", "password"))
-        _label(self.label, self.KIND)
-        _url(self.url, f"{self.KIND} {self.label!r} url")
-        _credential(self.username, f"{self.KIND} {self.label!r} username")
-        _credential(self.password, f"{self.KIND} {self.label!r} password")
+        check_alloy_label(self.label, self.KIND)
+        check_url(self.url, f"{self.KIND} {self.label!r} url")
+        check_credential(self.username, f"{self.KIND} {self.label!r} username")
+        check_credential(self.password, f"{self.KIND} {self.label!r} password")
 
 
 @dataclass(frozen=True, eq=False)
@@ -233,9 +134,9 @@ class Scrape:
             raise DefinitionError("OBS004", "Scrape(job=...) takes the catalog's ScrapeJob",
                                   hint="import the catalog's job: Scrape(HYPERTOOL_JOB, ...)")
         label = self.label or re.sub(r"\W", "_", str(self.job))
-        object.__setattr__(self, "label", _label(label, "scrape"))
+        object.__setattr__(self, "label", check_alloy_label(label, "scrape"))
         object.__setattr__(self, "forward_to",
-                           _targets(self.forward_to, (RemoteWrite,), f"scrape {label!r}"))
+                           check_targets(self.forward_to, (RemoteWrite,), f"scrape {label!r}"))
 
     @property
     def job_name(self) -> str:
@@ -267,17 +168,17 @@ class OtlpExporter:
 
     def __post_init__(self) -> None:
         check_arguments(self, specific=("endpoint", "username", "password"))
-        _label(self.label, "OTLP exporter")
+        check_alloy_label(self.label, "OTLP exporter")
         what = f"OTLP exporter {self.label!r} endpoint"
         if self.protocol == "grpc":
-            _host_port(self.endpoint, what)
+            check_host_port(self.endpoint, what)
         elif self.protocol == "http":
-            _url(self.endpoint, what)
+            check_url(self.endpoint, what)
         else:
             raise DefinitionError("OBS004", f"OTLP exporter protocol {self.protocol!r} is "
                                   "neither 'grpc' nor 'http'", hint='protocol="grpc"')
-        _credential(self.username, f"OTLP exporter {self.label!r} username")
-        _credential(self.password, f"OTLP exporter {self.label!r} password")
+        check_credential(self.username, f"OTLP exporter {self.label!r} username")
+        check_credential(self.password, f"OTLP exporter {self.label!r} password")
 
 
 @dataclass(frozen=True, eq=False)
@@ -298,10 +199,10 @@ class Batch:
 
     def __post_init__(self) -> None:
         check_arguments(self)
-        _label(self.label, "batch")
-        _duration(self.timeout, f"batch {self.label!r} timeout")
+        check_alloy_label(self.label, "batch")
+        check_go_duration(self.timeout, f"batch {self.label!r} timeout")
         object.__setattr__(self, "forward_to",
-                           _targets(self.forward_to, (OtlpExporter,), f"batch {self.label!r}"))
+                           check_targets(self.forward_to, (OtlpExporter,), f"batch {self.label!r}"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -324,14 +225,14 @@ class OtlpReceiver:
 
     def __post_init__(self) -> None:
         check_arguments(self)
-        _label(self.label, "OTLP receiver")
+        check_alloy_label(self.label, "OTLP receiver")
         for what, address in (("grpc", self.grpc), ("http", self.http)):
             if address is not None:
-                _host_port(address, f"OTLP receiver {self.label!r} {what} address")
+                check_host_port(address, f"OTLP receiver {self.label!r} {what} address")
         if self.grpc is None and self.http is None:
             raise DefinitionError("OBS845", f"OTLP receiver {self.label!r} listens nowhere",
                                   hint='keep grpc="127.0.0.1:4317" or http="127.0.0.1:4318"')
-        object.__setattr__(self, "forward_to", _targets(
+        object.__setattr__(self, "forward_to", check_targets(
             self.forward_to, (Batch, OtlpExporter), f"OTLP receiver {self.label!r}"))
 
 
@@ -372,7 +273,7 @@ class LogProcess:
 
     def __post_init__(self) -> None:
         check_arguments(self)
-        _label(self.label, "log process")
+        check_alloy_label(self.label, "log process")
         try:
             compiled = re.compile(self.level_regex)
         except (re.error, TypeError) as exc:
@@ -383,7 +284,8 @@ class LogProcess:
             raise DefinitionError("OBS004", f"level_regex of {self.label!r} has no "
                                   "(?P<level>...) group", hint=f"e.g. {DEFAULT_LEVEL_REGEX!r}")
         object.__setattr__(self, "forward_to",
-                           _targets(self.forward_to, (LokiWrite,), f"log process {self.label!r}"))
+                           check_targets(self.forward_to, (LokiWrite,),
+                                         f"log process {self.label!r}"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -406,11 +308,11 @@ class JournalSource:
 
     def __post_init__(self) -> None:
         check_arguments(self)
-        _label(self.label, "journal source")
-        _duration(self.max_age, f"journal source {self.label!r} max_age")
+        check_alloy_label(self.label, "journal source")
+        check_go_duration(self.max_age, f"journal source {self.label!r} max_age")
         labels = tuple(sorted(dict(self.labels).items()))
         object.__setattr__(self, "labels", labels)
-        object.__setattr__(self, "forward_to", _targets(
+        object.__setattr__(self, "forward_to", check_targets(
             self.forward_to, (LogProcess, LokiWrite), f"journal source {self.label!r}"))
 
 

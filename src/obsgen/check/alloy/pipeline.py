@@ -10,13 +10,13 @@ from obsgen.check.catalog import at, duplicates
 from obsgen.diagnostics import Diagnostic
 from obsgen.emit.alloy import alloy_name, component_id
 from obsgen.model.pipeline import (
-    GO_DURATION,
     OtlpExporter,
     Pipeline,
     PipelineComponent,
     Scrape,
     forwards,
 )
+from obsgen.model.pipeline_values import GO_DURATION
 from obsgen.model.project import Project
 
 
