@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from obsgen.emit.grafana_panels import overrides
+from obsgen.emit.grafana_fields import overrides
 from obsgen.importers.grafana_input import is_prometheus
 from obsgen.importers.grafana_legacy_values import obj, seq
 

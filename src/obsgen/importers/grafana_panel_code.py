@@ -13,7 +13,7 @@ from grafanalib import core
 from obsgen.check.dashboards.jsonpos import JsonPath, format_path
 from obsgen.diagnostics import DefinitionError, Diagnostic
 from obsgen.emit.grafana import panel_json
-from obsgen.emit.grafana_panels import DEFAULT_THRESHOLDS
+from obsgen.emit.grafana_fields import DEFAULT_THRESHOLDS
 from obsgen.importers.contract import ImportEnv
 from obsgen.importers.grafana_canonical import canonical_panel
 from obsgen.importers.grafana_extra_diff import extra_for
