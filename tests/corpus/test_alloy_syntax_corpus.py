@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from obsgen.alloy.lexer import LITERAL_KINDS, Lexer, Tok
+from obsgen.alloy.lexer import Lexer
 from obsgen.alloy.parser import AlloySyntaxError, parse, parse_errors
 from obsgen.alloy.printer import format_node, format_text
+from obsgen.alloy.tokens import LITERAL_KINDS, Tok
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "alloy"
 VALID = sorted((CORPUS / "parser" / "valid").glob("*.alloy"))

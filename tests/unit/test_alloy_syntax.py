@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from obsgen.alloy import ast
-from obsgen.alloy.lexer import is_identifier
 from obsgen.alloy.parser import AlloySyntaxError, parse, parse_expression
 from obsgen.alloy.printer import format_body, format_node, format_text
+from obsgen.alloy.tokens import is_identifier
 
 
 def value_of(text: str) -> ast.Expr:

@@ -1,7 +1,7 @@
 """Alloy configuration syntax, rewritten from grafana/alloy `syntax/` (v1.18).
 
-- `ast`: frozen syntax tree with 1-based positions; `lexer`: tokens; `literals`: string and
-  number values, Go-style quoting;
+- `ast`: frozen syntax tree with 1-based positions; `tokens`: token kinds and character classes;
+  `lexer`: text -> tokens; `literals`: string and number values, Go-style quoting;
 - `parser.parse(text, filename) -> ast.Body`, raising `parser.AlloySyntaxError` (`.line`,
   `.column`, `.message`, every error in `.errors`);
 - `printer.format_body(body)` / `printer.format_text(text)`: the canonical `alloy fmt` text

@@ -9,61 +9,10 @@ callback with their position; the lexer always makes progress.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import StrEnum
 
 from obsgen.alloy.ast import Position
-
-
-class Tok(StrEnum):
-    """Token kinds; the value is the spelling Alloy uses in its error messages."""
-
-    ILLEGAL = "ILLEGAL"
-    EOF = "EOF"
-    COMMENT = "COMMENT"
-    IDENT = "IDENT"
-    NUMBER = "NUMBER"
-    FLOAT = "FLOAT"
-    STRING = "STRING"
-    BOOL = "BOOL"
-    NULL = "NULL"
-    OR = "||"
-    AND = "&&"
-    NOT = "!"
-    ASSIGN = "="
-    EQ = "=="
-    NEQ = "!="
-    LT = "<"
-    LTE = "<="
-    GT = ">"
-    GTE = ">="
-    ADD = "+"
-    SUB = "-"
-    MUL = "*"
-    DIV = "/"
-    MOD = "%"
-    POW = "^"
-    LCURLY = "{"
-    RCURLY = "}"
-    LPAREN = "("
-    RPAREN = ")"
-    LBRACK = "["
-    RBRACK = "]"
-    COMMA = ","
-    DOT = "."
-    TERMINATOR = "TERMINATOR"
-
-
-LITERAL_KINDS = frozenset({Tok.IDENT, Tok.NUMBER, Tok.FLOAT, Tok.STRING})
-
-# Binary operator precedence, from syntax/token: higher binds tighter.
-PRECEDENCE: dict[Tok, int] = {
-    Tok.OR: 1, Tok.AND: 2,
-    Tok.EQ: 3, Tok.NEQ: 3, Tok.LT: 3, Tok.LTE: 3, Tok.GT: 3, Tok.GTE: 3,
-    Tok.ADD: 4, Tok.SUB: 4, Tok.MUL: 5, Tok.DIV: 5, Tok.MOD: 5, Tok.POW: 6,
-}
+from obsgen.alloy.tokens import EOF_CHAR, Tok, Token, is_decimal, is_digit, is_letter
 
 _SINGLE: dict[str, Tok] = {
     "+": Tok.ADD, "-": Tok.SUB, "*": Tok.MUL, "%": Tok.MOD, "^": Tok.POW,
@@ -79,38 +28,10 @@ _WITH_EQUALS: dict[str, tuple[Tok, Tok]] = {
 _ENDS_STATEMENT = frozenset({Tok.IDENT, Tok.BOOL, Tok.NULL, Tok.NUMBER, Tok.FLOAT, Tok.STRING,
                              Tok.RCURLY, Tok.RPAREN, Tok.RBRACK})
 _SIMPLE_ESCAPES = "abfnrtv\\\""
-_EOF = ""
+_EOF = EOF_CHAR
 BOM = "\ufeff"
 
-
-@dataclass(frozen=True)
-class Token:
-    kind: Tok
-    text: str
-    pos: Position
-
-
 ErrorHandler = Callable[[Position, str], None]
-
-
-def is_letter(ch: str) -> bool:
-    return ch == "_" or ("a" <= ch.lower() <= "z" and ch.isascii()) or (
-        not ch.isascii() and ch != _EOF and unicodedata.category(ch).startswith("L"))
-
-
-def is_digit(ch: str) -> bool:
-    return "0" <= ch <= "9" or (
-        not ch.isascii() and ch != _EOF and unicodedata.category(ch) == "Nd")
-
-
-def is_decimal(ch: str) -> bool:
-    return ch != _EOF and "0" <= ch <= "9"
-
-
-def is_identifier(text: str) -> bool:
-    """True if `text` scans as exactly one identifier (a valid block label or object key)."""
-    return bool(text) and is_letter(text[0]) and all(is_letter(c) or is_digit(c) for c in text) \
-        and text not in ("true", "false", "null")
 
 
 class Lexer:

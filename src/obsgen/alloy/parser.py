@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from obsgen.alloy import ast
-from obsgen.alloy.lexer import LITERAL_KINDS, PRECEDENCE, Lexer, Tok, Token, is_identifier
+from obsgen.alloy.lexer import Lexer
 from obsgen.alloy.literals import decode_number, decode_string, quote
+from obsgen.alloy.tokens import LITERAL_KINDS, PRECEDENCE, Tok, Token, is_identifier
 
 # Deeper nesting is refused rather than risk Python's recursion limit (real configs nest < 10).
 MAX_NESTING = 50
