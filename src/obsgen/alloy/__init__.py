@@ -3,7 +3,8 @@
 - `ast`: frozen syntax tree with 1-based positions; `tokens`: token kinds and character classes;
   `lexer`: text -> tokens; `literals`: string and number values, Go-style quoting;
 - `parser.parse(text, filename) -> ast.Body`, raising `parser.AlloySyntaxError` (`.line`,
-  `.column`, `.message`, every error in `.errors`);
+  `.column`, `.message`, every error in `.errors`); the statement rules are in `parser`, the
+  expression rules in `expression_parser`, both over `token_stream`;
 - `printer.format_body(body)` / `printer.format_text(text)`: the canonical `alloy fmt` text
   (`tabwriter` does its column alignment and trimming);
 - `diagnose.syntax_diagnostics(text, path)`: OBS801/OBS802 diagnostics for `obsgen lint`.

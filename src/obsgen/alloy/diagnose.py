@@ -4,8 +4,9 @@ parser would report, with a hint for the common mistakes) and OBS802 (parses, bu
 
 from __future__ import annotations
 
-from obsgen.alloy.parser import AlloySyntaxError, SyntaxIssue, parse
+from obsgen.alloy.parser import AlloySyntaxError, parse
 from obsgen.alloy.printer import format_body
+from obsgen.alloy.token_stream import SyntaxIssue
 from obsgen.diagnostics import Diagnostic, Location
 
 SYNTAX_ERROR = "OBS801"
