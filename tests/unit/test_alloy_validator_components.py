@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from obsgen.alloy.components import BY_NAME, GO_TYPES, Attr, Block, Member
+from obsgen.alloy.component_types import Attr, Block, Member
+from obsgen.alloy.components import BY_NAME, GO_TYPES
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "alloy"
 FACTS: list[dict[str, Any]] = json.loads((CORPUS / "components.json").read_text("utf-8"))

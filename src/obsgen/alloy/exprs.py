@@ -4,7 +4,7 @@ sub-expressions, and how a value type is named in messages."""
 from __future__ import annotations
 
 from obsgen.alloy import ast
-from obsgen.alloy.components import ValueType
+from obsgen.alloy.component_types import ValueType
 
 KIND_NAMES = {"string": "string", "secret": "string", "number": "number", "bool": "bool",
               "list": "array", "map": "object", "capsule": "capsule", "any": "any"}

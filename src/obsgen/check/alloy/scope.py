@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from obsgen.alloy import ast
-from obsgen.alloy.components import Attr, Component
+from obsgen.alloy.component_types import Attr, Component
 
 
 @dataclass(eq=False)

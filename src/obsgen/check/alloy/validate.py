@@ -16,20 +16,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from obsgen.alloy import ast
+from obsgen.alloy.component_table.config_blocks import CONFIG_BLOCKS, SERVICE_BLOCKS
+from obsgen.alloy.component_types import Attr, Block, Members, ValueType
 from obsgen.alloy.components import (
     BY_NAME,
     CLOSED_VALUES,
-    CONFIG_BLOCKS,
     DEPRECATED_FUNCTIONS,
     GO_TYPES,
     OTHER_COMPONENTS,
     SECRET_NAMES,
-    SERVICE_BLOCKS,
     STDLIB,
-    Attr,
-    Block,
-    Members,
-    ValueType,
 )
 from obsgen.alloy.exprs import KIND_NAMES, children, describe, literal_kind, traversal
 from obsgen.alloy.parser import AlloySyntaxError, parse
