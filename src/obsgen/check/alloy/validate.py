@@ -6,38 +6,27 @@ does not exist, duplicate labels, cycles), plus obsgen's own lint: deprecated fu
 arguments, credentials written as literals, listeners on every interface.
 
 Several files given together form one config, as in an Alloy config directory: they share one
-scope. `lint_alloy` is the `obsgen lint` entry point (contract in obsgen.check.foreign).
+scope. `lint_alloy` is the `obsgen lint` entry point (contract in obsgen.check.foreign). Blocks
+and arguments are checked here, values in check/alloy/values.py, and references, once every
+scope is known, in check/alloy/references.py.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from obsgen.alloy import ast
 from obsgen.alloy.component_table.config_blocks import CONFIG_BLOCKS, SERVICE_BLOCKS
 from obsgen.alloy.component_types import Attr, Block, Members, ValueType
-from obsgen.alloy.components import (
-    BY_NAME,
-    CLOSED_VALUES,
-    DEPRECATED_FUNCTIONS,
-    GO_TYPES,
-    OTHER_COMPONENTS,
-    SECRET_NAMES,
-    STDLIB,
-)
-from obsgen.alloy.exprs import KIND_NAMES, children, describe, literal_kind, traversal
+from obsgen.alloy.components import BY_NAME, GO_TYPES, OTHER_COMPONENTS
 from obsgen.alloy.parser import AlloySyntaxError, parse
-from obsgen.check.alloy.graph import strongly_connected
+from obsgen.check.alloy.references import Collected, reference_findings
 from obsgen.check.alloy.scope import Node, Scope, declared_component
+from obsgen.check.alloy.values import at, type_findings, value_findings
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.diagnostics import Diagnostic, Location
-from obsgen.redact import token_spans
 
-GO_DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$|^0$")
-ANY_INTERFACE = re.compile(r"^(0\.0\.0\.0|\[::\]|::)?:\d+$|^(0\.0\.0\.0|\[::\]):\d+$")
-LISTENER_NAMES = re.compile(r"^(endpoint|listen_address|\w+_listen_address)$")
 SYNTAX_CODE = "OBS801"  # the Alloy syntax helper's code for a parse error
 
 
@@ -74,17 +63,8 @@ def validate(files: Sequence[AlloyFile]) -> list[Diagnostic]:
     root = Scope("root", None)
     stmts = [(f.path, s) for f in files for s in f.body.stmts]
     checker.body(stmts, root)
-    checker.references()
-    return sorted(checker.found, key=Diagnostic.sort_key)
-
-
-def _pos(path: str, position: ast.Position) -> Location:
-    return Location(path, position.line, position.column)
-
-
-def _start(expr: ast.Expr | ast.ObjectField) -> ast.Position:
-    """Where an expression starts (a Binary's `pos` is already its left operand's start)."""
-    return expr.pos
+    found = [*checker.found, *reference_findings(checker.exprs, checker.nodes)]
+    return sorted(found, key=Diagnostic.sort_key)
 
 
 # --- the checker ---------------------------------------------------------------------------------
@@ -94,7 +74,7 @@ class _Checker:
     def __init__(self) -> None:
         self.found: list[Diagnostic] = []
         self.nodes: list[Node] = []
-        self.exprs: list[tuple[str, ast.Expr, Scope, Node | None, ValueType | None]] = []
+        self.exprs: list[Collected] = []
 
     def add(self, code: str, message: str, where: Location, hint: str | None = None) -> None:
         self.found.append(Diagnostic.of(code, message, where, hint))
@@ -123,7 +103,7 @@ class _Checker:
         if key in seen:
             first_path, first = seen[key]
             self.add("OBS825", f"block {key} already declared at "
-                     f"{first_path}:{first.pos.line}:{first.pos.column}", _pos(path, block.pos),
+                     f"{first_path}:{first.pos.line}:{first.pos.column}", at(path, block.pos),
                      "give each block its own label, or remove the copy")
         else:
             seen[key] = (path, block)
@@ -145,7 +125,7 @@ class _Checker:
         if scope.kind != "root":
             where = "module" if scope.kind == "module" else "foreach"
             self.add("OBS821", f"{block.full_name} not allowed in {where}",
-                     _pos(path, block.pos), "service blocks belong at the top of the root config")
+                     at(path, block.pos), "service blocks belong at the top of the root config")
             return
         schema = CONFIG_BLOCKS.get(block.full_name)
         if schema is not None:
@@ -155,7 +135,7 @@ class _Checker:
 
     def _declare(self, path: str, block: ast.Block, scope: Scope) -> None:
         if block.label is None:
-            self.add("OBS830", "declare block must have a label", _pos(path, block.pos),
+            self.add("OBS830", "declare block must have a label", at(path, block.pos),
                      'declare "name" { ... }')
             return
         module = Scope("module", scope)
@@ -165,10 +145,10 @@ class _Checker:
         name = block.full_name
         if scope.kind != "module":
             self.add("OBS821", f"{name} blocks only allowed inside a module",
-                     _pos(path, block.pos), "argument and export belong inside a declare block")
+                     at(path, block.pos), "argument and export belong inside a declare block")
             return
         if block.label is None:
-            self.add("OBS830", f"{name} block must have a label", _pos(path, block.pos),
+            self.add("OBS830", f"{name} block must have a label", at(path, block.pos),
                      f'{name} "name" {{ ... }}')
         elif name == "argument":
             scope.nodes[f"argument.{block.label}"] = Node(
@@ -182,7 +162,7 @@ class _Checker:
             self._component(path, block, scope)
             return
         if block.label is None:
-            self.add("OBS830", f"{name} block must have a label", _pos(path, block.pos),
+            self.add("OBS830", f"{name} block must have a label", at(path, block.pos),
                      f'{name} "name" {{ ... }}')
         self.members(path, block, schema.arguments, scope, None, [])
         if name == "foreach":
@@ -204,10 +184,10 @@ class _Checker:
         component = BY_NAME.get(name) or (declared_component(name, declared) if declared else None)
         if component is None and name not in OTHER_COMPONENTS and not scope.knows_component(name):
             self.add("OBS820", f'cannot find the definition of component name "{name}"',
-                     _pos(path, block.pos), "check the component name against Alloy's reference")
+                     at(path, block.pos), "check the component name against Alloy's reference")
             return
         if block.label is None:
-            self.add("OBS830", f'component "{name}" must have a label', _pos(path, block.pos),
+            self.add("OBS830", f'component "{name}" must have a label', at(path, block.pos),
                      f'{name} "name" {{ ... }}')
             return
         ident = f"{name}.{block.label}"
@@ -236,28 +216,28 @@ class _Checker:
                     present[member.name] = count
                     if count == 2 and not member.repeatable:
                         self.add("OBS831", f'block "{stmt.full_name}" may only be specified '
-                                 "once", _pos(path, stmt.pos), "merge the two blocks into one")
+                                 "once", at(path, stmt.pos), "merge the two blocks into one")
         for required in members:
             if required.required and required.name not in present:
                 kind = "attribute" if isinstance(required, Attr) else "block"
                 self.add("OBS822", f'missing required {kind} "{required.name}"',
-                         _pos(path, block.pos), f"add `{required.name}` to this block")
+                         at(path, block.pos), f"add `{required.name}` to this block")
 
     def _attribute(self, path: str, stmt: ast.Attribute, member: Attr | Block | None,
                    scope: Scope, node: Node | None) -> None:
         if not isinstance(member, Attr):
             self.add("OBS821", f'unrecognized attribute name "{stmt.name}"',
-                     _pos(path, stmt.pos), "check the argument name against the component's "
+                     at(path, stmt.pos), "check the argument name against the component's "
                      "reference; it may be a block, or belong to another block")
             self._collect(path, stmt.value, scope, node, None)
             return
         if member.deprecated:
-            self.add("OBS827", f'argument "{stmt.name}" is deprecated', _pos(path, stmt.pos),
+            self.add("OBS827", f'argument "{stmt.name}" is deprecated', at(path, stmt.pos),
                      f"use {member.deprecated} instead")
         expected = GO_TYPES.get(member.go_type.lstrip("*"))
-        self._lint_value(path, stmt.name, stmt.value)
+        self.found.extend(value_findings(path, stmt.name, stmt.value))
         if expected is not None:
-            self._type(path, stmt.value, expected, member.go_type.lstrip("*"))
+            self.found.extend(type_findings(path, stmt.value, expected, member.go_type.lstrip("*")))
         self._collect(path, stmt.value, scope, node, expected)
 
     def _inner_block(self, path: str, stmt: ast.Block, by_name: dict[str, Attr | Block],
@@ -291,7 +271,7 @@ class _Checker:
         self.members(path, stmt, member.members, scope, node, stack)
 
     def _unknown_block(self, path: str, stmt: ast.Block) -> None:
-        self.add("OBS821", f'unrecognized block name "{stmt.full_name}"', _pos(path, stmt.pos),
+        self.add("OBS821", f'unrecognized block name "{stmt.full_name}"', at(path, stmt.pos),
                  "check the block name against the component's reference")
 
     def _expressions(self, path: str, body: ast.Body, scope: Scope, node: Node | None
@@ -299,7 +279,7 @@ class _Checker:
         """An unmodelled body: its values are still linted and its references resolved."""
         for stmt in body.stmts:
             if isinstance(stmt, ast.Attribute):
-                self._lint_value(path, stmt.name, stmt.value)
+                self.found.extend(value_findings(path, stmt.name, stmt.value))
                 self._collect(path, stmt.value, scope, node, None)
             else:
                 self._expressions(path, stmt.body, scope, node)
@@ -307,150 +287,3 @@ class _Checker:
     def _collect(self, path: str, expr: ast.Expr, scope: Scope, node: Node | None,
                  expected: ValueType | None) -> None:
         self.exprs.append((path, expr, scope, node, expected))
-
-    # -- values --
-
-    def _type(self, path: str, expr: ast.Expr, expected: ValueType, go_type: str) -> None:
-        got = literal_kind(expr)
-        if got is None or expected.kind == "any" or isinstance(expr, ast.NullLiteral):
-            return
-        want = KIND_NAMES[expected.kind]
-        if want != got and not (want == "string" and expected.kind == "secret" and got == "string"):
-            self.add("OBS823", f"expected {want}, got {got}", _pos(path, _start(expr)),
-                     f"this argument takes a {describe(expected)}")
-            return
-        if isinstance(expr, ast.Array) and expected.element is not None:
-            for element in expr.elements:
-                self._type(path, element, expected.element, "")
-        elif isinstance(expr, ast.Object) and expected.element is not None:
-            for item in expr.fields:
-                self._type(path, item.value, expected.element, "")
-        elif isinstance(expr, ast.StringLiteral):
-            self._string_value(path, expr, expected, go_type)
-
-    def _string_value(self, path: str, expr: ast.StringLiteral, expected: ValueType,
-                      go_type: str) -> None:
-        if expected.form == "duration" and not GO_DURATION.match(expr.value):
-            self.add("OBS832", f"{expr.value!r} is not a valid duration",
-                     _pos(path, expr.pos), "a number and a unit: 500ms, 15s, 5m, 1h30m")
-        allowed = CLOSED_VALUES.get(go_type)
-        if allowed and expr.value not in allowed:
-            self.add("OBS832", f"unknown action {expr.value}", _pos(path, expr.pos),
-                     f"one of: {', '.join(allowed)}")
-
-    def _lint_value(self, path: str, name: str, value: ast.Expr) -> None:
-        if not isinstance(value, ast.StringLiteral) or not value.value:
-            return
-        if _is_secret_name(name):
-            self.add("OBS828", f'"{name}" is given as a string literal', _pos(path, value.pos),
-                     f'read it from the environment: {name} = sys.env("NAME")')
-        elif token_spans(value.value):  # a token under any name (a URL, a header value)
-            self.add("OBS828", f'"{name}" holds a token as a string literal',
-                     _pos(path, value.pos), 'read the token from the environment: '
-                     'sys.env("NAME"), or a concatenation with it')
-        elif LISTENER_NAMES.match(name) and ANY_INTERFACE.match(value.value):
-            self.add("OBS829", f'"{name}" = "{value.value}" listens on every interface',
-                     _pos(path, value.pos),
-                     "bind to 127.0.0.1 unless other hosts must reach this listener; if they "
-                     "must, restrict it with a firewall")
-
-    # -- references, after every scope is known --
-
-    def references(self) -> None:
-        for path, expr, scope, node, expected in self.exprs:
-            self._walk(path, expr, scope, node, expected)
-        self._cycles()
-
-    def _walk(self, path: str, expr: ast.Expr, scope: Scope, node: Node | None,
-              expected: ValueType | None) -> None:
-        parts = traversal(expr)
-        if parts is not None:
-            self._reference(path, expr, parts, scope, node, expected)
-            return
-        if isinstance(expr, ast.Call):
-            self._call(path, expr, scope, node)
-            return
-        if isinstance(expr, ast.Array):
-            element = expected.element if expected and expected.kind == "list" else None
-            for e in expr.elements:
-                self._walk(path, e, scope, node, element)
-            return
-        for child in children(expr):
-            self._walk(path, child, scope, node, None)
-
-    def _call(self, path: str, call: ast.Call, scope: Scope, node: Node | None) -> None:
-        if isinstance(call.func, ast.Identifier) and call.func.name in DEPRECATED_FUNCTIONS:
-            name = call.func.name
-            self.add("OBS827", f"{name}() is deprecated", _pos(path, call.func.pos),
-                     f"use {DEPRECATED_FUNCTIONS[name]}() instead")
-        elif traversal(call.func) is None:
-            self._walk(path, call.func, scope, node, None)
-        for arg in call.args:
-            self._walk(path, arg, scope, node, None)
-
-    def _reference(self, path: str, expr: ast.Expr, parts: list[str], scope: Scope,
-                   node: Node | None, expected: ValueType | None) -> None:
-        root = parts[0]
-        if len(parts) < 2 or scope.is_local(root):
-            return
-        found = scope.lookup(parts)
-        if root in STDLIB:
-            if found is None:
-                return
-            self.add("OBS835", "a component is shadowing an existing stdlib name",
-                     _pos(path, _start(expr)), f"rename the component; `{root}` is also the "
-                     "standard library's")
-        dotted = ".".join(parts)
-        if found is None:
-            self.add("OBS824", f'component "{dotted}" does not exist or is out of scope',
-                     _pos(path, _start(expr)), "define the component, or fix the reference")
-            return
-        target, size = found
-        if node is not None and target.scope is node.scope:
-            node.refs.append(target)
-        if target.component is None or size == len(parts) or target.ident.startswith("argument."):
-            return
-        exports = {e.name: e for e in target.component.exports}
-        export = exports.get(parts[size])
-        if export is None:
-            names = ", ".join(exports) or "nothing"
-            self.add("OBS824", f'component "{target.ident}" has no export "{parts[size]}"',
-                     _pos(path, _start(expr)), f"{target.component.name} exports {names}")
-        elif expected is not None and size + 1 == len(parts):
-            self._capsule(path, expr, GO_TYPES.get(export.go_type.lstrip("*")), expected)
-
-    def _capsule(self, path: str, expr: ast.Expr, got: ValueType | None, expected: ValueType
-                 ) -> None:
-        if got is None or expected.kind == "any":
-            return
-        if expected.kind == "capsule" and got.kind == "capsule" and got != expected:
-            self.add("OBS823", f"expected {expected.capsule}, got {got.capsule}",
-                     _pos(path, _start(expr)), "forward to a component that accepts this data")
-        elif expected.kind == "list" and got.kind == "capsule":
-            self.add("OBS823", "expected array, got capsule", _pos(path, _start(expr)),
-                     "wrap the reference in a list: [ ... ]")
-
-    def _cycles(self) -> None:
-        index = {id(n): n for n in self.nodes}
-        edges = {key: {id(t) for t in n.refs} for key, n in index.items()}
-        for key, node in index.items():
-            if key in edges[key]:
-                self.add("OBS826", "cannot reference self", _pos(node.path, node.block.pos),
-                         "a component cannot consume its own exports")
-        for group in strongly_connected(edges):
-            if len(group) < 2:
-                continue
-            members = ", ".join(sorted(index[key].ident for key in group))
-            for key in group:
-                node = index[key]
-                self.add("OBS826", f"cycle detected: {members}", _pos(node.path, node.block.pos),
-                         "break the loop: one of these components must not feed the others")
-
-
-# --- helpers -------------------------------------------------------------------------------------
-
-
-def _is_secret_name(name: str) -> bool:
-    if name.endswith("_file") or name.endswith("_path"):
-        return False
-    return name in SECRET_NAMES or name.endswith(("_password", "_token", "_secret", "_api_key"))
