@@ -1,4 +1,4 @@
-"""The HTTP client blocks (basic_auth, authorization, tls_config, oauth2) families share."""
+"""The HTTP client blocks and Alloy's HTTPClientConfig, which several component families embed."""
 
 from __future__ import annotations
 
@@ -40,4 +40,21 @@ OAUTH2_CONFIG: Members = (
         Attr("proxy_from_environment", "bool"),
         Attr("proxy_connect_header", "map[string][]alloytypes.Secret"),
         Block("tls_config", "*TLSConfig", TLS_CONFIG),
+    )
+
+# Alloy's HTTPClientConfig, embedded in the arguments of every component that talks HTTP.
+HTTP_CLIENT_CONFIG: Members = (
+        Block("basic_auth", "*BasicAuth", BASIC_AUTH),
+        Block("authorization", "*Authorization", AUTHORIZATION),
+        Block("oauth2", "*OAuth2Config", OAUTH2_CONFIG),
+        Attr("bearer_token", "alloytypes.Secret"),
+        Attr("bearer_token_file", "string"),
+        Attr("proxy_url", "URL"),
+        Attr("no_proxy", "string"),
+        Attr("proxy_from_environment", "bool"),
+        Attr("proxy_connect_header", "map[string][]alloytypes.Secret"),
+        Block("tls_config", "TLSConfig", TLS_CONFIG),
+        Attr("follow_redirects", "bool"),
+        Attr("enable_http2", "bool"),
+        Attr("http_headers", "map[string][]alloytypes.Secret"),
     )

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from obsgen.alloy.component_table.http_client import (
-    AUTHORIZATION,
-    BASIC_AUTH,
-    OAUTH2_CONFIG,
-    TLS_CONFIG,
-)
+from obsgen.alloy.component_table.http_client import HTTP_CLIENT_CONFIG
 from obsgen.alloy.component_types import Attr, Block, Component, Members
 
 EVENT_LOG_FIELDS: Members = (
@@ -198,19 +193,7 @@ LOKI_ENDPOINT: Members = (
         Attr("max_backoff_retries", "int"),
         Attr("tenant_id", "string"),
         Attr("retry_on_http_429", "bool"),
-        Block("basic_auth", "*BasicAuth", BASIC_AUTH),
-        Block("authorization", "*Authorization", AUTHORIZATION),
-        Block("oauth2", "*OAuth2Config", OAUTH2_CONFIG),
-        Attr("bearer_token", "alloytypes.Secret"),
-        Attr("bearer_token_file", "string"),
-        Attr("proxy_url", "URL"),
-        Attr("no_proxy", "string"),
-        Attr("proxy_from_environment", "bool"),
-        Attr("proxy_connect_header", "map[string][]alloytypes.Secret"),
-        Block("tls_config", "TLSConfig", TLS_CONFIG),
-        Attr("follow_redirects", "bool"),
-        Attr("enable_http2", "bool"),
-        Attr("http_headers", "map[string][]alloytypes.Secret"),
+        *HTTP_CLIENT_CONFIG,
         Block("queue_config", "QueueConfig", (
                 Attr("capacity", "units.Base2Bytes"),
                 Attr("min_shards", "int"),

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from obsgen.alloy.component_table.http_client import (
-    AUTHORIZATION,
-    BASIC_AUTH,
-    OAUTH2_CONFIG,
-    TLS_CONFIG,
-)
+from obsgen.alloy.component_table.http_client import HTTP_CLIENT_CONFIG
 from obsgen.alloy.component_types import Attr, Block, Component, Members
 
 RELABEL_RULE: Members = (
@@ -28,19 +23,7 @@ REMOTE_WRITE_ENDPOINT: Members = (
         Attr("send_exemplars", "bool"),
         Attr("send_native_histograms", "bool"),
         Attr("protobuf_message", "string"),
-        Block("basic_auth", "*BasicAuth", BASIC_AUTH),
-        Block("authorization", "*Authorization", AUTHORIZATION),
-        Block("oauth2", "*OAuth2Config", OAUTH2_CONFIG),
-        Attr("bearer_token", "alloytypes.Secret"),
-        Attr("bearer_token_file", "string"),
-        Attr("proxy_url", "URL"),
-        Attr("no_proxy", "string"),
-        Attr("proxy_from_environment", "bool"),
-        Attr("proxy_connect_header", "map[string][]alloytypes.Secret"),
-        Block("tls_config", "TLSConfig", TLS_CONFIG),
-        Attr("follow_redirects", "bool"),
-        Attr("enable_http2", "bool"),
-        Attr("http_headers", "map[string][]alloytypes.Secret"),
+        *HTTP_CLIENT_CONFIG,
         Block("queue_config", "*QueueOptions", (
                 Attr("capacity", "int"),
                 Attr("max_shards", "int"),
@@ -124,19 +107,7 @@ COMPONENTS: tuple[Component, ...] = (
             Attr("label_limit", "uint"),
             Attr("label_name_length_limit", "uint"),
             Attr("label_value_length_limit", "uint"),
-            Block("basic_auth", "*BasicAuth", BASIC_AUTH),
-            Block("authorization", "*Authorization", AUTHORIZATION),
-            Block("oauth2", "*OAuth2Config", OAUTH2_CONFIG),
-            Attr("bearer_token", "alloytypes.Secret"),
-            Attr("bearer_token_file", "string"),
-            Attr("proxy_url", "URL"),
-            Attr("no_proxy", "string"),
-            Attr("proxy_from_environment", "bool"),
-            Attr("proxy_connect_header", "map[string][]alloytypes.Secret"),
-            Block("tls_config", "TLSConfig", TLS_CONFIG),
-            Attr("follow_redirects", "bool"),
-            Attr("enable_http2", "bool"),
-            Attr("http_headers", "map[string][]alloytypes.Secret"),
+            *HTTP_CLIENT_CONFIG,
             Attr("extra_metrics", "bool"),
             Attr("enable_protobuf_negotiation", "bool"),
             Attr("metric_name_validation_scheme", "string"),
