@@ -257,6 +257,7 @@ CODES: dict[str, Code] = _registry(
     Code("OBS973", W, "A Markdown line is too long or bracket-heavy to check links in."),
     Code("OBS974", E, "A YAML file nests deeper than obsgen reads; it was not read further."),
     Code("OBS975", E, "An OBSGEN_* environment variable has a value obsgen cannot use."),
+    Code("OBS976", N, "Part of a file is not checked: vmalert's MetricsQL, v2 dashboard schema."),
     # obsgen import
     Code("OBS980", E, "An input is of a kind `obsgen import` does not read, or does not parse."),
     Code("OBS981", W, "A panel kind or field obsgen cannot model was kept verbatim."),

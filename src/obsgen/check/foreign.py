@@ -23,6 +23,9 @@ class ForeignFile:
     path: str  # as the user named it; diagnostics point here
     text: str
     kind: Kind
+    # The text as written when `text` is a view of it (a YAML dashboard seen as JSON): the
+    # findings' places are moved back to it.
+    written: str | None = None
 
 
 @dataclass(frozen=True)

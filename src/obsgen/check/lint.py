@@ -14,12 +14,15 @@ import os
 import re
 from collections import Counter as Tally
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from obsgen.check.alloy.validate import lint_alloy
 from obsgen.check.crossfile import estate_findings
 from obsgen.check.dashboards.lint import lint_dashboard
+from obsgen.check.dashboards.schema import parse_json
+from obsgen.check.dashboards.targets_v2 import is_v2_dashboard
+from obsgen.check.dashboards.yamlview import yaml_view
 from obsgen.check.exposition import parse_exposition
 from obsgen.check.foreign import ForeignFile, Kind, LintContext
 from obsgen.check.lintsummary import Summary, summarise
@@ -48,13 +51,17 @@ SUFFIX_KINDS: dict[str, Kind] = {".yml": "rules", ".yaml": "rules", ".json": "da
 # Folders never walked into: version control, virtual environments, caches, dependencies.
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv"})
 KINDS_HINT = ("obsgen lint reads Prometheus rule files (or PrometheusRule manifests), "
-              "Prometheus configs, Grafana dashboard JSON, Alloy configs (.alloy) and Markdown "
-              "runbooks (.md)")
+              "Prometheus configs, Grafana dashboard JSON (and v2 dashboards in YAML), Alloy "
+              "configs (.alloy) and Markdown runbooks (.md)")
 
 _RULE_FILE = re.compile(r"^[\"']?groups[\"']?\s*:|^[\"']?kind[\"']?\s*:\s*[\"']?PrometheusRule\b",
                         re.MULTILINE)
 _JSON_GROUPS = re.compile(r"\"groups\"\s*:")
 _DASHBOARD = re.compile(r"\"(panels|rows|dashboard|schemaVersion|templating)\"\s*:")
+# Grafana's v2 schema has none of the v1 keys: a resource of `kind: Dashboard` (its apiVersion
+# dashboard.grafana.app/v2...) whose spec holds `elements` and `layout`.
+_V2_DASHBOARD = re.compile(r"^\s*[\"']?kind[\"']?\s*:\s*[\"']?Dashboard\b|[\"']?apiVersion[\"']?"
+                           r"\s*:\s*[\"']?dashboard\.grafana\.app/v2", re.MULTILINE)
 
 
 def _linters() -> dict[Kind, Linter]:
@@ -154,13 +161,16 @@ def read_text(path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> str | Diagnostic
 def _yaml_kind(text: str, named: bool) -> Kind | None:
     if is_prometheus_config(text):
         return "prometheus-config"
+    if _V2_DASHBOARD.search(text) and yaml_view(text) is not None:
+        return "dashboard"
     if not named and something_else(text):
         return None  # a template or a catalogue found in a folder: not the user's rule file
     return "rules" if _RULE_FILE.search(text) or is_rule_file(text) else None
 
 
 def _json_kind(text: str, named: bool) -> Kind | None:
-    if _DASHBOARD.search(text):
+    if _DASHBOARD.search(text) or (_V2_DASHBOARD.search(text) and is_v2_dashboard(
+            getattr(parse_json(text), "data", None))):
         return "dashboard"
     # promtool reads JSON rule files (YAML is a superset): kube-prometheus ships some.
     if not _JSON_GROUPS.search(text) or (not named and something_else(text)):
@@ -169,10 +179,10 @@ def _json_kind(text: str, named: bool) -> Kind | None:
 
 
 _NOT_OF_KIND = {
-    ".yml": "has no top-level `groups:`, is not a PrometheusRule and not a Prometheus "
-            "configuration",
-    ".json": "has none of a Grafana dashboard's keys (panels, rows, templating, dashboard) "
-             "and no rule groups",
+    ".yml": "has no top-level `groups:`, is not a PrometheusRule, not a Prometheus "
+            "configuration and not a Grafana v2 dashboard",
+    ".json": "has none of a Grafana dashboard's keys (panels, rows, templating, dashboard; "
+             "a v2 dashboard's apiVersion) and no rule groups",
 }
 
 
@@ -208,8 +218,23 @@ def read_files(candidates: Iterable[Candidate], limit: int = DEFAULT_MAX_FILE_SI
         if isinstance(kind, Diagnostic):
             problems.append(kind)
         elif kind is not None:
-            files.append(ForeignFile(candidate.path, text, kind))
+            files.append(_foreign_file(candidate.path, text, kind))
     return files, problems
+
+
+def _foreign_file(path: str, text: str, kind: Kind) -> ForeignFile:
+    """The file as its linter reads it: a YAML dashboard as JSON, the YAML kept for places."""
+    view = yaml_view(text) if kind == "dashboard" and not text.lstrip().startswith("{") else None
+    return ForeignFile(path, view.json, kind, text) if view else ForeignFile(path, text, kind)
+
+
+def _placed_in_written(found: list[Diagnostic], files: tuple[ForeignFile, ...]
+                       ) -> list[Diagnostic]:
+    """Findings in a file read through a view of it, moved to where the file shows them."""
+    views = {f.path: view for f in files if f.written is not None
+             and (view := yaml_view(f.written)) is not None}
+    return [replace(d, location=views[d.location.path].relocate(d.location))
+            if d.location is not None and d.location.path in views else d for d in found]
 
 
 def load_catalog(path: Path, limit: int = DEFAULT_MAX_FILE_SIZE
@@ -245,7 +270,7 @@ def lint_files(files: tuple[ForeignFile, ...], catalog: Catalog | None,
                 "OBS968", f"the {file.kind} linter failed on this file: "
                 f"{type(exc).__name__}: {exc}", Location(file.path),
                 "this is a bug in obsgen; please report it with the file"))
-    return found + _estate_findings(context)
+    return _placed_in_written(found + _estate_findings(context), files)
 
 
 def _estate_findings(context: LintContext) -> list[Diagnostic]:

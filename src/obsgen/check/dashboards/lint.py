@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from itertools import chain
 from typing import Any
 
 from obsgen.check.dashboards.jsonpos import JsonPath
+from obsgen.check.dashboards.lint_v2 import V2_RULES, unstable_uid, v2_notice
 from obsgen.check.dashboards.queries import check_json_queries
 from obsgen.check.dashboards.schema import (
     JsonFinding,
@@ -35,6 +37,7 @@ from obsgen.check.dashboards.schema import (
     validate_parsed_lenient,
 )
 from obsgen.check.dashboards.targets import queries_of
+from obsgen.check.dashboards.targets_v2 import is_v2_dashboard, v2_targets
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic, sorted_unique
@@ -59,7 +62,6 @@ _HARDCODED = re.compile(
     r"(?<![\w!=~])(job|instance)\s*(=~|=)\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*'|`[^`]*`)")
 _WILDCARDS = frozenset({"", ".*", ".+"})
 _UNIT_KINDS = frozenset({"timeseries", "stat", "gauge"})
-_UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _PROMETHEUS_TEMPLATED = frozenset({"expr", "legendFormat", "interval", "datasource"})
 _INFLUX_ALIASES = frozenset({"col", "m", "measurement"})
 V2_VARIABLES = ("spec", "variables")
@@ -191,8 +193,9 @@ def _unread_by_prometheus(parsed: ParsedJson) -> Callable[[JsonPath], bool]:
 def undefined_variables(parsed: ParsedJson) -> list[JsonFinding]:
     defined = {v["name"] for _, v in _variables(parsed.data)} | _import_inputs(parsed.data)
     unread = _unread_by_prometheus(parsed)
+    where = "spec.variables" if is_v2_dashboard(parsed.data) else "templating.list"
     return [parsed.finding("OBS644", path, f"variable {name!r} is used but not defined",
-                           f"define {name!r} under templating.list, or fix the name (defined: "
+                           f"define {name!r} under {where}, or fix the name (defined: "
                            f"{', '.join(sorted(defined)) or 'none'})", index=index)
             for path, name, index in _references(parsed.data)
             if name not in defined and not _prose(path) and not unread(path)
@@ -252,7 +255,8 @@ def _call_argument(expr: str, start: int) -> str:
 def _promql_targets(parsed: ParsedJson) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
     """The panel targets whose `expr` is PromQL (not Loki's LogQL, which looks alike)."""
     promql = {q.path[len(parsed.prefix):] for q in queries_of(parsed).queries if not q.variable}
-    return ((path, target) for path, target in _targets(parsed.data)
+    v2 = ((path, spec) for path, spec, _, _ in v2_targets(parsed.data))
+    return ((path, target) for path, target in chain(_targets(parsed.data), v2)
             if (*path, "expr") in promql)
 
 
@@ -301,20 +305,6 @@ def missing_units(parsed: ParsedJson) -> list[JsonFinding]:
                                                          and _unit(panel))]
 
 
-def unstable_uid(parsed: ParsedJson) -> list[JsonFinding]:
-    uid = parsed.data.get("uid")
-    if uid is None or uid == "":
-        return [parsed.finding("OBS647", ("uid",) if "uid" in parsed.data else (),
-                               "the dashboard has no uid", "Grafana makes up a random uid on "
-                               "each import, so links and provisioned updates break; set a "
-                               "fixed uid")]
-    if not isinstance(uid, str) or not _UID.match(uid):
-        return [parsed.finding("OBS647", ("uid",), f"uid {uid!r} is not stable",
-                               "Grafana accepts at most 40 letters, digits, '-' and '_'; "
-                               "a uid outside that is rejected or rewritten")]
-    return []
-
-
 def hardcoded_job_instance(parsed: ParsedJson) -> list[JsonFinding]:
     findings = []
     for query in queries_of(parsed).queries:
@@ -342,9 +332,15 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+# A v2 dashboard's panels and datasources stand elsewhere; the rest reads both schemas.
+RULES_V2: tuple[Rule, ...] = (fixed_rate_ranges, unused_variables, undefined_variables,
+                              unstable_uid, hardcoded_job_instance, *V2_RULES)
+
+
 def lint_parsed(parsed: ParsedJson) -> list[JsonFinding]:
     """Every lint rule over one parsed dashboard."""
-    findings = [finding for rule in RULES for finding in rule(parsed)]
+    rules = RULES_V2 if is_v2_dashboard(parsed.data) else RULES
+    findings = [finding for rule in rules for finding in rule(parsed)]
     return sorted(set(findings), key=lambda f: (f.line, f.column, f.code, f.message))
 
 
@@ -363,7 +359,10 @@ def lint_dashboard(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
     if isinstance(parsed, JsonFinding):
         return [parsed.diagnostic(file.path)]
     parsed = unwrap_envelope(parsed)
-    findings = validate_parsed_lenient(parsed) + lint_parsed(parsed)
+    # obsgen's schema is Grafana's v1 model: a v2 dashboard gets a notice instead.
+    schema = [v2_notice(parsed)] if is_v2_dashboard(parsed.data) else (
+        validate_parsed_lenient(parsed))
+    findings = schema + lint_parsed(parsed)
     return sorted_unique([*(f.diagnostic(file.path) for f in findings),
                           *check_json_queries(parsed, file.path, context.catalog)])
 

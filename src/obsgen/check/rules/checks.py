@@ -15,7 +15,7 @@ from obsgen.check.catalog import duplicates
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.check.promql.analysis import Analysis, Selector, analyse
 from obsgen.check.promql.references import check_query, locate, range_position
-from obsgen.check.rules.rulefile import Entry, Group, read_rule_file
+from obsgen.check.rules.rulefile import Dialect, Entry, Group, read_rule_file
 from obsgen.check.rules.scrape_intervals import JobInterval, run_intervals
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic, Location, sorted_unique
@@ -103,6 +103,18 @@ FOREIGN_SEVERITIES = (*DEFAULT_SEVERITIES, "none")  # `none`: the always-firing 
 _TEMPLATE_LABEL = re.compile(r"\$labels\.([A-Za-z_][A-Za-z0-9_]*)|\.Labels\.([A-Za-z_]\w*)"
                              r"|index\s+\$labels\s+\"([^\"]+)\"")
 _RANGE_FUNCTIONS = {"rate": 4, "increase": 4, "irate": 2}  # samples each needs, in intervals
+_ALERT_STATE = ("ALERTS", "ALERTS_FOR_STATE")  # the alerts' own series, not a scrape's
+# For an expression obsgen does not parse (MetricsQL, LogsQL, Graphite): its quoted strings,
+# and the words that name no series (calls, keywords and operators of those languages).
+_QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`[^`]*`")
+# Label names, not series: a selector's matchers after its name, and a grouping's list.
+_LABEL_LISTS = re.compile(r"(?<=[\w:])\s*\{[^{}]*\}|\b(?:by|without|on|ignoring|group_left"
+                          r"|group_right)\s*\([^()]*\)")
+_WORD = re.compile(r"(?<![\w.$])([A-Za-z_:][\w:]*)(?![\w:])(?!\s*\()")
+_NOT_SERIES = frozenset({"by", "without", "on", "ignoring", "group_left", "group_right", "bool",
+                         "and", "or", "unless", "offset", "default", "if", "ifnot", "with",
+                         "keep_metric_names", "limit", "inf", "nan", "Inf", "NaN", "atan2",
+                         *_ALERT_STATE})
 
 
 def lint_rule_file(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
@@ -115,9 +127,11 @@ def lint_rule_file(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
     recorded = _recorded_names(context)
     intervals = None if context.catalog else run_intervals(context)
     linter = _RuleLinter(context.catalog, recorded, intervals=intervals)
+    if parsed.dialect is not None:  # not PromQL: none of its expressions is parsed
+        found.append(dialect_notice(file.path, parsed.dialect))
     for group in parsed.groups:
         for entry in group.rules:
-            found += linter.entry(entry)
+            found += linter.entry(entry) if parsed.dialect is None else linter.unparsed(entry)
     found += _duplicate_findings(file.path, parsed.groups)
     return sorted_unique(_as_foreign(d) for d in found)
 
@@ -131,6 +145,15 @@ def _as_foreign(diagnostic: Diagnostic) -> Diagnostic:
         return diagnostic
     return replace(diagnostic, severity=Severity.WARNING,
                    hint=f"{diagnostic.hint}; the text renders with an empty value there")
+
+
+def dialect_notice(path: str, dialect: Dialect) -> Diagnostic:
+    languages = " and ".join(dialect.languages)
+    return Diagnostic.of(
+        "OBS976", f"a {dialect.engine} rule file (`{dialect.key}` is {dialect.engine}'s alone): "
+        f"its expressions are {languages}, not parsed as PromQL; names, `for`, labels and "
+        "annotations are checked", Location(path, dialect.line),
+        f"check the expressions with {dialect.engine} itself, e.g. `vmalert -dryRun -rule=FILE`")
 
 
 @lru_cache(maxsize=16)
@@ -182,6 +205,12 @@ class _RuleLinter:
         return check_query(entry.expr, entry.expr_at, self.catalog, recorded=self.recorded,
                            owner=f"{entry.kind} {entry.name}") + self.lint(entry)
 
+    def unparsed(self, entry: Entry) -> list[Diagnostic]:
+        """The rule lint that holds whatever language the expression is in."""
+        if entry.kind == "record":
+            return self.recording(entry)
+        return self.alert_fields(entry, reads_series_text(entry.expr))
+
     def lint(self, entry: Entry) -> list[Diagnostic]:
         owner = f"{entry.kind} {entry.name}"
         found: list[Diagnostic] = []
@@ -190,7 +219,8 @@ class _RuleLinter:
             found += scrape_range_findings(analysis, entry.expr_at, self.intervals, owner)
         if entry.kind == "record":
             return found + self.recording(entry)
-        found += self.alert_fields(entry, analysis)
+        found += self.alert_fields(entry, analysis.ok and any(
+            s.name not in _ALERT_STATE for s in analysis.selectors))
         if analysis.ok:
             labels_of = _catalog_labels(self.catalog) if self.catalog else _unknown_labels
             found += template_findings(analysis, labels_of, entry.annotations,
@@ -206,15 +236,14 @@ class _RuleLinter:
                               "e.g. job:http_requests:rate5m (level: the labels kept; metric: "
                               "the source metric; operations: what was applied)")]
 
-    def alert_fields(self, entry: Entry, analysis: Analysis) -> list[Diagnostic]:
+    def alert_fields(self, entry: Entry, reads_series: bool) -> list[Diagnostic]:
         found = []
         at = self.at(entry)
         if not ALERT_NAME.match(entry.name):
             found.append(Diagnostic.of("OBS920", f"alert name {entry.name!r} is not CamelCase",
                                        at, "use letters and digits only, e.g. HighErrorRate; "
                                        "put variants in labels, not in the name"))
-        if entry.for_ is None and analysis.ok and any(
-                s.name not in ("ALERTS", "ALERTS_FOR_STATE") for s in analysis.selectors):
+        if entry.for_ is None and reads_series:
             found.append(Diagnostic.of("OBS921", f"alert {entry.name} has no `for`: a single "
                                        "evaluation fires it", at, "add e.g. `for: 5m` so one "
                                        "scrape glitch does not page anyone"))
@@ -245,6 +274,13 @@ class _RuleLinter:
                                       entry, "annotations.runbook_url"),
                                   "give the full address, https://...")]
         return []
+
+
+def reads_series_text(expr: str) -> bool:
+    """Whether an expression in a language obsgen does not parse names a series, read from its
+    words alone (a constant `vector(1)` or `time() > 0` names none)."""
+    words = _LABEL_LISTS.sub(" ", _QUOTED.sub('""', expr))
+    return any(m.group(1) not in _NOT_SERIES for m in _WORD.finditer(words))
 
 
 def _unknown_labels(selector: Selector) -> frozenset[str] | None:
