@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path
 
 from obsgen import swap
@@ -24,6 +25,7 @@ from obsgen.emit import alloy, grafana, mkdocs, openslo, prometheus, python, ref
 from obsgen.load import load_project
 from obsgen.model.project import Project
 from obsgen.noqa import without_noqa
+from obsgen.resultcache import NO_CACHE, ResultCache
 
 
 @dataclass(frozen=True)
@@ -37,35 +39,41 @@ class Compiled:
         return self.project is not None and not has_errors(self.diagnostics)
 
 
-def validate(project: Project, dashboards: grafana.Emitted) -> list[Diagnostic]:
-    """Checks on the model itself (and on the dashboards' JSON, computed once), run before
-    anything is written."""
+def validate(project: Project, dashboards: grafana.Emitted, memo: ResultCache = NO_CACHE,
+             pages: Callable[[], dict[str, str]] | None = None) -> list[Diagnostic]:
+    """Checks on the model itself (and on the dashboards' JSON and runbook pages, each made
+    once), run before anything is written; `memo` keeps the pages' renderings."""
     return [*check_catalog(project), *check_rules(project), *check_rule_tests(project),
-            *check_runbooks(project), *dashboards.problems,
+            *check_runbooks(project, memo, pages), *dashboards.problems,
             *check_dashboard_queries(project), *check_pipelines(project)]
 
 
-def emit(project: Project, dashboards: grafana.Emitted | None = None) -> dict[str, str]:
-    """Every artifact's text by path; `dashboards`: their JSON if already computed."""
+def emit(project: Project, dashboards: grafana.Emitted | None = None,
+         pages: dict[str, str] | None = None) -> dict[str, str]:
+    """Every artifact's text by path; `dashboards`, `pages`: their JSON and the runbook pages,
+    if already made."""
     dashboards = dashboards or grafana.compile_dashboards(project)
-    return dict(sorted({**prometheus.artifacts(project), **runbooks.artifacts(project),
+    return dict(sorted({**prometheus.artifacts(project), **runbooks.artifacts(project, pages),
                         **mkdocs.artifacts(project), **dashboards.artifacts,
                         **alloy.artifacts(project), **python.artifacts(project),
                         **reference.artifacts(project), **openslo.artifacts(project)}.items()))
 
 
 def compile_project(config: Config, keep: Callable[[list[Diagnostic]], list[Diagnostic]]
-                    = without_noqa) -> Compiled:
+                    = without_noqa, memo: ResultCache = NO_CACHE) -> Compiled:
     """Load, validate and emit; `keep` filters the findings before they decide whether the
-    build goes on (`# obsgen: noqa` comments, and --select/--ignore from the CLI)."""
-    project, diagnostics = load_project(config)
+    build goes on (`# obsgen: noqa` comments, and --select/--ignore from the CLI); `memo`
+    keeps costly results of the checks between runs."""
+    project, diagnostics = load_project(config, memo.folder and memo.folder / "bytecode")
     if project is None:
         return Compiled(None, {}, diagnostics)
     dashboards = grafana.compile_dashboards(project)
-    diagnostics = keep(sorted_unique([*diagnostics, *validate(project, dashboards)]))
+    pages = cache(partial(runbooks.pages, project))  # made once, for the checks and the build
+    diagnostics = keep(sorted_unique([*diagnostics, *validate(project, dashboards, memo,
+                                                              pages)]))
     if has_errors(diagnostics):
         return Compiled(project, {}, diagnostics)
-    artifacts = {MARKER: marker_text(config.project), **emit(project, dashboards)}
+    artifacts = {MARKER: marker_text(config.project), **emit(project, dashboards, pages())}
     return Compiled(project, dict(sorted(artifacts.items())), diagnostics)
 
 

@@ -26,12 +26,13 @@ from pathlib import Path
 
 from obsgen.buildfolder import entries
 from obsgen.check.reading import regular_bytes
-from obsgen.codes import Severity
 from obsgen.config import Config
-from obsgen.diagnostics import Diagnostic, Location
+from obsgen.diagnostics import Diagnostic
+from obsgen.resultcache import dump_diagnostics, load_diagnostics
 
 CACHE_DIR = ".obsgen-cache"
-_FILE = "build.json"
+BUILD_RECORD = "build.json"
+CHECK_RECORD = "check.json"  # `obsgen check`'s: also the status lines of its checks
 _PACKAGE = Path(__file__).resolve().parent
 _FORMAT = 1
 
@@ -71,13 +72,22 @@ def _dependencies() -> str:
     return ",".join(found)
 
 
-def input_key(config: Config, options: Sequence[str] = ()) -> str:
-    """A hash of everything a build of `config` reads."""
+def code_key() -> str:
+    """A hash of the code a result depends on: obsgen's own source, the Python version and
+    the installed versions of obsgen's dependencies."""
     digest = hashlib.sha256()
-    for part in (f"format {_FORMAT}", sys.version, _dependencies(), repr(config),
-                 config.file.read_text(encoding="utf-8"), "\0".join(options)):
+    for part in (f"format {_FORMAT}", sys.version, _dependencies()):
         digest.update(part.encode() + b"\1")
     _digest_files(digest.update, _PACKAGE)
+    return digest.hexdigest()
+
+
+def input_key(config: Config, options: Sequence[str] = (), code: str | None = None) -> str:
+    """A hash of everything a build of `config` reads (`code`: `code_key()`, if known)."""
+    digest = hashlib.sha256()
+    for part in (code or code_key(), repr(config), config.file.read_text(encoding="utf-8"),
+                 "\0".join(options)):
+        digest.update(part.encode() + b"\1")
     _digest_files(digest.update, config.definitions)
     return digest.hexdigest()
 
@@ -86,28 +96,15 @@ def _text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _as_json(d: Diagnostic) -> dict[str, object]:
-    where = d.location
-    return {"code": d.code, "message": d.message, "hint": d.hint, "severity": d.severity.value,
-            "location": None if where is None else [where.path, where.line, where.column]}
-
-
-def _from_json(data: dict[str, object]) -> Diagnostic:
-    where = data["location"]
-    location = Location(*where) if isinstance(where, list) else None
-    hint = data["hint"]
-    return Diagnostic(str(data["code"]), str(data["message"]), location,
-                      hint if isinstance(hint, str) else None, Severity(str(data["severity"])))
-
-
 @dataclass(frozen=True)
 class Hit:
     artifacts: int
     diagnostics: list[Diagnostic]
+    lines: tuple[str, ...] = ()  # status lines the run printed
 
 
-def _path(config: Config) -> Path:
-    return config.root / CACHE_DIR / _FILE
+def _path(config: Config, record: str) -> Path:
+    return config.root / CACHE_DIR / record
 
 
 def _build_matches(build: Path, hashes: dict[str, str]) -> bool:
@@ -122,32 +119,35 @@ def _build_matches(build: Path, hashes: dict[str, str]) -> bool:
     return True
 
 
-def lookup(config: Config, key: str) -> Hit | None:
-    """The recorded result of the build with this key, if build/ still holds its output."""
+def lookup(config: Config, key: str, record: str = BUILD_RECORD) -> Hit | None:
+    """The recorded result of the run with this key, if build/ still holds its output."""
     try:
-        data = json.loads(_path(config).read_text(encoding="utf-8"))
+        data = json.loads(_path(config, record).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("key") != key:
         return None
     hashes = data.get("artifacts")
     findings = data.get("diagnostics")
-    if not isinstance(hashes, dict) or not isinstance(findings, list):
+    lines = data.get("lines", [])
+    if not isinstance(hashes, dict) or not isinstance(findings, list) or not isinstance(lines,
+                                                                                       list):
         return None
     try:
         if not _build_matches(config.build, hashes):
             return None
-        return Hit(len(hashes), [_from_json(d) for d in findings])
+        return Hit(len(hashes), load_diagnostics(findings), tuple(map(str, lines)))
     except (OSError, KeyError, TypeError, ValueError):
         return None
 
 
 def store(config: Config, key: str, artifacts: dict[str, str],
-          diagnostics: Sequence[Diagnostic]) -> None:
-    """Record a successful build; a cache that cannot be written is no error, only slower."""
+          diagnostics: Sequence[Diagnostic], lines: Sequence[str] = (),
+          record: str = BUILD_RECORD) -> None:
+    """Record a successful run; a cache that cannot be written is no error, only slower."""
     data = {"key": key, "artifacts": {rel: _text_hash(t) for rel, t in sorted(artifacts.items())},
-            "diagnostics": [_as_json(d) for d in diagnostics]}
-    path = _path(config)
+            "diagnostics": dump_diagnostics(diagnostics), "lines": list(lines)}
+    path = _path(config, record)
     try:
         path.parent.mkdir(exist_ok=True)
         (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
@@ -159,7 +159,8 @@ def store(config: Config, key: str, artifacts: dict[str, str],
 
 
 def forget(config: Config) -> None:
-    try:
-        _path(config).unlink()
-    except OSError:
-        return
+    for record in (BUILD_RECORD, CHECK_RECORD):
+        try:
+            _path(config, record).unlink()
+        except OSError:
+            continue

@@ -2,84 +2,39 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
 
-from obsgen import build as building
-from obsgen import cache, ruledocs, scaffold
-from obsgen import docs as docsite
-from obsgen import watch as watching
-from obsgen.check.alloy.output import check_alloy_output, find_alloy
-from obsgen.check.lint import lint_paths
-from obsgen.check.project import check_project
 from obsgen.check.reading import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_ENV, describe_size, parse_size
-from obsgen.check.rules import promtool
-from obsgen.check.rules.coverage import rule_test_coverage
-from obsgen.cli_diff import diff
-from obsgen.cli_import import import_command
-from obsgen.cli_output import Output, common, finish, guard, output_options
-from obsgen.cli_verify import verify
-from obsgen.codes import CODES
-from obsgen.config import Config, load_config
-from obsgen.deploy.commands import deploy
-from obsgen.diagnostics import Diagnostic, has_errors
-from obsgen.emit.mkdocs import SITE_DIR
-from obsgen.emit.usage import dead_metrics
-from obsgen.instrumentation import check_instrumentation
-from obsgen.junit import write_failed_build, write_junit
+from obsgen.cli_output import Output, finish, guard, output_options
 from obsgen.report import display_path
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-Verify = Callable[[Path], list[Diagnostic]]
+# Commands whose modules load only when they run (or `obsgen --help` lists them): a run that
+# has nothing to do must not pay for importing the whole compiler.
+_LAZY = {"build": "obsgen.cli_build:build", "check": "obsgen.cli_build:check",
+         "docs": "obsgen.cli_build:docs", "deploy": "obsgen.deploy.commands:deploy",
+         "diff": "obsgen.cli_diff:diff", "import": "obsgen.cli_import:import_command",
+         "verify": "obsgen.cli_verify:verify"}
 
 
-def _kept(out: Output, config: Config, what: str) -> None:
-    out.status(f"{what} failed; {display_path(str(config.build))}/ was left as it was.")
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _LAZY:
+            module, name = _LAZY[cmd_name].split(":")
+            command = getattr(importlib.import_module(module), name)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, cmd_name)
 
 
-def _compile(config: Config, out: Output) -> building.Compiled:
-    compiled = building.compile_project(config, out.keep)
-    if not compiled.ok:
-        _kept(out, config, "Build")
-        finish(out, compiled.diagnostics)
-    return compiled
-
-
-def _publish(config: Config, out: Output, artifacts: dict[str, str],
-             verify: Verify | None = None) -> list[Diagnostic]:
-    """Refuse a build folder obsgen may not replace (exit 2), sweep leftovers of killed builds,
-    stage the artifacts, let `verify` check the staged copy, and swap it in only when it found
-    no error: build/ never holds a half-written or rejected build, and is never missing."""
-    target = building.prepare(config)
-    for path in target.left:
-        out.status(f"Left {display_path(str(path))} alone: named like a leftover build, but "
-                   "not recognisably obsgen's.")
-    changed = building.changed_paths(target.path, artifacts)
-    try:
-        staged = building.stage(target.path, artifacts)
-    except OSError as exc:
-        _kept(out, config, "Writing")
-        return [*target.swept, building.write_error(config, exc)]
-    try:
-        found = verify(staged.path) if verify else []
-        if has_errors(found):
-            _kept(out, config, "Check")
-            return [*target.swept, *found]
-        building.replace(staged, target.path)
-    except OSError as exc:
-        _kept(out, config, "Writing")
-        return [*target.swept, building.write_error(config, exc)]
-    finally:
-        building.discard(staged)
-    out.status(f"Built {len(artifacts)} files into {display_path(str(config.build))}/ "
-               f"({len(changed)} changed).")
-    return [*target.swept, *found]
-
-
-@click.group(context_settings=CONTEXT)
+@click.group(cls=_LazyGroup, context_settings=CONTEXT)
 @click.version_option(package_name="obsgen", message="obsgen %(version)s")
 def main() -> None:
     """obsgen compiles Python observability definitions (metric catalog, Prometheus rules and
@@ -103,120 +58,6 @@ def main() -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@common
-@click.option("--watch", "watch_mode", is_flag=True,
-              help="Build, then build again after every change under the definitions folder "
-                   "or to the config file, printing the findings each time, until Ctrl-C.")
-def build(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
-          ignore: tuple[str, ...], watch_mode: bool) -> None:
-    """Load the definitions, validate them against the catalog, and write build/.
-
-    Artifacts are written to a temporary folder and swapped in, so a failed build leaves the
-    previous build/ untouched. Output is deterministic: the same definitions give byte-identical
-    files. When nothing a build reads changed and build/ is as the last build left it, nothing
-    is rebuilt (the record is in .obsgen-cache/; OBSGEN_NO_CACHE=1 turns that off).
-    """
-
-    def once(out: Output) -> list[Diagnostic]:
-        config = load_config(project_dir)
-        key = cache.input_key(config, (*select, "|", *ignore)) if cache.enabled() else ""
-        hit = cache.lookup(config, key) if key else None
-        if hit is not None:
-            out.status(f"Built {hit.artifacts} files into {display_path(str(config.build))}/ "
-                       "(0 changed). Inputs unchanged since the last build: nothing rebuilt.")
-            return hit.diagnostics
-        compiled = building.compile_project(config, out.keep)
-        if not compiled.ok:
-            _kept(out, config, "Build")
-            return compiled.diagnostics
-        published = _publish(config, out, compiled.artifacts)
-        if key and not has_errors(published):
-            cache.store(config, key, compiled.artifacts, compiled.diagnostics)
-        return [*compiled.diagnostics, *published]
-
-    def run(out: Output) -> None:
-        if not watch_mode:
-            finish(out, once(out))
-        config = load_config(project_dir)
-        watching.watch(config, lambda: watching.report(out, lambda: once(out),
-                                                       (config.definitions, config.file)))
-
-    guard(run, fmt, color, select, ignore)
-
-
-@main.command(context_settings=CONTEXT)
-@common
-@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Also write every rule-test case and the rule-test coverage as JUnit XML "
-                   "to FILE, for CI test reports.")
-def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
-          ignore: tuple[str, ...], junit: Path | None) -> None:
-    """Build, then check every artifact before it replaces build/: rule files against their
-    JSON Schema, `promtool check rules` and every rule unit test with `promtool test rules`;
-    dashboards strictly against obsgen's Grafana schema and the dashboard lint; runbook pages'
-    links and every alert's runbook_url anchor; the Alloy config with the built-in validator
-    (and `alloy fmt`/`alloy validate` when an alloy binary is on PATH).
-
-    promtool comes from $PROMTOOL or PATH (Debian's `prometheus` package; `make setup`
-    installs it). Findings point at the definition that produced the artifact.
-
-    An alert without a test where it fires and one where it stays silent, or a recording rule
-    without a samples test, is a warning (rule_test_coverage = "error" or "off" in obsgen.toml).
-    """
-
-    def run(out: Output) -> None:
-        config = load_config(project_dir)
-        tool = promtool.find_promtool()
-        compiled = building.compile_project(config, out.keep)
-        if not compiled.ok:  # with --junit, CI's test report still finds its file
-            unwritten = write_failed_build(junit, compiled.diagnostics) if junit else []
-            _kept(out, config, "Build")
-            finish(out, [*compiled.diagnostics, *unwritten])
-        project = compiled.project
-        assert project is not None
-
-        def verify(staging: Path) -> list[Diagnostic]:
-            found, stats = check_project(project, staging, compiled.artifacts, tool,
-                                         shown_as=config.build)
-            rejected = any(d.code in ("OBS303", "OBS305") for d in found)
-            files = "file" if stats.rule_files == 1 else "files"
-            out.status(f"promtool check rules: {stats.rules} rules in {stats.rule_files} {files}, "
-                       f"{'FAILED' if rejected else 'clean'}; promtool test rules: "
-                       f"{stats.test_cases - stats.failed_cases} of {stats.test_cases} cases "
-                       "passed.")
-            out.status(_artifact_summary(compiled.artifacts, found))
-            covered = rule_test_coverage(project, config.rule_test_coverage)
-            out.status(covered.line())
-            found = [*found, *covered.diagnostics]
-            if junit is not None:
-                found += write_junit(junit, project, stats.failures, covered,
-                                     ran=not any(d.code == "OBS306" for d in found))
-            alloy = check_alloy_output(project, staging, compiled.artifacts, config.build,
-                                       find_alloy())
-            if alloy.summary:
-                out.status(alloy.summary)
-            # The instrumentation module loads and registers; metrics nothing reads (OBS118).
-            own = [*check_instrumentation(compiled.artifacts, config.build),
-                   *dead_metrics(project)]
-            return out.keep([*found, *alloy.diagnostics, *own])
-
-        finish(out, [*compiled.diagnostics, *_publish(config, out, compiled.artifacts, verify)])
-
-    guard(run, fmt, color, select, ignore)
-
-
-def _artifact_summary(artifacts: dict[str, str], found: Sequence[Diagnostic]) -> str:
-    def verdict(prefixes: tuple[str, ...]) -> str:
-        return "FAILED" if any(d.code.startswith(prefixes) for d in found) else "clean"
-
-    dashboards = sum(1 for p in artifacts if p.startswith("grafana/") and p.endswith(".json"))
-    pages = sum(1 for p in artifacts if p.startswith("runbooks/") and p.endswith(".md"))
-    return (f"Dashboards: {dashboards} against obsgen's Grafana schema (strict) and the "
-            f"dashboard lint, {verdict(('OBS63', 'OBS64'))}; runbooks: {pages} pages, links and "
-            f"runbook_url anchors {verdict(('OBS70', 'OBS71'))}.")
-
-
-@main.command(context_settings=CONTEXT)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path())
 def init(directory: Path) -> None:
     """Scaffold a project in DIRECTORY (default: here): obsgen.toml and a definitions/ folder
@@ -227,6 +68,8 @@ def init(directory: Path) -> None:
     Nothing is overwritten: if any of those files exists, init stops and changes nothing (an
     existing .gitignore gets the lines it lacks).
     """
+    from obsgen import scaffold
+
     try:
         written = scaffold.create(directory)
     except FileExistsError as exc:
@@ -244,10 +87,15 @@ def codes(code: str | None) -> None:
 
     The same as `obsgen rules` and `obsgen rule CODE`.
     """
+    from obsgen import ruledocs
+
     click.echo(_explained(code) if code else ruledocs.listing(), nl=False)
 
 
 def _explained(code: str) -> str:
+    from obsgen import ruledocs
+    from obsgen.codes import CODES
+
     if code.upper() not in CODES:
         raise click.BadParameter(f"unknown code {code!r}; run `obsgen rules` for the list",
                                  param_hint="CODE")
@@ -277,6 +125,8 @@ def rules_command(prefix: str) -> None:
       obsgen rules            every rule
       obsgen rules OBS9       cross-checks, rule lint and `obsgen lint` inputs
     """
+    from obsgen import ruledocs
+
     text = ruledocs.listing(prefix)
     if not text:
         raise click.BadParameter(f"no code starts with {prefix!r}", param_hint="PREFIX")
@@ -340,6 +190,8 @@ def lint(paths: tuple[Path, ...], catalog: Path | None, skip_other_files: bool,
     """
 
     def run(out: Output) -> None:
+        from obsgen.check.lint import lint_paths
+
         result = lint_paths(paths, catalog, strict=not skip_other_files,
                             max_file_size=max_file_size)
         if result.unchecked:
@@ -349,53 +201,3 @@ def lint(paths: tuple[Path, ...], catalog: Path | None, skip_other_files: bool,
         finish(out, result.diagnostics)
 
     guard(run, fmt, color, select, ignore)
-
-
-@main.command(context_settings=CONTEXT)
-@common
-@click.option("--serve", "serve_site", is_flag=True,
-              help="After building, serve build/site/ at http://HOST:PORT/ until Ctrl-C, "
-                   "rebuilding it after every change under the definitions folder; open pages "
-                   "reload themselves.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to serve on (0: any free port).")
-def docs(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
-         ignore: tuple[str, ...], serve_site: bool, host: str, port: int) -> None:
-    """Build the runbook site: build/ as `obsgen build` writes it, then `mkdocs build --strict`
-    (mkdocs-material, search enabled, nav generated) from build/runbooks/ with the generated
-    build/mkdocs.yml into build/site/. Any mkdocs warning fails the build and leaves build/ as
-    it was. build/site/ is not committed: publish it to any static host (see the README).
-    """
-
-    def run(out: Output) -> None:
-        docsite.require_mkdocs()
-        config = load_config(project_dir)
-        site = config.build / SITE_DIR
-
-        def once() -> list[Diagnostic]:
-            compiled = building.compile_project(config, out.keep)
-            if not compiled.ok:
-                _kept(out, config, "Build")
-                return compiled.diagnostics
-            found = _publish(config, out, compiled.artifacts,
-                             lambda staging: docsite.build_site(staging, config.build))
-            if not has_errors(found):
-                out.status(f"Built the runbook site into {display_path(str(site))}/.")
-            return [*compiled.diagnostics, *found]
-
-        found = once()
-        if not serve_site or has_errors(found):
-            finish(out, found)
-        out.emit(out.keep(found))
-        watched = (config.definitions, config.file)
-        docsite.serve_live(site, host, port, lambda: watching.report(out, once, watched),
-                           watched, out.status)
-
-    guard(run, fmt, color, select, ignore)
-
-
-main.add_command(deploy)
-main.add_command(diff)
-main.add_command(import_command)
-main.add_command(verify)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import attr
 
+from obsgen.bytecode import kept_in
 from obsgen.compile.slo import compile_slos
 from obsgen.config import Config
 from obsgen.diagnostics import DefinitionError, Diagnostic, Location, sorted_unique
@@ -231,8 +232,11 @@ def _orphans(by_kind: dict[type, list[Any]]) -> list[Diagnostic]:
     ]
 
 
-def load_project(config: Config) -> tuple[Project | None, list[Diagnostic]]:
-    with _isolated_package(config):
+def load_project(config: Config, bytecode: Path | None = None
+                 ) -> tuple[Project | None, list[Diagnostic]]:
+    """The project the definitions make; `bytecode`: a folder where their compiled form is
+    kept between runs (see obsgen.bytecode)."""
+    with _isolated_package(config), kept_in(bytecode, config.definitions.name):
         modules, diagnostics = _import_all(config)
     if diagnostics:
         return None, sorted_unique(diagnostics)

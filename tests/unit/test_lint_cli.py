@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import click
 import pytest
 from click.testing import CliRunner
 from pre_commit.clientlib import load_manifest
@@ -539,8 +540,9 @@ def test_pre_commit_hooks_parse_and_name_real_commands() -> None:
     assert set(hooks) == {"obsgen-check", "obsgen-lint"}
     for hook in hooks.values():
         program, command, *options = hook["entry"].split()
-        assert program == "obsgen" and command in main.commands  # type: ignore[attr-defined]
-        known = {o for p in main.commands[command].params for o in p.opts}  # type: ignore[attr-defined]
+        context = click.Context(main)
+        assert program == "obsgen" and command in main.list_commands(context)  # type: ignore[attr-defined]
+        known = {o for p in main.get_command(context, command).params for o in p.opts}  # type: ignore[attr-defined]
         assert set(options) <= known, options
     assert hooks["obsgen-check"]["entry"] == "obsgen check"
     assert hooks["obsgen-check"]["pass_filenames"] is False

@@ -4,7 +4,8 @@ The contract every per-kind linter follows: `lint_<kind>(file, context) -> list[
 pure (no printing, no exit), never raising on bad input. `context.files` holds every file of the
 run, so a linter can look across kinds (a Markdown runbook against the rule files' runbook
 URLs); `context.catalog` is the catalog given with `--catalog`, or None when the run has none,
-in which case only catalog-free checks run.
+in which case only catalog-free checks run. `context.memo` keeps what is costly to work out
+again (a page's rendering) by the text it comes from.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from obsgen.model.catalog import Catalog
+from obsgen.resultcache import NO_CACHE, ResultCache
 
 # "slo": a Sloth or OpenSLO spec, a kind `obsgen import` reads and `obsgen lint` does not.
 Kind = Literal["rules", "dashboard", "alloy", "markdown", "prometheus-config", "slo"]
@@ -32,6 +34,7 @@ class ForeignFile:
 class LintContext:
     files: tuple[ForeignFile, ...]
     catalog: Catalog | None = None
+    memo: ResultCache = NO_CACHE  # where per-file results are kept between runs
 
     def of_kind(self, kind: Kind) -> tuple[ForeignFile, ...]:
         return tuple(f for f in self.files if f.kind == kind)

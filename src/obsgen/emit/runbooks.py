@@ -140,6 +140,8 @@ def pages(project: Project) -> dict[str, str]:
     return out
 
 
-def artifacts(project: Project) -> dict[str, str]:
-    """The runbook pages by path relative to the build folder."""
-    return {f"{RUNBOOKS_DIR}/{name}": text for name, text in pages(project).items()}
+def artifacts(project: Project, made: dict[str, str] | None = None) -> dict[str, str]:
+    """The runbook pages by path relative to the build folder (`made`: `pages(project)`, if
+    already made)."""
+    made = pages(project) if made is None else made
+    return {f"{RUNBOOKS_DIR}/{name}": text for name, text in made.items()}

@@ -18,7 +18,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -29,6 +29,7 @@ from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.check.reading import stat_error
 from obsgen.check.runbooks import mdlinks
 from obsgen.diagnostics import Diagnostic, Location
+from obsgen.resultcache import NO_CACHE, ResultCache
 
 _PAGE_SUFFIXES = (".md", ".html", ".htm")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
@@ -83,9 +84,7 @@ def _annotation_nodes(node: yaml.Node) -> Iterator[tuple[str, str, yaml.Node]]:
                     yield str(alert.value), str(key.value), value
 
 
-# Every page of a run is checked against every rule file, so each rule file is composed once.
-@lru_cache(maxsize=1024)
-def url_annotations(text: str) -> tuple[UrlAnnotation, ...]:
+def _composed(text: str) -> tuple[UrlAnnotation, ...]:
     try:
         root = yamlguard.compose(text, _LOADER)
     except yaml.YAMLError:
@@ -95,6 +94,24 @@ def url_annotations(text: str) -> tuple[UrlAnnotation, ...]:
     return tuple(UrlAnnotation(alert, key, str(node.value), node.start_mark.line + 1,
                                node.start_mark.column + 1)
                  for alert, key, node in _annotation_nodes(root))
+
+
+def _dump(found: tuple[UrlAnnotation, ...]) -> object:
+    return [[a.alert, a.key, a.url, a.line, a.column] for a in found]
+
+
+def _load(data: object) -> tuple[UrlAnnotation, ...]:
+    if not isinstance(data, list):
+        raise TypeError("a list of annotations")
+    return tuple(UrlAnnotation(str(alert), str(key), str(url), int(line), int(column))
+                 for alert, key, url, line, column in data)
+
+
+# Every page of a run is checked against every rule file, so each rule file is composed once;
+# composing is most of this check's cost, so it is also kept in `memo` by the file's text.
+@lru_cache(maxsize=1024)
+def url_annotations(text: str, memo: ResultCache = NO_CACHE) -> tuple[UrlAnnotation, ...]:
+    return memo.remember("runbook-annotations", (text,), partial(_composed, text), _dump, _load)
 
 
 def references(value: str) -> tuple[str, ...]:
@@ -118,8 +135,8 @@ def github_ids(headings: tuple[mdlinks.Heading, ...]) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1024)
-def page_ids(text: str) -> frozenset[str]:
-    rendered = mdlinks.render(text)
+def page_ids(text: str, memo: ResultCache = NO_CACHE) -> frozenset[str]:
+    rendered = mdlinks.rendered(text, memo)
     return rendered.ids | github_ids(rendered.headings)
 
 
@@ -207,26 +224,51 @@ def _on_disk(rules_path: str, target: str) -> bool:
 
 def _annotations(context: LintContext) -> Iterator[tuple[ForeignFile, UrlAnnotation, str]]:
     for rules in context.of_kind("rules"):
-        for found in url_annotations(rules.text):
+        for found in url_annotations(rules.text, context.memo):
             for reference in references(found.url):
                 yield rules, found, reference
+
+
+@dataclass(frozen=True)
+class _Aimed:
+    """An annotation with an anchor, and the pages of the run it may name."""
+    rules: ForeignFile
+    found: UrlAnnotation
+    fragment: str
+    named: tuple[ForeignFile, ...]
+
+
+@lru_cache(maxsize=8)
+def _aimed_at(rule_files: tuple[ForeignFile, ...], pages: tuple[ForeignFile, ...],
+              memo: ResultCache) -> dict[str, tuple[_Aimed, ...]]:
+    """Every anchored annotation of the run by the page it is said at (the first it names),
+    made once a run: each page's check reads its own entry instead of going over every
+    annotation of the run (which made the check pages x annotations)."""
+    index: dict[str, list[_Aimed]] = {}
+    for rules in rule_files:
+        for found in url_annotations(rules.text, memo):
+            for reference in references(found.url):
+                fragment = unquote(urlsplit(reference).fragment)
+                named = _pages_named(reference, rules, pages) if fragment else ()
+                if named:
+                    index.setdefault(named[0].path, []).append(
+                        _Aimed(rules, found, fragment, named))
+    return {path: tuple(aimed) for path, aimed in index.items()}
 
 
 def page_findings(file: ForeignFile, context: LintContext) -> Iterator[Diagnostic]:
     """OBS713 for each annotation of the run's rule files naming a heading this page lacks
     (said once, at the first of the pages it may name)."""
     pages = context.of_kind("markdown") or (file,)
-    for rules, found, reference in _annotations(context):
-        fragment = unquote(urlsplit(reference).fragment)
-        named = _pages_named(reference, rules, pages) if fragment else ()
-        if not named or named[0].path != file.path:
+    for aimed in _aimed_at(context.of_kind("rules"), pages, context.memo).get(file.path, ()):
+        if any(aimed.fragment in page_ids(page.text, context.memo) for page in aimed.named):
             continue
-        if any(fragment in page_ids(page.text) for page in named):
-            continue
+        found = aimed.found
         yield Diagnostic.of("OBS713", f"{found.key} of alert {found.alert} points at "
-                            f"#{fragment}, which is not a heading of {file.path}",
-                            Location(rules.path, found.line, found.column),
-                            mdlinks.anchor_hint(fragment, page_ids(file.text)))
+                            f"#{aimed.fragment}, which is not a heading of {file.path}",
+                            Location(aimed.rules.path, found.line, found.column),
+                            mdlinks.anchor_hint(aimed.fragment,
+                                                page_ids(file.text, context.memo)))
 
 
 def missing_page_findings(context: LintContext) -> list[Diagnostic]:

@@ -9,7 +9,7 @@ names, and every link and anchor in the Markdown resolves.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -25,6 +25,7 @@ from obsgen.model.catalog import Catalog
 from obsgen.model.links import RESERVED_PAGES, anchor, is_reserved, runbook_page
 from obsgen.model.project import Project
 from obsgen.model.runbooks import Runbook, RunbookGuide
+from obsgen.resultcache import NO_CACHE, ResultCache
 from obsgen.terminal import shortened
 
 ADD_RUNBOOK = ("add Runbook({name}, description=..., investigation=[...]) to the definitions "
@@ -162,14 +163,18 @@ def _links(project: Project, pages: dict[str, mdlinks.Rendered]) -> Iterator[Dia
                                     where, broken.hint)
 
 
-def check_runbooks(project: Project) -> list[Diagnostic]:
+def check_runbooks(project: Project, memo: ResultCache = NO_CACHE,
+                   made: Callable[[], dict[str, str]] | None = None) -> list[Diagnostic]:
+    """The runbooks' coverage, queries, anchors and links; `made` gives the pages
+    (`emit.pages`) when the caller keeps them for the build as well."""
     reserved = list(_reserved(project))
     groups = emit.alert_groups(project)
     if reserved or len({runbook_page(g) for g in groups}) < len(groups):
         # Pages would overwrite one another (OBS205: here, or check.rules.checks for a shared file
         # name), so their headings and links say nothing yet.
         return [*reserved, *_coverage(project), *_queries(project)]
-    pages = {path: mdlinks.render(text) for path, text in emit.pages(project).items()}
+    texts = emit.pages(project) if made is None else made()
+    pages = {path: mdlinks.rendered(text, memo) for path, text in texts.items()}
     return [*_coverage(project), *_queries(project), *_anchors(project, pages),
             *_links(project, pages)]
 
@@ -181,7 +186,7 @@ def _foreign_pages(file: ForeignFile, context: LintContext, hrefs: Iterable[str]
     """Ids of every page the links may reach: the run's Markdown files, then files on disk
     (a link to an existing image or folder resolves; an existing .md is read for its ids).
     A foreign page may be published by mkdocs or read on GitHub: either's anchors count."""
-    pages = {alertlinks.normalised(f.path): alertlinks.page_ids(f.text)
+    pages = {alertlinks.normalised(f.path): alertlinks.page_ids(f.text, context.memo)
              for f in (*context.of_kind("markdown"), file)}
     here = posixpath.dirname(alertlinks.normalised(file.path))
     for href in hrefs:
@@ -196,7 +201,7 @@ def _foreign_pages(file: ForeignFile, context: LintContext, hrefs: Iterable[str]
             text = data.decode("utf-8") if isinstance(data, bytes) else ""
         except UnicodeDecodeError:
             text = ""
-        pages[resolved] = alertlinks.page_ids(text)
+        pages[resolved] = alertlinks.page_ids(text, context.memo)
     return pages
 
 
@@ -204,7 +209,7 @@ def lint_markdown(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
     """`obsgen lint` on a Markdown runbook: every relative link and anchor resolves (against
     the run's other Markdown files, or files on disk), and every runbook_url/runbook
     annotation of the run's rule files that points at this page names one of its headings."""
-    rendered = mdlinks.render(file.text)
+    rendered = mdlinks.rendered(file.text, context.memo)
     pages = _foreign_pages(file, context, rendered.links)
     here = alertlinks.normalised(file.path)
     found = mdbudget.findings(file.path, rendered.blanked)
@@ -226,12 +231,13 @@ def lint_markdown(file: ForeignFile, context: LintContext) -> list[Diagnostic]:
     return found
 
 
-def check_emitted(shown_as: Path, artifacts: dict[str, str]) -> list[Diagnostic]:
+def check_emitted(shown_as: Path, artifacts: dict[str, str], memo: ResultCache = NO_CACHE
+                  ) -> list[Diagnostic]:
     """`obsgen check` on its own output: the emitted pages' links, and every emitted
     runbook_url against the emitted headings (a finding here is an obsgen bug)."""
     kinds: dict[str, Kind] = {".md": "markdown", ".rules.yml": "rules"}
     files = tuple(ForeignFile(str(shown_as / rel), text, kind)
                   for rel, text in artifacts.items()
                   for suffix, kind in kinds.items() if rel.endswith(suffix))
-    context = LintContext(files)
+    context = LintContext(files, memo=memo)
     return [d for page in context.of_kind("markdown") for d in lint_markdown(page, context)]

@@ -12,13 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
-from typing import Any
+from importlib.metadata import version
+from typing import Any, cast, get_args
 from urllib.parse import unquote, urlsplit
 
 import markdown
 
-from obsgen.check.runbooks.mdbudget import Blanked, budget
+from obsgen.check.runbooks.mdbudget import Blanked, Why, budget
 from obsgen.emit.mkdocs import EXTENSIONS
+from obsgen.resultcache import NO_CACHE, ResultCache
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,44 @@ def render(text: str) -> Rendered:
     tokens = getattr(md, "toc_tokens", [])
     return Rendered(frozenset(collector.ids), tuple(collector.links), tuple(_flatten(tokens)),
                     budgeted.blanked)
+
+
+def _dump(page: Rendered) -> object:
+    return {"ids": sorted(page.ids), "links": list(page.links),
+            "headings": [[h.level, h.id, h.name] for h in page.headings],
+            "blanked": [[b.why, b.first, b.last, b.line, b.column, b.count]
+                        for b in page.blanked]}
+
+
+def _load(data: object) -> Rendered:
+    if not isinstance(data, dict):
+        raise TypeError("a rendered page")
+    return Rendered(frozenset(map(str, data["ids"])), tuple(map(str, data["links"])),
+                    tuple(Heading(int(level), str(id_), str(name))
+                          for level, id_, name in data["headings"]),
+                    tuple(Blanked(_why(why), int(first), int(last), int(line), int(column),
+                                  int(n)) for why, first, last, line, column, n in data["blanked"]))
+
+
+def _why(value: object) -> Why:
+    for why in get_args(Why):
+        if why == value:
+            return cast(Why, why)
+    raise ValueError(f"not a reason: {value!r}")
+
+
+# What renders a page besides obsgen's own code (which the cache's salt covers).
+_VERSIONS = f"markdown {version('markdown')}, pymdown-extensions {version('pymdown-extensions')}"
+
+
+@lru_cache(maxsize=8192)
+def rendered(text: str, memo: ResultCache = NO_CACHE) -> Rendered:
+    """`render`, kept in `memo` by the page's text: rendering is most of what checking a large
+    project's runbooks costs, and an edit changes one page."""
+    if memo.folder is None:
+        return render(text)
+    return memo.remember("markdown", (_VERSIONS, text), lambda: render(text),
+                         _dump, _load)
 
 
 def links(text: str) -> tuple[str, ...]:
