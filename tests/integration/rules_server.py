@@ -9,7 +9,6 @@ import contextlib
 import hashlib
 import json
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -19,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from test_prometheus_server import stop_server
+
+from servers import free_port, stop_server
 
 PROMETHEUS = "/usr/bin/prometheus"
 PROJECT = "test"
@@ -60,12 +60,6 @@ class Server:
     @property
     def rollback_dir(self) -> Path:
         return self.rules_dir.parent / f".{self.rules_dir.name}.obsgen-rollback"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextlib.contextmanager

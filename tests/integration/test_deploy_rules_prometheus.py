@@ -17,7 +17,6 @@ from rules_server import (
     GOOD,
     PROJECT,
     Server,
-    free_port,
     recording,
     running_prometheus,
     write_build,
@@ -28,6 +27,7 @@ from obsgen.deploy.built import read_rule_files
 from obsgen.deploy.http import RetryPolicy, Session
 from obsgen.deploy.plan import Report
 from obsgen.deploy.rules import PrometheusOptions, deploy_prometheus
+from servers import free_port
 
 pytestmark = pytest.mark.integration
 

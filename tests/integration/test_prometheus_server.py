@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 import subprocess
 import threading
 import time
@@ -44,6 +43,7 @@ from obsgen.model.metrics import Metric
 from obsgen.model.names import duration_ms
 from obsgen.model.pipeline import ScrapeJob
 from obsgen.model.rules import AlertRule, RuleGroup
+from servers import free_port, stop_server
 
 pytestmark = pytest.mark.integration
 
@@ -249,24 +249,6 @@ class Running:
             time.sleep(0.5)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    """Stop a server process: politely, then for good."""
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=20)
-
-
 @pytest.fixture(scope="module")
 def compiled_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Compiled, Path]:
     """The example project, compiled with the Python API into a temp build folder."""
@@ -291,7 +273,7 @@ def prometheus(compiled_build: tuple[Compiled, Path],
     assert served, "the catalog has no counter or gauge to serve"
 
     with exporter(job.path, body) as target:
-        port = _free_port()
+        port = free_port()
         launch_ns = time.time_ns()
         rules_link = workdir / _pick_rule_dir(workdir, project.groups, launch_ns)
         rules_link.symlink_to(build_dir / RULES_DIR, target_is_directory=True)

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 from prometheus_client import CollectorRegistry, Counter, start_http_server
-from rules_server import free_port
-from test_prometheus_server import stop_server
+
+from servers import free_port, stop_server
 
 if TYPE_CHECKING:
     from tests.conftest import RunObsgen

@@ -6,7 +6,6 @@ which selector or matcher matched no series."""
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import time
 import urllib.parse
@@ -19,23 +18,9 @@ import yaml
 from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
 
 from conftest import EXAMPLE_DEFINITIONS, OBSGEN_TOML, run_obsgen
+from servers import free_port, stop_server
 
 pytestmark = pytest.mark.integration
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=20)
 
 
 @contextlib.contextmanager
@@ -85,7 +70,7 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.5)
             yield url
         finally:
-            stop(process)
+            stop_server(process)
 
 
 def scraped(url: str) -> bool:
