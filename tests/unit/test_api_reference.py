@@ -6,20 +6,16 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from pathlib import Path
 
 import mdformat
-from playwright.sync_api import sync_playwright
 
 import obsgen as package
+from browsers import chromium
 from conftest import RunObsgen
 from obsgen import scaffold
 from obsgen.emit import apiref
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]
 
 
 def test_the_page_names_every_public_name_once() -> None:
@@ -33,8 +29,6 @@ def test_the_page_names_every_public_name_once() -> None:
 
 def test_the_site_shows_a_class_with_signature_and_example(tmp_path: Path,
                                                            obsgen: RunObsgen) -> None:
-    chromium = shutil.which("chromium")
-    assert chromium, "Debian's chromium is not installed: run `make setup` (system-deps)"
     scaffold.create(tmp_path)
     built = obsgen("docs", cwd=tmp_path, env={"OBSGEN_NO_CACHE": "1"})
     assert built.exit_code == 0, built.describe()  # mkdocs build --strict: no warning at all
@@ -43,24 +37,19 @@ def test_the_site_shows_a_class_with_signature_and_example(tmp_path: Path,
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, headless=True,
-                                                 args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page()
-                page.goto(f"http://127.0.0.1:{server.server_address[1]}/reference/api/"
-                          "#obsgen.AlertRule")
-                heading = page.locator("h2#obsgen\\.AlertRule")
-                assert heading.is_visible()
-                entry = page.locator("div.doc-object:has(> h2#obsgen\\.AlertRule)")
-                text = entry.inner_text()
-                assert "severity: str" in text  # the signature
-                assert "HIGH_ERROR_RATE = AlertRule(" in text  # the example
-                assert page.locator("h2#obsgen\\.not_").count() == 1  # inside its HTML block
-                nav = page.locator("nav").get_by_text(apiref.NAV_TITLE).first
-                assert nav.count() == 1
-            finally:
-                browser.close()
+        with chromium() as browser:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/reference/api/"
+                      "#obsgen.AlertRule")
+            heading = page.locator("h2#obsgen\\.AlertRule")
+            assert heading.is_visible()
+            entry = page.locator("div.doc-object:has(> h2#obsgen\\.AlertRule)")
+            text = entry.inner_text()
+            assert "severity: str" in text  # the signature
+            assert "HIGH_ERROR_RATE = AlertRule(" in text  # the example
+            assert page.locator("h2#obsgen\\.not_").count() == 1  # inside its HTML block
+            nav = page.locator("nav").get_by_text(apiref.NAV_TITLE).first
+            assert nav.count() == 1
     finally:
         server.shutdown()
         server.server_close()

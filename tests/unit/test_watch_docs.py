@@ -5,25 +5,19 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
+from browsers import chromium
 from conftest import obsgen_command
 from obsgen import scaffold
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]
 OLD = "Roll back the last deploy if the errors started with it."
 NEW = "Roll back the last deploy at once."
 
 
 def test_docs_serve_rebuilds_and_reloads_the_page(tmp_path: Path) -> None:
-    chromium = shutil.which("chromium")
-    assert chromium, "Debian's chromium is not installed: run `make setup` (system-deps)"
     scaffold.create(tmp_path)
     process = subprocess.Popen([*obsgen_command(), "docs", "--serve", "--port", "0"],
                                cwd=tmp_path, stderr=subprocess.PIPE, text=True,
@@ -37,23 +31,18 @@ def test_docs_serve_rebuilds_and_reloads_the_page(tmp_path: Path) -> None:
                 break
         found = re.search(r" at (http://127\.0\.0\.1:\d+/) with live reload", lines[-1])
         assert found, lines
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, headless=True,
-                                                 args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page()
-                page.goto(found[1] + "my-app/")
-                assert OLD in page.inner_text("body")
-                page.evaluate("window.beforeTheEdit = true")
-                runbooks = tmp_path / "definitions" / "runbooks.py"
-                runbooks.write_text(runbooks.read_text(encoding="utf-8").replace(OLD, NEW),
-                                    encoding="utf-8")
-                # Reloaded by the page itself: the marker set before the edit is gone.
-                page.wait_for_function(
-                    f"document.body.innerText.includes({NEW!r}) && !window.beforeTheEdit",
-                    timeout=90_000)
-            finally:
-                browser.close()
+        with chromium() as browser:
+            page = browser.new_page()
+            page.goto(found[1] + "my-app/")
+            assert OLD in page.inner_text("body")
+            page.evaluate("window.beforeTheEdit = true")
+            runbooks = tmp_path / "definitions" / "runbooks.py"
+            runbooks.write_text(runbooks.read_text(encoding="utf-8").replace(OLD, NEW),
+                                encoding="utf-8")
+            # Reloaded by the page itself: the marker set before the edit is gone.
+            page.wait_for_function(
+                f"document.body.innerText.includes({NEW!r}) && !window.beforeTheEdit",
+                timeout=90_000)
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 0
