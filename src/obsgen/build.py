@@ -22,9 +22,10 @@ from obsgen.check.runbooks.checks import check_runbooks
 from obsgen.config import Config
 from obsgen.diagnostics import Diagnostic, Location, has_errors, sorted_unique
 from obsgen.emit import alloy, grafana, mkdocs, openslo, prometheus, python, reference, runbooks
-from obsgen.load import load_project
+from obsgen.load import load_recorded
 from obsgen.model.project import Project
 from obsgen.noqa import without_noqa
+from obsgen.reads import Reads
 from obsgen.resultcache import NO_CACHE, ResultCache
 
 
@@ -33,6 +34,7 @@ class Compiled:
     project: Project | None
     artifacts: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    reads: Reads = field(default_factory=Reads)  # what the definitions read besides source
 
     @property
     def ok(self) -> bool:
@@ -64,17 +66,17 @@ def compile_project(config: Config, keep: Callable[[list[Diagnostic]], list[Diag
     """Load, validate and emit; `keep` filters the findings before they decide whether the
     build goes on (`# obsgen: noqa` comments, and --select/--ignore from the CLI); `memo`
     keeps costly results of the checks between runs."""
-    project, diagnostics = load_project(config, memo.folder and memo.folder / "bytecode")
+    project, diagnostics, reads = load_recorded(config, memo.folder and memo.folder / "bytecode")
     if project is None:
-        return Compiled(None, {}, diagnostics)
+        return Compiled(None, {}, diagnostics, reads)
     dashboards = grafana.compile_dashboards(project)
     pages = cache(partial(runbooks.pages, project))  # made once, for the checks and the build
     diagnostics = keep(sorted_unique([*diagnostics, *validate(project, dashboards, memo,
                                                               pages)]))
     if has_errors(diagnostics):
-        return Compiled(project, {}, diagnostics)
+        return Compiled(project, {}, diagnostics, reads)
     artifacts = {MARKER: marker_text(config.project), **emit(project, dashboards, pages())}
-    return Compiled(project, dict(sorted(artifacts.items())), diagnostics)
+    return Compiled(project, dict(sorted(artifacts.items())), diagnostics, reads)
 
 
 def changed_paths(build_dir: Path, artifacts: dict[str, str]) -> list[str]:

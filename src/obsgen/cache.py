@@ -9,8 +9,10 @@ findings of that build. A later build with the same key, and a build/ whose file
 exactly those artifacts (nothing edited, added or removed), is reported as before and changes
 nothing. Anything else builds as usual.
 
-What the key cannot see: definitions that read the environment, the clock or files outside
-the definitions folder at import time. `OBSGEN_NO_CACHE=1` turns the cache off.
+Definitions that read environment variables or files outside the definitions folder while
+they load have those reads recorded (obsgen.reads): the record is used only while each still
+gives what it gave. What no record can see is the clock or the network; a definition that
+depends on those needs `OBSGEN_NO_CACHE=1`, which turns the cache off.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from obsgen.buildfolder import entries
 from obsgen.check.reading import regular_bytes
 from obsgen.config import Config
 from obsgen.diagnostics import Diagnostic
+from obsgen.reads import Reads, from_json
 from obsgen.resultcache import dump_diagnostics, load_diagnostics
 
 CACHE_DIR = ".obsgen-cache"
@@ -133,8 +136,9 @@ def lookup(config: Config, key: str, record: str = BUILD_RECORD) -> Hit | None:
     if not isinstance(hashes, dict) or not isinstance(findings, list) or not isinstance(lines,
                                                                                        list):
         return None
+    reads = from_json(data.get("reads", {"env": {}, "files": {}}))
     try:
-        if not _build_matches(config.build, hashes):
+        if reads is None or not reads.still_hold() or not _build_matches(config.build, hashes):
             return None
         return Hit(len(hashes), load_diagnostics(findings), tuple(map(str, lines)))
     except (OSError, KeyError, TypeError, ValueError):
@@ -143,10 +147,12 @@ def lookup(config: Config, key: str, record: str = BUILD_RECORD) -> Hit | None:
 
 def store(config: Config, key: str, artifacts: dict[str, str],
           diagnostics: Sequence[Diagnostic], lines: Sequence[str] = (),
-          record: str = BUILD_RECORD) -> None:
-    """Record a successful run; a cache that cannot be written is no error, only slower."""
+          record: str = BUILD_RECORD, reads: Reads | None = None) -> None:
+    """Record a successful run (`reads`: what its definitions read besides their source); a
+    cache that cannot be written is no error, only slower."""
     data = {"key": key, "artifacts": {rel: _text_hash(t) for rel, t in sorted(artifacts.items())},
-            "diagnostics": dump_diagnostics(diagnostics), "lines": list(lines)}
+            "diagnostics": dump_diagnostics(diagnostics), "lines": list(lines),
+            "reads": (reads or Reads()).as_json()}
     path = _path(config, record)
     try:
         path.parent.mkdir(exist_ok=True)

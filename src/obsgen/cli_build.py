@@ -114,7 +114,8 @@ def build(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
             return compiled.diagnostics
         published = _publish(config, out, compiled.artifacts)
         if key and not has_errors(published):
-            cache.store(config, key, compiled.artifacts, compiled.diagnostics)
+            cache.store(config, key, compiled.artifacts, compiled.diagnostics,
+                        reads=compiled.reads)
         return [*compiled.diagnostics, *published]
 
     def run(out: Output) -> None:
@@ -234,7 +235,8 @@ def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
         found = [*compiled.diagnostics, *_publish(config, out, compiled.artifacts, verify)]
         memo.sweep(CHECKS)
         if key and not has_errors(found):
-            cache.store(config, key, compiled.artifacts, found, said, cache.CHECK_RECORD)
+            cache.store(config, key, compiled.artifacts, found, said, cache.CHECK_RECORD,
+                        compiled.reads)
         finish(out, found)
 
     guard(run, fmt, color, select, ignore)

@@ -29,6 +29,7 @@ from obsgen.model.rules import AlertRule, RecordingRule, RuleGroup
 from obsgen.model.ruletests import RuleTest
 from obsgen.model.runbooks import Runbook, RunbookGuide
 from obsgen.model.slo import SLO
+from obsgen.reads import Reads, recorded
 
 COLLECTED = (Metric, ScrapeJob, RuleGroup, RuleTest, AlertRule, RecordingRule, Runbook,
              RunbookGuide, Pipeline, Dashboard, SLO)
@@ -236,8 +237,22 @@ def load_project(config: Config, bytecode: Path | None = None
                  ) -> tuple[Project | None, list[Diagnostic]]:
     """The project the definitions make; `bytecode`: a folder where their compiled form is
     kept between runs (see obsgen.bytecode)."""
-    with _isolated_package(config), kept_in(bytecode, config.definitions.name):
+    project, diagnostics, _ = load_recorded(config, bytecode)
+    return project, diagnostics
+
+
+def load_recorded(config: Config, bytecode: Path | None = None
+                  ) -> tuple[Project | None, list[Diagnostic], Reads]:
+    """`load_project`, and what the definitions read besides their source (obsgen.reads)."""
+    with _isolated_package(config), kept_in(bytecode, config.definitions.name), \
+            recorded(config.definitions, *([bytecode] if bytecode else [])) as reads:
         modules, diagnostics = _import_all(config)
+    project, diagnostics = _assemble(config, modules, diagnostics)
+    return project, diagnostics, reads
+
+
+def _assemble(config: Config, modules: list[types.ModuleType], diagnostics: list[Diagnostic]
+              ) -> tuple[Project | None, list[Diagnostic]]:
     if diagnostics:
         return None, sorted_unique(diagnostics)
     by_kind = _collect(modules)
