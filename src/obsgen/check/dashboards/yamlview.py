@@ -102,8 +102,9 @@ class _Writer:
         return json.dumps(value, ensure_ascii=False, default=str)
 
     def value(self, node: yaml.Node, indent: str, key: yaml.Node | None) -> None:
-        lead = f"{indent}{json.dumps(str(key.value), ensure_ascii=False)}: " if (
-            isinstance(key, yaml.ScalarNode)) else indent
+        # A key that is no scalar (`? [a, b]`) has no JSON spelling; its place is kept.
+        name = str(key.value) if isinstance(key, yaml.ScalarNode) else "?"
+        lead = f"{indent}{json.dumps(name, ensure_ascii=False)}: " if key is not None else indent
         place = _Place(node, len(lead) + 1, key, len(indent) + 1 if key is not None else 0)
         if isinstance(node, yaml.ScalarNode):
             self._line(lead + self.scalar(node), place)
