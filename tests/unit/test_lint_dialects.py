@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 if TYPE_CHECKING:  # conftest.py is pytest's to import; only its types are needed here
     from tests.conftest import RunObsgen
 
@@ -81,13 +83,18 @@ def test_v2_panel_without_a_unit_or_uid_is_found(obsgen: RunObsgen, tmp_path: Pa
     assert [line for line, _ in _places(found, "OBS640")] == [83], found
 
 
-def test_yaml_that_is_no_v2_dashboard_stays_what_it_was(obsgen: RunObsgen,
-                                                        tmp_path: Path) -> None:
-    """`kind: Dashboard` of another API (a v1 resource holds no elements) is not taken for
-    a v2 dashboard: named on the command line, it is still no file obsgen lints."""
+@pytest.mark.parametrize("text", [
+    "apiVersion: example.com/v1\nkind: Dashboard\nspec: {title: x}\n",
+    "apiVersion: dashboard.grafana.app/v1beta1\nkind: Dashboard\nspec: {panels: []}\n",
+    "apiVersion: dashboard.grafana.app/v22beta3\nkind: Dashboard\nspec: {elements: {}}\n",
+])
+def test_yaml_that_is_no_v2_dashboard_stays_what_it_was(obsgen: RunObsgen, tmp_path: Path,
+                                                        text: str) -> None:
+    """`kind: Dashboard` of another API, Grafana's v1 resource (the classic model under
+    `spec`) or a later version is not taken for a v2 dashboard: named on the command line, it
+    is still no file obsgen lints."""
     other = tmp_path / "other.yaml"
-    other.write_text("apiVersion: example.com/v1\nkind: Dashboard\nspec: {title: x}\n",
-                     encoding="utf-8")
+    other.write_text(text, encoding="utf-8")
     found, _ = _lint(obsgen, other)
     assert [d["code"] for d in found] == ["OBS963"], found
 

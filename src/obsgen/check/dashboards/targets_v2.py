@@ -7,12 +7,14 @@ in targets.py."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from obsgen.check.dashboards.jsonpos import JsonPath
 
-API_GROUP = "dashboard.grafana.app/v2"
+API_GROUP = "dashboard.grafana.app/"
+_V2_VERSION = re.compile(r"v2(?:(?:alpha|beta)\d+)?")  # v2alpha1, v2beta1, v2; not v1beta1
 _DATA_QUERY = "DataQuery"  # v2beta1 on; v2alpha1 put the plugin id in `kind`
 
 
@@ -23,16 +25,15 @@ def _get(value: Any, *keys: str) -> Any:
 
 
 def is_v2_dashboard(data: Any) -> bool:
-    """A dashboard resource in the v2 schema: its apiVersion says so, or (an export without
-    one) it is `kind: Dashboard` with the v2 spec's `elements` or `layout`."""
-    if not isinstance(data, dict):
+    """A `kind: Dashboard` resource in the v2 schema: its apiVersion says so, or (written
+    without one) its spec holds the v2 spec's `elements` or `layout`."""
+    spec = data.get("spec") if isinstance(data, dict) else None
+    if not isinstance(spec, dict) or data.get("kind") != "Dashboard":
         return False
     version = data.get("apiVersion")
     if isinstance(version, str) and version.startswith(API_GROUP):
-        return True
-    spec = data.get("spec")
-    return data.get("kind") == "Dashboard" and isinstance(spec, dict) and (
-        "elements" in spec or "layout" in spec)
+        return bool(_V2_VERSION.fullmatch(version[len(API_GROUP):]))
+    return "elements" in spec or "layout" in spec
 
 
 def v2_panels(data: Any) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
