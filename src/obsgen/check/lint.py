@@ -224,7 +224,8 @@ def read_files(candidates: Iterable[Candidate], limit: int = DEFAULT_MAX_FILE_SI
 
 def _foreign_file(path: str, text: str, kind: Kind) -> ForeignFile:
     """The file as its linter reads it: a YAML dashboard as JSON, the YAML kept for places."""
-    view = yaml_view(text) if kind == "dashboard" and not text.lstrip().startswith("{") else None
+    in_yaml = SUFFIX_KINDS.get(Path(path).suffix.lower()) == "rules"  # .yml or .yaml
+    view = yaml_view(text) if kind == "dashboard" and in_yaml else None
     return ForeignFile(path, view.json, kind, text) if view else ForeignFile(path, text, kind)
 
 
