@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 
-from obsgen import swap
+from obsgen import bytecode, swap
 from obsgen.buildfolder import MARKER, entries, is_obsgens, marker_text
 from obsgen.buildguard import writable_build
 from obsgen.check.alloy.pipeline import check_pipelines
@@ -66,14 +66,19 @@ def compile_project(config: Config, keep: Callable[[list[Diagnostic]], list[Diag
     """Load, validate and emit; `keep` filters the findings before they decide whether the
     build goes on (`# obsgen: noqa` comments, and --select/--ignore from the CLI); `memo`
     keeps costly results of the checks between runs."""
-    project, diagnostics, reads = load_recorded(config, memo.folder and memo.folder / "bytecode")
+    kept = memo.folder and memo.folder / "bytecode"
+    project, diagnostics, reads = load_recorded(config, kept)
     if project is None:
+        bytecode.discard(kept)
         return Compiled(None, {}, diagnostics, reads)
     dashboards = grafana.compile_dashboards(project)
     pages = cache(partial(runbooks.pages, project))  # made once, for the checks and the build
     diagnostics = keep(sorted_unique([*diagnostics, *validate(project, dashboards, memo,
                                                               pages)]))
     if has_errors(diagnostics):
+        # A failed build may be failing on a secret written in the definitions (OBS841): no
+        # copy of their text, compiled or not, stays behind.
+        bytecode.discard(kept)
         return Compiled(project, {}, diagnostics, reads)
     artifacts = {MARKER: marker_text(config.project), **emit(project, dashboards, pages())}
     return Compiled(project, dict(sorted(artifacts.items())), diagnostics, reads)

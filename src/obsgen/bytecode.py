@@ -16,6 +16,7 @@ import importlib.machinery
 import importlib.util
 import marshal
 import os
+import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -90,3 +91,9 @@ def kept_in(folder: Path | None, package: str) -> Iterator[None]:
         yield
     finally:
         sys.meta_path.remove(finder)
+
+
+def discard(folder: Path | None) -> None:
+    """Remove the kept bytecode (after a failed build: it holds the definitions' literals)."""
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)

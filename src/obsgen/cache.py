@@ -40,6 +40,20 @@ _PACKAGE = Path(__file__).resolve().parent
 _FORMAT = 1
 
 
+def folder(config: Config) -> Path:
+    """The project's cache folder, made if missing, with a .gitignore that keeps it out of
+    version control (a folder that cannot be made only means no cache)."""
+    path = config.root / CACHE_DIR
+    try:
+        path.mkdir(exist_ok=True)
+        ignore = path / ".gitignore"
+        if not ignore.is_file():
+            ignore.write_text("*\n", encoding="utf-8")
+    except OSError:
+        pass
+    return path
+
+
 def enabled() -> bool:
     return os.environ.get("OBSGEN_NO_CACHE", "") in ("", "0")
 

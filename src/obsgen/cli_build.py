@@ -38,7 +38,7 @@ def _kept(out: Output, config: Config, what: str) -> None:
 
 def memo_for(config: Config, code: str) -> ResultCache:
     """Where this project's per-artifact results are kept (nowhere with OBSGEN_NO_CACHE=1)."""
-    return ResultCache(config.root / cache.CACHE_DIR, code) if cache.enabled() else NO_CACHE
+    return ResultCache(cache.folder(config), code) if cache.enabled() else NO_CACHE
 
 
 def _publish(config: Config, out: Output, artifacts: dict[str, str],
