@@ -83,9 +83,7 @@ class _Tally:
             self.add(1)
             return
         if len(self.open) >= MAX_DEPTH:
-            raise Refused("OBS974", f"nested more than {MAX_DEPTH} levels deep; the file was "
-                          "not read further", "flatten the document: rule files, dashboards "
-                          "and manifests nest a few levels, not hundreds", event.start_mark)
+            raise _too_deep(event.start_mark)
         if event.anchor is not None:
             self.sizes[str(event.anchor)] = None  # open: an alias to it now is recursive
         self.open.append([event.anchor, 1])
@@ -95,6 +93,12 @@ class _Tally:
         if anchor is not None:
             self.sizes[str(anchor)] = size
         self.add(size)
+
+
+def _too_deep(mark: Any) -> Refused:
+    return Refused("OBS974", f"nested more than {MAX_DEPTH} levels deep; the file was not read "
+                   "further", "flatten the document: rule files, dashboards and manifests nest "
+                   "a few levels, not hundreds", mark)
 
 
 def _scan(events: Iterable[yaml.Event]) -> None:
@@ -118,7 +122,9 @@ def check(text: str) -> None:
             _scan(yaml.parse(text, Loader=loader))
         except Refused:
             raise
-        except yaml.YAMLError:
+        except yaml.YAMLError as exc:
+            if "maximum nesting depth" in str(exc):  # libyaml's own bound (1,000) is past ours
+                raise _too_deep(getattr(exc, "problem_mark", None)) from None
             continue  # libyaml refuses a few things the pure parser takes: scan with that
         return
 
