@@ -12,16 +12,18 @@ policies are not read: the SLO gets obsgen's page and ticket tiers.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import yaml
 
+from obsgen.check import yamlguard
 from obsgen.check.foreign import ForeignFile
 from obsgen.diagnostics import Diagnostic
 from obsgen.importers.contract import Imported, ImportEnv, Module, Survey
-from obsgen.importers.slo_spec import WINDOW, SLOSpec, problem, source, survey_of
+from obsgen.importers.slo_spec import WINDOW, SLOSpec, mapping, problem, source, survey_of
 
 API = "openslo/v1"
 CODE = "OBS980"  # the whole file is not imported
@@ -37,7 +39,7 @@ class UnreadableError(ValueError):
 
 
 def _documents(text: str) -> Iterator[tuple[Mapping[str, Any], int]]:
-    for node in yaml.compose_all(text, Loader=yaml.SafeLoader):
+    for node in yamlguard.compose_all(text):  # alias bombs and deep nesting refused
         if node is None:
             continue
         data = yaml.safe_load(yaml.serialize(node))
@@ -46,11 +48,11 @@ def _documents(text: str) -> Iterator[tuple[Mapping[str, Any], int]]:
 
 
 def _query(metric: Mapping[str, Any] | None, what: str) -> str:
-    source = (metric or {}).get("metricSource") or {}
+    source = mapping(mapping(metric).get("metricSource"))
     kind = str(source.get("type", ""))
     if kind.lower() != "prometheus":
         raise UnreadableError(f"the {what} query reads {kind or 'no source'}, not Prometheus")
-    query = str((source.get("spec") or {}).get("query", "")).strip()
+    query = str(mapping(source.get("spec")).get("query", "")).strip()
     if not query:
         raise UnreadableError(f"the {what} query is empty")
     return query
@@ -87,7 +89,7 @@ def _threshold_sli(metric: Mapping[str, Any], objective: Mapping[str, Any]) -> d
 def _indicator(spec: Mapping[str, Any], indicators: Mapping[str, Any]) -> Mapping[str, Any]:
     inline = spec.get("indicator")
     if isinstance(inline, Mapping):
-        return inline.get("spec") or {}
+        return mapping(inline.get("spec"))
     ref = str(spec.get("indicatorRef"))
     found = indicators.get(ref)
     if isinstance(found, Mapping):
@@ -97,13 +99,18 @@ def _indicator(spec: Mapping[str, Any], indicators: Mapping[str, Any]) -> Mappin
 
 def _target(objective: Mapping[str, Any]) -> float:
     if "targetPercent" in objective:
-        return float(objective["targetPercent"])
-    return round(float(objective.get("target", 0)) * 100, 10)
+        target = float(objective["targetPercent"])
+    else:
+        target = round(float(objective.get("target", 0)) * 100, 10)
+    if not math.isfinite(target):
+        raise UnreadableError(f"the objective's target {target} is not a number")
+    return target
 
 
 def _window(spec: Mapping[str, Any]) -> str:
-    windows = spec.get("timeWindow") or [{}]
-    duration = str(windows[0].get("duration", "30d"))
+    windows = spec.get("timeWindow")
+    first = mapping(windows[0] if isinstance(windows, list) and windows else None)
+    duration = str(first.get("duration", "30d"))
     found = _DURATION.match(duration)
     if found is None:
         raise UnreadableError(f"time window {duration!r} is not a duration obsgen reads (e.g. 28d)")
@@ -111,11 +118,12 @@ def _window(spec: Mapping[str, Any]) -> str:
 
 
 def _spec(data: Mapping[str, Any], line: int, indicators: Mapping[str, Any]) -> SLOSpec:
-    spec, meta = data.get("spec") or {}, data.get("metadata") or {}
-    objective = (spec.get("objectives") or [{}])[0]
+    spec, meta = mapping(data.get("spec")), mapping(data.get("metadata"))
+    objectives = spec.get("objectives")
+    objective = mapping(objectives[0] if isinstance(objectives, list) and objectives else None)
     sli = _indicator(spec, indicators)
     if sli.get("ratioMetric"):
-        queries = _ratio_sli(sli["ratioMetric"])
+        queries = _ratio_sli(mapping(sli["ratioMetric"]))
     elif sli.get("thresholdMetric"):
         queries = _threshold_sli(sli["thresholdMetric"], objective)
     else:
@@ -134,7 +142,7 @@ def read(file: ForeignFile) -> tuple[list[SLOSpec], list[Diagnostic]]:
         mark = getattr(exc, "problem_mark", None)
         return [], [problem(file.path, mark.line + 1 if mark else 1, CODE, f"not YAML: {exc}",
                             "fix the YAML syntax")]
-    indicators = {str((d.get("metadata") or {}).get("name")): d.get("spec") or {}
+    indicators = {str(mapping(d.get("metadata")).get("name")): mapping(d.get("spec"))
                   for d, _ in documents if d.get("kind") == "SLI"}
     specs, found = [], []
     for data, line in documents:

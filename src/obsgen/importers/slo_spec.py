@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.importers.contract import Claim, Code, Import, Survey
@@ -46,6 +47,11 @@ class SLOSpec:
     def alert_names(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(a.name for a in (self.page, self.ticket)
                                    if a.enabled and a.name))
+
+
+def mapping(value: object) -> Mapping[str, Any]:
+    """A part of a spec that must be a mapping; anything else reads as empty."""
+    return value if isinstance(value, Mapping) else {}
 
 
 def strings(value: object) -> dict[str, str]:

@@ -11,18 +11,21 @@ SLI plugins run Go code obsgen does not have: such an SLO is reported (OBS987) a
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import yaml
 
+from obsgen.check import yamlguard
 from obsgen.check.foreign import ForeignFile
 from obsgen.diagnostics import Diagnostic
 from obsgen.importers.contract import Imported, ImportEnv, Module, Survey
 from obsgen.importers.slo_spec import (
     AlertSpec,
     SLOSpec,
+    mapping,
     problem,
     source,
     strings,
@@ -37,7 +40,7 @@ LEFT_OUT = "OBS987"  # one SLO of it is left out, the rest imported
 
 
 def _documents(text: str) -> Iterator[tuple[Any, yaml.Node]]:
-    for node in yaml.compose_all(text, Loader=yaml.SafeLoader):
+    for node in yamlguard.compose_all(text):  # alias bombs and deep nesting refused
         if node is not None:
             yield yaml.safe_load(yaml.serialize(node)), node
 
@@ -60,7 +63,7 @@ def _get(data: Mapping[str, Any], snake: str, camel: str) -> Any:
 
 
 def _alert(alerting: Mapping[str, Any], key: tuple[str, str]) -> AlertSpec:
-    tier = _get(alerting, *key) or {}
+    tier = mapping(_get(alerting, *key))
     # Sloth's alerts have no `for`: the short window is their wait. "0s" keeps that.
     return AlertSpec(enabled=not tier.get("disable", False), name=str(alerting.get("name", "")),
                      for_="0s",
@@ -69,19 +72,30 @@ def _alert(alerting: Mapping[str, Any], key: tuple[str, str]) -> AlertSpec:
                                   **strings(tier.get("annotations"))})
 
 
+def _objective(item: Mapping[str, Any]) -> float:
+    value = item.get("objective", 0)
+    objective = float(value) if isinstance(value, (int, float, str)) else math.nan
+    if not math.isfinite(objective):
+        raise ValueError(f"objective {value!r:.40} is not a number")
+    return objective
+
+
+def _query(value: Any) -> str:
+    return window_template(str(value) if value else "", SLOTH_WINDOW)
+
+
 def _spec(item: Mapping[str, Any], service: str, labels: dict[str, str], line: int
           ) -> SLOSpec:
-    sli = item.get("sli") or {}
-    events, raw = sli.get("events") or {}, sli.get("raw") or {}
-    alerting = item.get("alerting") or {}
+    sli = mapping(item.get("sli"))
+    events, raw = mapping(sli.get("events")), mapping(sli.get("raw"))
+    alerting = mapping(item.get("alerting"))
     return SLOSpec(
-        name=str(item.get("name", "")), line=line, objective=float(item.get("objective", 0)),
+        name=str(item.get("name", "")), line=line, objective=_objective(item),
         service=service, description=str(item.get("description", "")),
         labels={**labels, **strings(item.get("labels"))},
-        errors=window_template(_get(events, "error_query", "errorQuery") or "", SLOTH_WINDOW),
-        total=window_template(_get(events, "total_query", "totalQuery") or "", SLOTH_WINDOW),
-        ratio=window_template(_get(raw, "error_ratio_query", "errorRatioQuery") or "",
-                              SLOTH_WINDOW),
+        errors=_query(_get(events, "error_query", "errorQuery")),
+        total=_query(_get(events, "total_query", "totalQuery")),
+        ratio=_query(_get(raw, "error_ratio_query", "errorRatioQuery")),
         page=_alert(alerting, ("page_alert", "pageAlert")),
         ticket=_alert(alerting, ("ticket_alert", "ticketAlert")))
 
@@ -101,7 +115,7 @@ def read(file: ForeignFile) -> tuple[list[SLOSpec], list[Diagnostic]]:
         path: tuple[str, ...] = ("slos",)
         body: Mapping[str, Any] = data
         if data.get("kind") == K8S_KIND:
-            path, body = ("spec", "slos"), data.get("spec") or {}
+            path, body = ("spec", "slos"), mapping(data.get("spec"))
         elif data.get("version") != "prometheus/v1":
             found.append(problem(file.path, node.start_mark.line + 1, UNSUPPORTED,
                                  "not a Sloth spec (version prometheus/v1, or kind "
@@ -109,13 +123,24 @@ def read(file: ForeignFile) -> tuple[list[SLOSpec], list[Diagnostic]]:
             continue
         lines = _slo_lines(node, path)
         service, labels = str(body.get("service", "")), strings(body.get("labels"))
-        for item, line in zip(body.get("slos") or [], lines, strict=False):
-            if (item.get("sli") or {}).get("plugin"):
+        items = body.get("slos")
+        for item, line in zip(items if isinstance(items, list) else [], lines, strict=False):
+            if not isinstance(item, Mapping):
+                found.append(problem(file.path, line, LEFT_OUT, f"SLO not imported: {item!r:.40}"
+                                     " is not a mapping", "each item of `slos` is a mapping: "
+                                     "name, objective, sli, alerting"))
+                continue
+            if mapping(item.get("sli")).get("plugin"):
                 found.append(problem(file.path, line, LEFT_OUT, f"SLO {item.get('name')!r} "
                                      "uses a Sloth SLI plugin, which obsgen cannot run",
                                      "write the plugin's queries as events (RawRatio)"))
                 continue
-            specs.append(_spec(item, service, labels, line))
+            try:
+                specs.append(_spec(item, service, labels, line))
+            except ValueError as exc:
+                found.append(problem(file.path, line, LEFT_OUT, f"SLO not imported: {exc}",
+                                     "each SLO has a name, a numeric objective and its SLI "
+                                     "(events or raw)"))
     return specs, found
 
 
