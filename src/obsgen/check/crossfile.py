@@ -104,14 +104,24 @@ def _dashboard_findings(file: ForeignFile, checker: _QueryChecker) -> Iterator[D
 
 def _links(data: dict[str, Any]) -> Iterator[tuple[JsonPath, Any]]:
     """(path, link) of the dashboard's links, panel links and data links."""
-    for index, link in enumerate(data.get("links") or []):
+    for index, link in enumerate(_list(data.get("links"))):
         yield ("links", index), link
     for path, panel in iter_panels(data):
-        for index, link in enumerate(panel.get("links") or []):
+        for index, link in enumerate(_list(panel.get("links"))):
             yield (*path, "links", index), link
-        defaults = (panel.get("fieldConfig") or {}).get("defaults") or {}
-        for index, link in enumerate(defaults.get("links") or []):
+        defaults = _dict(_dict(panel.get("fieldConfig")).get("defaults"))
+        for index, link in enumerate(_list(defaults.get("links"))):
             yield (*path, "fieldConfig", "defaults", "links", index), link
+
+
+def _list(value: Any) -> list[Any]:
+    """A part of someone's dashboard that should be a list; of another type, the schema
+    check reports it and the links in it are none."""
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def linked_uid(url: str) -> str | None:

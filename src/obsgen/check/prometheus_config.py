@@ -91,7 +91,8 @@ def _scrape_jobs(config: dict[str, Any]) -> Iterable[str] | None:
             key in config for key in ("file_sd_configs", "http_sd_configs")):
         return None
     jobs = {name}
-    for static in config.get("static_configs") or []:
+    statics = config.get("static_configs")
+    for static in statics if isinstance(statics, list) else []:
         labels = static.get("labels") if isinstance(static, dict) else None
         if isinstance(labels, dict) and "job" in labels:
             jobs.add(str(labels["job"]))
@@ -114,7 +115,10 @@ def prometheus_jobs(text: str) -> frozenset[str] | None:
     if not isinstance(data, dict) or data.get("scrape_config_files"):
         return None
     jobs: set[str] = set()
-    for config in data.get("scrape_configs") or []:
+    configs = data.get("scrape_configs") or []
+    if not isinstance(configs, list):
+        return None  # promtool's finding; the jobs cannot be known
+    for config in configs:
         found = _scrape_jobs(config) if isinstance(config, dict) else None
         if found is None:
             return None

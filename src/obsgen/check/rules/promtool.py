@@ -122,8 +122,10 @@ def _run(tool: Promtool, args: Sequence[str], cwd: Path, files: Sequence[str]
     a session of its own), and PromtoolTimeoutError (OBS306) names `files`."""
     seconds = time_limit()
     argv = [tool.path, *args]
+    # promtool quotes input cut at a byte count, mid-character at times: decode leniently.
     with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          cwd=cwd, start_new_session=True) as process:
+                          encoding="utf-8", errors="replace", cwd=cwd,
+                          start_new_session=True) as process:
         try:
             stdout, stderr = process.communicate(timeout=seconds)
         except subprocess.TimeoutExpired:
