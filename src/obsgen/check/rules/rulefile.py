@@ -182,9 +182,16 @@ def _without_engine_keys(data: Any, dialect: Dialect | None) -> Any:
             del group[key]
         rules = group.get("rules") if isinstance(group, dict) else None
         for rule in rules if isinstance(rules, list) else []:
-            for key in VMALERT_RULE_KEYS & set(rule if isinstance(rule, dict) else ()):
+            for key in _engine_rule_keys(rule) & set(rule if isinstance(rule, dict) else ()):
                 del rule[key]
     return data
+
+
+def _engine_rule_keys(rule: Any) -> frozenset[str]:
+    # vmalert reads annotations on a recording rule too (VictoriaMetrics' own examples have
+    # them); Prometheus refuses them.
+    recording = isinstance(rule, dict) and "record" in rule
+    return VMALERT_RULE_KEYS | {"annotations"} if recording else VMALERT_RULE_KEYS
 
 
 def _utf8_name(error: jsonschema.ValidationError) -> bool:
