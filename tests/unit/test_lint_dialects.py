@@ -135,6 +135,18 @@ def test_a_rule_key_only_vmalert_reads_marks_the_file(obsgen: RunObsgen) -> None
     assert not [d for d in found if d["severity"] == "error"], found
 
 
+def test_a_metricsql_function_marks_the_file(obsgen: RunObsgen) -> None:
+    """No key only vmalert reads, but `range_last()` is a function only MetricsQL has: the
+    file is vmalert's, the notice at that expression (line 13), no OBS213 on the `increase()`
+    without a window; a rule without `for` is still found (OBS921, line 14)."""
+    found, _ = _lint(obsgen, VMALERT / "metricsql-calls.yml")
+    notices = [d for d in found if d["code"] == "OBS976"]
+    assert [d["location"]["line"] for d in notices] == [13], found
+    assert "`range_last()`" in notices[0]["message"]
+    assert _places(found, "OBS213") == [], found
+    assert [line for line, _ in _places(found, "OBS921")] == [14], found
+
+
 def test_vmalert_expressions_are_not_checked_against_a_catalog(obsgen: RunObsgen,
                                                                tmp_path: Path) -> None:
     """With --catalog, a vmalert expression is not read for metric names either (its words

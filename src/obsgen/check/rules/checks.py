@@ -15,7 +15,8 @@ from obsgen.check.catalog import duplicates
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.check.promql.analysis import Analysis, Selector, analyse
 from obsgen.check.promql.references import check_query, locate, range_position
-from obsgen.check.rules.rulefile import Dialect, Entry, Group, read_rule_file
+from obsgen.check.rules.dialect import Dialect
+from obsgen.check.rules.rulefile import Entry, Group, read_rule_file
 from obsgen.check.rules.scrape_intervals import JobInterval, run_intervals
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic, Location, sorted_unique
@@ -150,9 +151,9 @@ def _as_foreign(diagnostic: Diagnostic) -> Diagnostic:
 def dialect_notice(path: str, dialect: Dialect) -> Diagnostic:
     languages = " and ".join(dialect.languages)
     return Diagnostic.of(
-        "OBS976", f"a {dialect.engine} rule file (`{dialect.key}` is {dialect.engine}'s alone): "
-        f"its expressions are {languages}, not parsed as PromQL; names, `for`, labels and "
-        "annotations are checked", Location(path, dialect.line),
+        "OBS976", f"a {dialect.engine} rule file ({dialect.evidence}): its expressions are "
+        f"{languages}, not parsed as PromQL; names, `for`, labels and annotations are checked",
+        Location(path, dialect.line),
         f"check the expressions with {dialect.engine} itself, e.g. `vmalert -dryRun -rule=FILE`")
 
 

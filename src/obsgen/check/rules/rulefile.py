@@ -11,24 +11,21 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 import jsonschema
 import yaml
 
 from obsgen.check import yamlguard
+from obsgen.check.rules.dialect import (
+    VMALERT_GROUP_KEYS,
+    Dialect,
+    vmalert_dialect,
+    without_engine_keys,
+)
 from obsgen.check.schemas import RULES_SCHEMA, load_schema
 from obsgen.diagnostics import Location
 
 Problem = tuple[str, str, str, int]  # code, message, hint, line
-# Keys of a group, and of a rule, that vmalert reads and Prometheus does not (vmalert's config
-# package; `tenant` is its enterprise edition's, `extra_filter_labels` an older release's).
-VMALERT_GROUP_KEYS = frozenset({"concurrency", "eval_offset", "eval_delay", "eval_alignment",
-                                "headers", "notifier_headers", "params", "type", "tenant",
-                                "extra_filter_labels"})
-VMALERT_RULE_KEYS = frozenset({"debug", "update_entries_limit"})
-# A vmalert group's `type` names the datasource, and so the language of its expressions.
-VMALERT_LANGUAGES = {"prometheus": "MetricsQL", "graphite": "Graphite", "vlogs": "LogsQL"}
 RULE_FILE_HINT = ("a rule file is `groups: [{name: ..., rules: [{alert|record: ..., expr: ...}]}]`"
                   ", or a PrometheusRule with those groups under `spec:`")
 
@@ -55,16 +52,6 @@ class Group:
     line: int
     interval: str | None
     rules: tuple[Entry, ...]
-
-
-@dataclass(frozen=True)
-class Dialect:
-    """A rule file written for another engine than Prometheus, told by a key only it reads."""
-
-    engine: str  # "vmalert"
-    languages: tuple[str, ...]  # what its expressions are written in: MetricsQL, LogsQL, ...
-    key: str
-    line: int
 
 
 @dataclass(frozen=True)
@@ -155,7 +142,7 @@ def schema_problems(holder: yaml.Node, dialect: Dialect | None = None) -> list[P
     """The rule-file schema (the one obsgen's own output is held to) on `{groups: ...}`; the
     keys only a `dialect`'s engine reads are its own, not the schema's."""
     try:
-        data = _without_engine_keys(yaml.SafeLoader("").construct_document(holder), dialect)
+        data = without_engine_keys(yaml.SafeLoader("").construct_document(holder), dialect)
     except yaml.YAMLError as exc:  # a tag no safe loader knows (`!Ref`, `!!python/...`)
         mark = getattr(exc, "problem_mark", None)
         problem = str(getattr(exc, "problem", None) or exc).strip()
@@ -173,25 +160,6 @@ def schema_problems(holder: yaml.Node, dialect: Dialect | None = None) -> list[P
                          "see the rule-file format in the Prometheus docs",
                          _line(_node_at(holder, path))))
     return problems
-
-
-def _without_engine_keys(data: Any, dialect: Dialect | None) -> Any:
-    groups = data.get("groups") if dialect is not None and isinstance(data, dict) else None
-    for group in groups if isinstance(groups, list) else []:
-        for key in VMALERT_GROUP_KEYS & set(group if isinstance(group, dict) else ()):
-            del group[key]
-        rules = group.get("rules") if isinstance(group, dict) else None
-        for rule in rules if isinstance(rules, list) else []:
-            for key in _engine_rule_keys(rule) & set(rule if isinstance(rule, dict) else ()):
-                del rule[key]
-    return data
-
-
-def _engine_rule_keys(rule: Any) -> frozenset[str]:
-    # vmalert reads annotations on a recording rule too (VictoriaMetrics' own examples have
-    # them); Prometheus refuses them.
-    recording = isinstance(rule, dict) and "record" in rule
-    return VMALERT_RULE_KEYS | {"annotations"} if recording else VMALERT_RULE_KEYS
 
 
 def _utf8_name(error: jsonschema.ValidationError) -> bool:
@@ -250,31 +218,6 @@ def _empty(node: yaml.Node | None) -> bool:
     if isinstance(node, yaml.ScalarNode):
         return node.tag.endswith(":null")
     return isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.value
-
-
-def _mappings(node: yaml.Node | None) -> list[yaml.MappingNode]:
-    items = node.value if isinstance(node, yaml.SequenceNode) else []
-    return [item for item in items if isinstance(item, yaml.MappingNode)]
-
-
-def _engine_key(group: yaml.MappingNode) -> yaml.Node | None:
-    """The first key of a group (or of one of its rules) that only vmalert reads."""
-    keys = [(k, VMALERT_GROUP_KEYS) for k, _ in group.value] + [
-        (k, VMALERT_RULE_KEYS) for rule in _mappings(_get(group, "rules")) for k, _ in rule.value]
-    return next((k for k, known in keys if isinstance(k, yaml.ScalarNode) and k.value in known),
-                None)
-
-
-def vmalert_dialect(holders: list[yaml.Node]) -> Dialect | None:
-    """vmalert's dialect when a group of the file uses a key only vmalert reads: its
-    expressions are then MetricsQL (or, by the group's `type`, Graphite or LogsQL)."""
-    groups = [g for h in holders for g in _mappings(_get(h, "groups"))]
-    key = next((k for k in map(_engine_key, groups) if k is not None), None)
-    if key is None:
-        return None
-    types = {(_text(_get(g, "type")) or "prometheus").strip().lower() for g in groups}
-    languages = tuple(sorted({VMALERT_LANGUAGES.get(t, t) for t in types}))
-    return Dialect("vmalert", languages, str(key.value), _line(key))
 
 
 def _placeholder(documents: list[yaml.Node], holders: list[yaml.Node]) -> bool:
