@@ -3,6 +3,7 @@ regression fails its test instead of hanging the run or exhausting the machine's
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import resource
@@ -42,14 +43,27 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
+def _limit_memory_and_permissions() -> None:
+    """Also drop the capabilities that let root read any file or folder, so that chmod 000
+    denies reads even when the tests run as root."""
+    _limit_memory()
+    if os.geteuid() == 0:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+        for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+            if prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+                raise OSError(ctypes.get_errno(), "PR_CAPBSET_DROP")
+
+
 def bounded_obsgen(*args: str, cwd: Path, env: Mapping[str, str] | None = None,
-                   seconds: float = SECONDS) -> Run:
-    """`obsgen ARGS` in a subprocess that may use at most SECONDS and MEMORY."""
+                   seconds: float = SECONDS, unprivileged: bool = False) -> Run:
+    """`obsgen ARGS` in a subprocess that may use at most SECONDS and MEMORY (`unprivileged`:
+    and that file permissions bind, root or not)."""
     environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
     try:
         done = subprocess.run([sys.executable, "-m", "obsgen", *args], cwd=cwd,
                               env=environment, capture_output=True, text=True, timeout=seconds,
-                              check=False, preexec_fn=_limit_memory)
+                              check=False, preexec_fn=_limit_memory_and_permissions
+                              if unprivileged else _limit_memory)
     except subprocess.TimeoutExpired:
         raise AssertionError(f"obsgen {' '.join(args)[:300]} ran past {seconds} s") from None
     return Run(tuple(args), done.returncode, done.stdout, done.stderr)

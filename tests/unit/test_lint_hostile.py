@@ -4,9 +4,10 @@ than the size limit, and a folder or path that cannot be read is a finding, neve
 Each case runs the real CLI under a time and memory limit (bounded_cli.py): before these
 guards a FIFO hung the run forever and /dev/zero was read until memory ran out.
 
-Tests run as root, where chmod does not deny reads, so "cannot be read" is provoked with paths
-the kernel refuses for anyone: a path longer than PATH_MAX (ENAMETOOLONG), a name longer than
-NAME_MAX, and symlinks that loop (ELOOP).
+Tests run as root, where chmod does not deny reads: "cannot be read" is provoked with chmod 000
+in a run that has dropped root's override (CAP_DAC_OVERRIDE), and with paths the kernel refuses
+for anyone: a path longer than PATH_MAX (ENAMETOOLONG), a name longer than NAME_MAX, and
+symlinks that loop (ELOOP).
 """
 
 from __future__ import annotations
@@ -147,6 +148,26 @@ def test_a_folder_that_cannot_be_read_is_a_finding_not_a_traceback(tmp_path: Pat
     assert "File name too long" in d["message"]
     assert d["location"]["path"].startswith("rules/" + "d" * 200)
     assert errors(result) == {("OBS965", d["location"]["path"], 0)}
+    assert WITNESS in result.found()
+
+
+def test_a_chmod_000_subfolder_and_file_are_findings_not_a_traceback(tmp_path: Path) -> None:
+    """The case as the issue found it: permissions, with root's override dropped."""
+    rules = _project(tmp_path)
+    (rules / "locked").mkdir()
+    (rules / "locked" / "inside.yml").write_text(RULES, encoding="utf-8")
+    (rules / "secret.yml").write_text(RULES, encoding="utf-8")
+    (rules / "locked").chmod(0)
+    (rules / "secret.yml").chmod(0)
+    try:
+        result = bounded_obsgen("lint", "rules", *JSON, cwd=tmp_path, unprivileged=True)
+    finally:
+        (rules / "locked").chmod(0o755)
+    assert result.exit_code == 1, result.describe()
+    assert "Traceback" not in result.stderr
+    assert errors(result) == {("OBS965", "rules/locked", 0), ("OBS965", "rules/secret.yml", 0)}
+    assert all("Permission denied" in d["message"] for d in result.diagnostics()
+               if d["code"] == "OBS965"), result.describe()
     assert WITNESS in result.found()
 
 
