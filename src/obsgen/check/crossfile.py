@@ -77,7 +77,10 @@ class _QueryChecker:
 
 
 def _rule_findings(file: ForeignFile, checker: _QueryChecker) -> Iterator[Diagnostic]:
-    for group in read_rule_file(file.path, file.text).groups:
+    read = read_rule_file(file.path, file.text)
+    if read.dialect is not None:
+        return  # vmalert's MetricsQL: not parsed as PromQL (its notice says so)
+    for group in read.groups:
         for entry in group.rules:
             yield from checker.findings(entry.expr, partial(locate, entry.expr_at),
                                         f"{entry.kind} {entry.name}")
