@@ -22,6 +22,7 @@ from obsgen.check.runbooks.checks import check_runbooks
 from obsgen.config import Config
 from obsgen.diagnostics import Diagnostic, Location, has_errors, sorted_unique
 from obsgen.emit import alloy, grafana, mkdocs, openslo, prometheus, python, reference, runbooks
+from obsgen.emit.usage import Use, uses
 from obsgen.load import load_recorded
 from obsgen.model.project import Project
 from obsgen.noqa import without_noqa
@@ -35,6 +36,7 @@ class Compiled:
     artifacts: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     reads: Reads = field(default_factory=Reads)  # what the definitions read besides source
+    uses: dict[str, list[Use]] | None = None  # each catalog metric's readers
 
     @property
     def ok(self) -> bool:
@@ -51,14 +53,16 @@ def validate(project: Project, dashboards: grafana.Emitted, memo: ResultCache = 
 
 
 def emit(project: Project, dashboards: grafana.Emitted | None = None,
-         pages: dict[str, str] | None = None) -> dict[str, str]:
-    """Every artifact's text by path; `dashboards`, `pages`: their JSON and the runbook pages,
-    if already made."""
+         pages: dict[str, str] | None = None, read: dict[str, list[Use]] | None = None
+         ) -> dict[str, str]:
+    """Every artifact's text by path; `dashboards`, `pages`, `read`: their JSON, the runbook
+    pages and each metric's readers, if already worked out."""
     dashboards = dashboards or grafana.compile_dashboards(project)
     return dict(sorted({**prometheus.artifacts(project), **runbooks.artifacts(project, pages),
                         **mkdocs.artifacts(project), **dashboards.artifacts,
                         **alloy.artifacts(project), **python.artifacts(project),
-                        **reference.artifacts(project), **openslo.artifacts(project)}.items()))
+                        **reference.artifacts(project, read),
+                        **openslo.artifacts(project)}.items()))
 
 
 def compile_project(config: Config, keep: Callable[[list[Diagnostic]], list[Diagnostic]]
@@ -80,8 +84,9 @@ def compile_project(config: Config, keep: Callable[[list[Diagnostic]], list[Diag
         # copy of their text, compiled or not, stays behind.
         bytecode.discard(kept)
         return Compiled(project, {}, diagnostics, reads)
-    artifacts = {MARKER: marker_text(config.project), **emit(project, dashboards, pages())}
-    return Compiled(project, dict(sorted(artifacts.items())), diagnostics, reads)
+    read = uses(project)  # for the reference page, and for the check's dead metrics
+    artifacts = {MARKER: marker_text(config.project), **emit(project, dashboards, pages(), read)}
+    return Compiled(project, dict(sorted(artifacts.items())), diagnostics, reads, read)
 
 
 def changed_paths(build_dir: Path, artifacts: dict[str, str]) -> list[str]:

@@ -179,7 +179,8 @@ def _checked(out: Output, config: Config, compiled: Compiled, tool: Promtool, me
         if alloy.summary:
             say(alloy.summary)
         # The instrumentation module loads and registers; metrics nothing reads (OBS118).
-        own = [*check_instrumentation(compiled.artifacts, config.build), *dead_metrics(project)]
+        own = [*check_instrumentation(compiled.artifacts, config.build),
+               *dead_metrics(project, compiled.uses)]
         return out.keep([*found, *alloy.diagnostics, *own])
 
     return verify

@@ -107,9 +107,10 @@ def _unique(project: Project) -> list[Metric]:
     return list(seen.values())
 
 
-def page(project: Project) -> str:
+def page(project: Project, read: dict[str, list[Use]] | None = None) -> str:
+    """The metrics reference page; `read`: `uses(project)`, if already worked out."""
     metrics = _unique(project)
-    read = uses(project)
+    read = uses(project) if read is None else read
     generated = {m.name for m in emitted_metrics(project)}
     lines = ["# Metrics reference", "",
              "Every metric of the catalog: what it means, its labels and their values, and "
@@ -124,5 +125,5 @@ def page(project: Project) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def artifacts(project: Project) -> dict[str, str]:
-    return {f"{RUNBOOKS_DIR}/{PAGE}": page(project)}
+def artifacts(project: Project, read: dict[str, list[Use]] | None = None) -> dict[str, str]:
+    return {f"{RUNBOOKS_DIR}/{PAGE}": page(project, read)}

@@ -80,9 +80,11 @@ def uses(project: Project) -> dict[str, list[Use]]:
     return {name: sorted(found, key=Use.sort_key) for name, found in table.items()}
 
 
-def dead_metrics(project: Project) -> list[Diagnostic]:
-    """OBS118 for each catalog metric that no alert, rule, panel or runbook step reads."""
-    read = uses(project)
+def dead_metrics(project: Project, read: dict[str, list[Use]] | None = None
+                 ) -> list[Diagnostic]:
+    """OBS118 for each catalog metric that no alert, rule, panel or runbook step reads
+    (`read`: `uses(project)`, if already worked out)."""
+    read = uses(project) if read is None else read
     seen: set[str] = set()
     found = []
     for metric in project.metrics:
