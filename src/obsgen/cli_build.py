@@ -100,14 +100,13 @@ def build(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
     """
 
     def once(out: Output) -> list[Diagnostic]:
-        from obsgen import build as building
-
         config = load_config(project_dir)
         code = cache.code_key() if cache.enabled() else ""
         key = cache.input_key(config, (*select, "|", *ignore), code) if code else ""
         hit = cache.lookup(config, key) if key else None
         if hit is not None:
             return _unchanged(out, config, hit, "build")
+        from obsgen import build as building  # the compiler, only when there is work
         compiled = building.compile_project(config, out.keep, memo_for(config, code))
         if not compiled.ok:
             _kept(out, config, "Build")
@@ -212,9 +211,7 @@ def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
     """
 
     def run(out: Output) -> None:
-        from obsgen import build as building
         from obsgen.check.rules import promtool
-        from obsgen.junit import write_failed_build
 
         config = load_config(project_dir)
         tool = promtool.find_promtool()
@@ -225,6 +222,9 @@ def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
         hit = cache.lookup(config, key, cache.CHECK_RECORD) if key else None
         if hit is not None:
             finish(out, _unchanged(out, config, hit, "check"))
+        from obsgen import build as building  # the compiler, only when there is work
+        from obsgen.junit import write_failed_build
+
         memo = memo_for(config, code)
         compiled = building.compile_project(config, out.keep, memo)
         if not compiled.ok:  # with --junit, CI's test report still finds its file
