@@ -7,24 +7,23 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any
 
 import jsonschema
 
 from obsgen.check.dashboards.jsonpos import JsonPath, JsonPositions, format_path
-from obsgen.check.schemas import load_schema
+from obsgen.check.dashboards.validators import (
+    DASHBOARD_SCHEMA,
+    PANELS_SCHEMA,
+    any_panel_validator,
+    dashboard_validator,
+    panel_validator,
+)
+from obsgen.check.schemas import SchemaValidator, load_schema
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic, Location
 
-DASHBOARD_SCHEMA = "grafana-dashboard.schema.json"
-PANELS_SCHEMA = "grafana-panels.schema.json"
-
-# Keywords that stand under an `x-obsgen-` prefix in the dashboard schemas: constraints that are
-# obsgen's own, or that Grafana's published schema states but Grafana fills in at load time.
-# The strict validator applies them; the lenient one ignores them as unknown keywords.
-_OBSGEN_KEYWORDS = ("additionalProperties", "const", "enum", "minLength", "pattern", "required",
-                    "type")
 _EMITTED_HINT = "obsgen emitted this; please report it as a bug"
 
 # Panel types Grafana replaced, and what it migrates each to on load.
@@ -159,25 +158,6 @@ def unwrap_envelope(parsed: ParsedJson) -> ParsedJson:
     return parsed
 
 
-def _strict_validator_class() -> type[jsonschema.protocols.Validator]:
-    base = jsonschema.Draft7Validator
-    extra = {f"x-obsgen-{k}": base.VALIDATORS[k] for k in _OBSGEN_KEYWORDS}
-    return jsonschema.validators.extend(base, extra)  # type: ignore[no-untyped-call,no-any-return]
-
-
-@cache
-def _dashboard_validator(strict: bool) -> jsonschema.protocols.Validator:
-    cls = _strict_validator_class() if strict else jsonschema.Draft7Validator
-    return cls(load_schema(DASHBOARD_SCHEMA))
-
-
-@cache
-def _panel_validator(definition: str, strict: bool) -> jsonschema.protocols.Validator:
-    panels = load_schema(PANELS_SCHEMA)
-    cls = _strict_validator_class() if strict else jsonschema.Draft7Validator
-    return cls({"$ref": f"#/definitions/{definition}", "definitions": panels["definitions"]})
-
-
 def dashboard_schema_version() -> int:
     """The schemaVersion obsgen writes: the one its dashboard schema states."""
     version = load_schema(DASHBOARD_SCHEMA)["properties"]["schemaVersion"]["default"]
@@ -227,21 +207,21 @@ class _SchemaError:
     panel_kind: str | None  # set when the error is about a panel's options or custom config
 
 
-def _errors_of(validator: jsonschema.protocols.Validator, data: Any, path: JsonPath,
-               kind: str | None) -> Iterator[_SchemaError]:
-    for error in validator.iter_errors(data):
+def _errors_of(validator: SchemaValidator, data: Any, path: JsonPath, kind: str | None,
+               fast: bool) -> Iterator[_SchemaError]:
+    for error in validator.iter_errors(data, fast):
         for leaf in _leaf_errors(error):
             yield _SchemaError((*path, *leaf.absolute_path), str(leaf.validator).removeprefix(
                 "x-obsgen-"), leaf.message, leaf.instance, leaf.schema, kind)
 
 
-def _schema_errors(data: dict[str, Any], strict: bool) -> Iterator[_SchemaError]:
-    yield from _errors_of(_dashboard_validator(strict), data, (), None)
+def _schema_errors(data: dict[str, Any], strict: bool, fast: bool) -> Iterator[_SchemaError]:
+    yield from _errors_of(dashboard_validator(strict), data, (), None, fast)
     for path, panel in iter_panels(data):
-        yield from _kind_errors(panel, path, strict)
+        yield from _kind_errors(panel, path, strict, fast)
 
 
-def _kind_errors(panel: dict[str, Any], path: JsonPath, strict: bool
+def _kind_errors(panel: dict[str, Any], path: JsonPath, strict: bool, fast: bool
                  ) -> Iterator[_SchemaError]:
     """A panel's options and custom field config against the schema of its kind."""
     kinds = load_schema(PANELS_SCHEMA)["kinds"]
@@ -255,21 +235,17 @@ def _kind_errors(panel: dict[str, Any], path: JsonPath, strict: bool
               (*path, "fieldConfig", "defaults", "custom"))]
     for part, value, where in parts:
         if value is not None:
-            yield from _errors_of(_panel_validator(kinds[kind][part], strict), value, where, kind)
+            yield from _errors_of(panel_validator(kinds[kind][part], strict), value, where, kind,
+                                  fast)
 
 
-@cache
-def _any_panel_validator() -> jsonschema.protocols.Validator:
-    definitions = load_schema(DASHBOARD_SCHEMA)["definitions"]
-    return _strict_validator_class()({"$ref": "#/definitions/AnyPanel",
-                                      "definitions": definitions})
-
-
-def panel_errors_strict(panel: dict[str, Any]) -> list[tuple[JsonPath, str]]:
+def panel_errors_strict(panel: dict[str, Any], *, fast: bool = True
+                        ) -> list[tuple[JsonPath, str]]:
     """(path within the panel, message) for each way one emitted panel deviates from obsgen's
-    strict schema: the build's last check on what it is about to write, at the panel's line."""
-    errors = [*_errors_of(_any_panel_validator(), panel, (), None),
-              *_kind_errors(panel, (), strict=True)]
+    strict schema: the build's last check on what it is about to write, at the panel's line.
+    `fast=False`: without the compiled validator's first answer (the result is the same)."""
+    errors = [*_errors_of(any_panel_validator(), panel, (), None, fast),
+              *_kind_errors(panel, (), True, fast)]
     found = []
     for error in errors:
         keys = _unexpected(error) if error.keyword == "additionalProperties" else []
@@ -293,13 +269,14 @@ def _strict_findings(parsed: ParsedJson, error: _SchemaError) -> list[JsonFindin
     return [parsed.finding("OBS630", error.path, where + error.message, _EMITTED_HINT)]
 
 
-def validate_dashboard_strict(text: str) -> list[JsonFinding]:
+def validate_dashboard_strict(text: str, *, fast: bool = True) -> list[JsonFinding]:
     """Findings for a dashboard obsgen emitted: every deviation from obsgen's schema (dashboard
-    and panel kinds, `x-obsgen-*` constraints included) is an OBS630 error."""
+    and panel kinds, `x-obsgen-*` constraints included) is an OBS630 error. `fast=False`:
+    without the compiled validator's first answer (the findings are the same)."""
     parsed = parse_json(text)
     if isinstance(parsed, JsonFinding):
         return [parsed]
-    findings = [f for error in _schema_errors(parsed.data, strict=True)
+    findings = [f for error in _schema_errors(parsed.data, True, fast)
                 for f in _strict_findings(parsed, error)]
     return sorted(set(findings), key=lambda f: (f.line, f.column, f.message))
 
@@ -371,22 +348,23 @@ def _migration_findings(parsed: ParsedJson) -> list[JsonFinding]:
     return findings
 
 
-def validate_dashboard_lenient(text: str) -> list[JsonFinding]:
+def validate_dashboard_lenient(text: str, *, fast: bool = True) -> list[JsonFinding]:
     """Findings for a dashboard from elsewhere (`obsgen lint`): what Grafana accepts and
     migrates is a warning with its JSON path and a hint; only JSON that is malformed or not an
-    object is an error (OBS631). Never raises on any input."""
+    object is an error (OBS631). Never raises on any input. `fast=False`: without the
+    compiled validator's first answer (the findings are the same)."""
     parsed = parse_json(text)
     if isinstance(parsed, JsonFinding):
         return [parsed]
-    return validate_parsed_lenient(unwrap_envelope(parsed))
+    return validate_parsed_lenient(unwrap_envelope(parsed), fast=fast)
 
 
-def validate_parsed_lenient(parsed: ParsedJson) -> list[JsonFinding]:
+def validate_parsed_lenient(parsed: ParsedJson, *, fast: bool = True) -> list[JsonFinding]:
     """validate_dashboard_lenient on a dashboard already parsed (and unwrapped)."""
     legacy = {path for path, panel in iter_panels(parsed.data)
               if isinstance(panel.get("type"), str) and panel["type"] in LEGACY_PANELS}
     findings = _migration_findings(parsed)
-    for error in _schema_errors(parsed.data, strict=False):
+    for error in _schema_errors(parsed.data, False, fast):
         if not _in_legacy_panel(error.path, legacy):
             findings += _lenient_findings(parsed, error)
     return sorted(set(findings), key=lambda f: (f.line, f.column, f.code, f.message))
