@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 from grafanalib import core
 
 from obsgen.check.dashboards.jsonpos import format_path
@@ -64,7 +65,22 @@ def render(d: Dashboard) -> str:
     return _text(dashboard_json(d))
 
 
+# The separators of json.dumps(indent=...), without the indent: the tokens of `_text`.
+_TOKENS = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def _text(data: Json) -> str:
+    """json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n", byte for byte;
+    written by orjson where it writes the same tokens, which is nearly always (it writes
+    floats under 1e-4 and NaN its own way, and refuses ints past 64 bits): several times faster
+    than json's indenting encoder, which is pure Python."""
+    try:
+        tokens = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        tokens = b""
+    if tokens and tokens == _TOKENS.encode(data).encode("utf-8"):
+        indented = orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
+        return indented.decode("utf-8") + "\n"
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
