@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from obsgen.check.dashboards.metricsql import METRICSQL_ONLY
+from obsgen.check.yamlnodes import scalar_text, value_of
 
 # Keys of a group, and of a rule, that vmalert reads and Prometheus does not (vmalert's config
 # package; `tenant` is its enterprise edition's, `extra_filter_labels` an older release's).
@@ -35,17 +36,6 @@ class Dialect:
     line: int
 
 
-def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key),
-                None)
-
-
-def _text(node: yaml.Node | None) -> str | None:
-    return str(node.value) if isinstance(node, yaml.ScalarNode) else None
-
-
 def _mappings(node: yaml.Node | None) -> list[yaml.MappingNode]:
     items = node.value if isinstance(node, yaml.SequenceNode) else []
     return [item for item in items if isinstance(item, yaml.MappingNode)]
@@ -53,17 +43,18 @@ def _mappings(node: yaml.Node | None) -> list[yaml.MappingNode]:
 
 def _engine_key(group: yaml.MappingNode) -> tuple[str, yaml.Node] | None:
     """The first key of a group (or of one of its rules) that only vmalert reads."""
+    rules = _mappings(value_of(group, "rules"))
     keys = [(k, VMALERT_GROUP_KEYS) for k, _ in group.value] + [
-        (k, VMALERT_RULE_KEYS) for rule in _mappings(_get(group, "rules")) for k, _ in rule.value]
+        (k, VMALERT_RULE_KEYS) for rule in rules for k, _ in rule.value]
     return next(((f"`{k.value}` is vmalert's alone", k) for k, known in keys
                  if isinstance(k, yaml.ScalarNode) and k.value in known), None)
 
 
 def _metricsql_call(group: yaml.MappingNode) -> tuple[str, yaml.Node] | None:
     """The first expression of a group that calls a function only MetricsQL has."""
-    for rule in _mappings(_get(group, "rules")):
-        expr = _get(rule, "expr")
-        names = _CALL.findall(_QUOTED.sub('""', _text(expr) or ""))
+    for rule in _mappings(value_of(group, "rules")):
+        expr = value_of(rule, "expr")
+        names = _CALL.findall(_QUOTED.sub('""', scalar_text(expr) or ""))
         name = next((n for n in names if n in METRICSQL_ONLY), None)
         if name is not None and expr is not None:
             return f"`{name}()` is MetricsQL's alone", expr
@@ -74,12 +65,12 @@ def vmalert_dialect(holders: list[yaml.Node]) -> Dialect | None:
     """vmalert's dialect when a group of the file uses a key only vmalert reads, or an
     expression calls a MetricsQL function: its expressions are then MetricsQL (or, by the
     group's `type`, Graphite or LogsQL)."""
-    groups = [g for h in holders for g in _mappings(_get(h, "groups"))]
+    groups = [g for h in holders for g in _mappings(value_of(h, "groups"))]
     found = next((f for f in map(_engine_key, groups) if f is not None), None) or next(
         (f for f in map(_metricsql_call, groups) if f is not None), None)
     if found is None:
         return None
-    types = {(_text(_get(g, "type")) or "prometheus").strip().lower() for g in groups}
+    types = {(scalar_text(value_of(g, "type")) or "prometheus").strip().lower() for g in groups}
     languages = tuple(sorted({VMALERT_LANGUAGES.get(t, t) for t in types}))
     return Dialect("vmalert", languages, found[0], found[1].start_mark.line + 1)
 

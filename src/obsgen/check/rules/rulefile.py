@@ -23,6 +23,7 @@ from obsgen.check.rules.dialect import (
     without_engine_keys,
 )
 from obsgen.check.schemas import RULES_SCHEMA, load_schema
+from obsgen.check.yamlnodes import scalar_text, value_of
 from obsgen.diagnostics import Location
 
 Problem = tuple[str, str, str, int]  # code, message, hint, line
@@ -66,17 +67,6 @@ def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
-def _get(node: yaml.Node, key: str) -> yaml.Node | None:
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key),
-                None)
-
-
-def _text(node: yaml.Node | None) -> str | None:
-    return str(node.value) if isinstance(node, yaml.ScalarNode) else None
-
-
 def _string_map(node: yaml.Node | None, prefix: str, lines: dict[str, int]) -> dict[str, str]:
     found: dict[str, str] = {}
     if not isinstance(node, yaml.MappingNode):
@@ -116,18 +106,18 @@ def _documents(text: str) -> Iterator[yaml.Node]:
 
 def _rules_node(document: yaml.Node) -> yaml.Node | None:
     """The mapping that holds `groups`: the document, or a PrometheusRule's `spec`."""
-    if _get(document, "groups") is not None:
+    if value_of(document, "groups") is not None:
         return document
-    if _text(_get(document, "kind")) == "PrometheusRule":
-        spec = _get(document, "spec")
-        return spec if spec is not None and _get(spec, "groups") is not None else None
+    if scalar_text(value_of(document, "kind")) == "PrometheusRule":
+        spec = value_of(document, "spec")
+        return spec if spec is not None and value_of(spec, "groups") is not None else None
     return None
 
 
 def _node_at(node: yaml.Node, path: list[str | int]) -> yaml.Node:
     for step in path:
         if isinstance(node, yaml.MappingNode):
-            found = _get(node, str(step))
+            found = value_of(node, str(step))
         elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
             found = node.value[step] if step < len(node.value) else None
         else:
@@ -193,10 +183,10 @@ def read_rule_file(path: str, text: str) -> RuleFile:
     holders = [h for h in map(_rules_node, documents) if h is not None]
     dialect = vmalert_dialect(holders)
     for holder in holders:
-        if _empty(_get(holder, "groups")):
+        if _empty(value_of(holder, "groups")):
             continue  # `groups: []` or `groups:` left empty: a placeholder, said below
         reader = _Reader(path, text, [])
-        node = _get(holder, "groups") or holder
+        node = value_of(holder, "groups") or holder
         groups += reader.groups(node)
         if reader.problems and not isinstance(node, yaml.SequenceNode):
             problems += reader.problems  # `groups` is no list: there are no groups at all
@@ -225,7 +215,7 @@ def _placeholder(documents: list[yaml.Node], holders: list[yaml.Node]) -> bool:
     if not holders:
         return all(isinstance(d, yaml.ScalarNode | yaml.MappingNode) and _empty(d)
                    for d in documents)
-    return all(_empty(_get(h, "groups")) for h in holders)
+    return all(_empty(value_of(h, "groups")) for h in holders)
 
 
 def is_rule_file(text: str) -> bool:
@@ -265,7 +255,7 @@ def something_else(text: str) -> bool:
         return False  # it holds rules: whatever is wrong with it is for the linter to say
     documents = _parses(text) or []
     groups = [g for d in documents for h in [_rules_node(d)] if h is not None
-              for g in getattr(_get(h, "groups"), "value", None) or []]
+              for g in getattr(value_of(h, "groups"), "value", None) or []]
     keys = {str(k.value) for g in groups if isinstance(g, yaml.MappingNode) for k, _ in g.value}
     return bool(keys - GROUP_KEYS)
 
@@ -288,31 +278,31 @@ class _Reader:
         return [g for g in (self.group(item) for item in node.value) if g is not None]
 
     def group(self, node: yaml.Node) -> Group | None:
-        name = _text(_get(node, "name"))
+        name = scalar_text(value_of(node, "name"))
         if not isinstance(node, yaml.MappingNode) or not name:
             self.problem("a group is not a mapping with a `name`", node)
             return None
-        rules = _get(node, "rules")
+        rules = value_of(node, "rules")
         if isinstance(rules, yaml.ScalarNode) and rules.tag.endswith(":null"):
             rules = None  # `rules:` left empty: promtool accepts it, so do we
         if rules is not None and not isinstance(rules, yaml.SequenceNode):
             self.problem(f"`rules` of group {name!r} is not a list", rules)
             rules = None
         entries = [self.rule(item, name) for item in (rules.value if rules else [])]
-        return Group(name, _line(node), _text(_get(node, "interval")),
+        return Group(name, _line(node), scalar_text(value_of(node, "interval")),
                      tuple(e for e in entries if e is not None))
 
     def rule(self, node: yaml.Node, group: str) -> Entry | None:
-        kind = "alert" if _get(node, "alert") is not None else "record"
-        name = _text(_get(node, kind))
-        expr = _get(node, "expr")
-        if not isinstance(node, yaml.MappingNode) or not name or _text(expr) is None:
+        kind = "alert" if value_of(node, "alert") is not None else "record"
+        name = scalar_text(value_of(node, kind))
+        expr = value_of(node, "expr")
+        if not isinstance(node, yaml.MappingNode) or not name or scalar_text(expr) is None:
             self.problem(f"a rule of group {group!r} lacks `alert` or `record`, or `expr`", node)
             return None
         assert expr is not None
         lines: dict[str, int] = {}
-        labels = _string_map(_get(node, "labels"), "labels", lines)
-        annotations = _string_map(_get(node, "annotations"), "annotations", lines)
+        labels = _string_map(value_of(node, "labels"), "labels", lines)
+        annotations = _string_map(value_of(node, "annotations"), "annotations", lines)
         return Entry(kind, name, _line(node), str(expr.value),
                      expression_start(self.path, expr, self.source), group,
-                     _text(_get(node, "for")), labels, annotations, lines)
+                     scalar_text(value_of(node, "for")), labels, annotations, lines)

@@ -28,6 +28,7 @@ from obsgen.check import yamlguard
 from obsgen.check.foreign import ForeignFile, LintContext
 from obsgen.check.reading import stat_error
 from obsgen.check.runbooks import mdlinks
+from obsgen.check.yamlnodes import value_of
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.resultcache import NO_CACHE, ResultCache
 
@@ -56,12 +57,6 @@ class UrlAnnotation:
     column: int
 
 
-def _field(node: yaml.Node, name: str) -> yaml.Node | None:
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    return next((v for k, v in node.value if getattr(k, "value", None) == name), None)
-
-
 def _annotation_nodes(node: yaml.Node) -> Iterator[tuple[str, str, yaml.Node]]:
     """(alert, key, value node) of each runbook_url/runbook annotation in a rule file (plain
     or a PrometheusRule's spec), with the node for its line."""
@@ -72,10 +67,10 @@ def _annotation_nodes(node: yaml.Node) -> Iterator[tuple[str, str, yaml.Node]]:
         yield from _annotation_nodes(fields["spec"])
     groups = fields.get("groups")
     for group in groups.value if isinstance(groups, yaml.SequenceNode) else ():
-        rules = _field(group, "rules")
+        rules = value_of(group, "rules")
         for rule in rules.value if isinstance(rules, yaml.SequenceNode) else ():
-            alert = _field(rule, "alert")
-            annotations = _field(rule, "annotations")
+            alert = value_of(rule, "alert")
+            annotations = value_of(rule, "annotations")
             if not isinstance(alert, yaml.ScalarNode) or not isinstance(annotations,
                                                                        yaml.MappingNode):
                 continue
