@@ -168,6 +168,25 @@ def _write(item: Input, env: ImportEnv) -> Imported:
     return imported
 
 
+def _written(inputs: list[Input], env: ImportEnv) -> list[Imported]:
+    """Each input's modules. An importer with `write_all` writes all its kind's inputs at once
+    (runbook pages share the project's one guide); if that fails, they are written one by one,
+    so a bug costs the input it is in."""
+    results: dict[int, Imported] = {}
+    for kind in dict.fromkeys(item.file.kind for item in inputs):
+        batch = [n for n, item in enumerate(inputs) if item.file.kind == kind]
+        together = getattr(importer(kind), "write_all", None)
+        try:
+            written = together([(inputs[n].file, inputs[n].module) for n in batch], env) \
+                if together is not None else None
+        except Exception:  # written one by one below, where the failing input is named
+            written = None
+        for n, result in zip(batch, written or [_write(inputs[n], env) for n in batch],
+                             strict=True):
+            results[n] = result
+    return [results[n] for n in range(len(inputs))]
+
+
 def packages(modules: Iterable[Module]) -> list[Module]:
     """An `__init__.py` for the definitions package and each package a module sits in."""
     wanted = {""} | {m.name.rpartition(".")[0] for m in modules if "." in m.name}
@@ -188,8 +207,7 @@ def import_files(files: Iterable[ForeignFile], catalog: CatalogSource) -> Import
     env = environment(inputs, chosen)
     modules = [metrics_module(chosen, described)]
     imported = []
-    for item in inputs:
-        result = _write(item, env)
+    for item, result in zip(inputs, _written(inputs, env), strict=True):
         modules += result.modules
         found += result.diagnostics
         if result.modules:

@@ -3,13 +3,15 @@
 A heading that names one of the run's alerts (by name, in a code span, or by its anchor)
 starts that alert's `Runbook`; its sections land on the fields their headings name, code blocks
 of an investigation step become the step's query (promql) and command (shell). The page's
-title, introduction and project-wide sections become a `RunbookGuide`. Whatever no field takes
-is kept, as written, in the runbook's or the guide's `notes` and reported (OBS986), so no text
-of the page is lost.
+title, introduction and project-wide sections become a `RunbookGuide`: one for the whole run,
+made from every page's (see runbook_guide). Whatever no field takes is kept, as written, in
+the runbook's or the guide's `notes` and reported (OBS986), so no text of the page is lost.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from obsgen.check.foreign import ForeignFile
@@ -18,6 +20,7 @@ from obsgen.importers.contract import Code, Import, Imported, ImportEnv, Module,
 from obsgen.importers.markdown_blocks import Block
 from obsgen.importers.pysource import Names, SourceModule, constant_name, text
 from obsgen.importers.runbook_fields import PROMQL, StepSpec, parses
+from obsgen.importers.runbook_guide import PageGuide, merged
 from obsgen.importers.runbook_page import (
     AlertNames,
     GuideSpec,
@@ -46,7 +49,45 @@ def survey(file: ForeignFile) -> Survey:
                   runbook_alerts=tuple(names))
 
 
+@dataclass(frozen=True)
+class _Read:
+    """A page read: its runbooks, its page-level text as a guide, and what was reported."""
+
+    runbooks: tuple[RunbookSpec, ...]
+    guide: GuideSpec | None
+    guide_line: int  # 1-based line where its page-level text starts
+    diagnostics: tuple[Diagnostic, ...]
+
+
 def write(file: ForeignFile, env: ImportEnv, module: str) -> Imported:
+    read = _read(file, env)
+    return _imported(file, env, module, read, read.guide, read.diagnostics)
+
+
+def write_all(pages: Sequence[tuple[ForeignFile, str]], env: ImportEnv) -> list[Imported]:
+    """Each page's modules (pages: each file with its module's name). A project has one
+    RunbookGuide, so the page-level text of every page joins one, written with the runbooks
+    of the first such page by path."""
+    reads = [_read(file, env) for file, _ in pages]
+    having = sorted((n for n, r in enumerate(reads) if r.guide is not None),
+                    key=lambda n: pages[n][0].path)
+    if len(having) < 2:
+        return [_imported(f, env, m, r, r.guide, r.diagnostics)
+                for (f, m), r in zip(pages, reads, strict=True)]
+    owner = having[0]
+    guide, notices = merged([PageGuide(pages[n][0].path, reads[n].guide_line, g)
+                             for n in having if (g := reads[n].guide) is not None],
+                            pages[owner][1])
+    out = []
+    for n, ((file, module), read) in enumerate(zip(pages, reads, strict=True)):
+        mine = [d for d in notices if d.location and d.location.path == file.path]
+        found = sorted((*read.diagnostics, *mine),
+                       key=lambda d: d.location.line if d.location else 0)
+        out.append(_imported(file, env, module, read, guide if n == owner else None, found))
+    return out
+
+
+def _read(file: ForeignFile, env: ImportEnv) -> _Read:
     page = Page(file.text)
     names = AlertNames(sorted(env.alerts))
     outside, sections = split(page, names.in_heading)
@@ -73,9 +114,14 @@ def write(file: ForeignFile, env: ImportEnv, module: str) -> Imported:
     reported = {d.location.line for d in found if d.location}
     found += [_kept(file, item, "in the guide") for item in left if item.line not in reported]
     found.sort(key=lambda d: d.location.line if d.location else 0)
-    if not runbooks and guide is None:
+    return _Read(tuple(runbooks), guide, outside[0].start + 1 if outside else 1, tuple(found))
+
+
+def _imported(file: ForeignFile, env: ImportEnv, module: str, read: _Read,
+              guide: GuideSpec | None, found: Sequence[Diagnostic]) -> Imported:
+    if not read.runbooks and guide is None:
         return Imported(diagnostics=tuple(found))
-    source = _source(file, env, module, runbooks, guide)
+    source = _source(file, env, module, list(read.runbooks), guide)
     return Imported((Module(module, source, file.path),), tuple(found))
 
 
