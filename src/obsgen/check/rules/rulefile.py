@@ -22,7 +22,7 @@ from obsgen.check.rules.dialect import (
     vmalert_dialect,
     without_engine_keys,
 )
-from obsgen.check.schemas import RULES_SCHEMA, load_schema
+from obsgen.check.schemas import RULES_SCHEMA, schema_validator
 from obsgen.check.yamlnodes import scalar_text, value_of
 from obsgen.diagnostics import Location
 
@@ -139,7 +139,7 @@ def schema_problems(holder: yaml.Node, dialect: Dialect | None = None) -> list[P
         return [("OBS940", f"not valid YAML: {problem}", "remove the tag (`!name`): a rule "
                  "file holds plain strings, numbers, lists and mappings",
                  mark.line + 1 if mark is not None else _line(holder))]
-    validator = jsonschema.Draft7Validator(load_schema(RULES_SCHEMA))
+    validator = schema_validator(RULES_SCHEMA)  # built once a process, compiled fast path
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
         if _utf8_name(error):
