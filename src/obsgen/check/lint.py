@@ -19,6 +19,12 @@ from pathlib import Path
 
 from obsgen.check.alloy.validate import lint_alloy
 from obsgen.check.crossfile import estate_findings
+from obsgen.check.dashboards.configmap import (
+    configmap_dashboards,
+    member_path,
+    relocate_member,
+    written_path,
+)
 from obsgen.check.dashboards.lint import lint_dashboard
 from obsgen.check.dashboards.schema import parse_json
 from obsgen.check.dashboards.targets_v2 import is_v2_dashboard
@@ -201,8 +207,10 @@ def detect(path: str, text: str, named: bool) -> Kind | Diagnostic | None:
     return Diagnostic.of("OBS963", f"the file {why}", Location(path, 1), KINDS_HINT)
 
 
-def read_files(candidates: Iterable[Candidate], limit: int = DEFAULT_MAX_FILE_SIZE
-               ) -> tuple[list[ForeignFile], list[Diagnostic]]:
+def read_files(candidates: Iterable[Candidate], limit: int = DEFAULT_MAX_FILE_SIZE,
+               configmaps: bool = False) -> tuple[list[ForeignFile], list[Diagnostic]]:
+    """`configmaps`: a YAML ConfigMap's dashboards are read as dashboards (lint does; import
+    does not write them yet)."""
     files, problems = [], []
     for candidate in candidates:
         if Path(candidate.path).suffix.lower() not in SUFFIX_KINDS:
@@ -213,6 +221,10 @@ def read_files(candidates: Iterable[Candidate], limit: int = DEFAULT_MAX_FILE_SI
         text = read_text(candidate.path, limit)
         if isinstance(text, Diagnostic):
             problems.append(text)
+            continue
+        members = _configmap_files(candidate.path, text) if configmaps else []
+        if members:
+            files += members
             continue
         kind = detect(candidate.path, text, candidate.named)
         if isinstance(kind, Diagnostic):
@@ -229,13 +241,29 @@ def _foreign_file(path: str, text: str, kind: Kind) -> ForeignFile:
     return ForeignFile(path, view.json, kind, text) if view else ForeignFile(path, text, kind)
 
 
+def _configmap_files(path: str, text: str) -> list[ForeignFile]:
+    """Each dashboard of a YAML ConfigMap (or a list of them), as a file of its own."""
+    if Path(path).suffix.lower() not in (".yml", ".yaml"):
+        return []
+    return [ForeignFile(member_path(path, n), e.json, "dashboard", text)
+            for n, e in enumerate(configmap_dashboards(text))]
+
+
 def _placed_in_written(found: list[Diagnostic], files: tuple[ForeignFile, ...]
                        ) -> list[Diagnostic]:
     """Findings in a file read through a view of it, moved to where the file shows them."""
-    views = {f.path: view for f in files if f.written is not None
+    members = {f.path: f.written for f in files
+               if f.written is not None and written_path(f.path) != f.path}
+    views = {f.path: view for f in files if f.written is not None and f.path not in members
              and (view := yaml_view(f.written)) is not None}
-    return [replace(d, location=views[d.location.path].relocate(d.location))
-            if d.location is not None and d.location.path in views else d for d in found]
+
+    def placed(location: Location) -> Location:
+        if location.path in members:
+            return relocate_member(location, members[location.path])
+        return views[location.path].relocate(location) if location.path in views else location
+
+    return [replace(d, location=placed(d.location)) if d.location is not None else d
+            for d in found]
 
 
 def load_catalog(path: Path, limit: int = DEFAULT_MAX_FILE_SIZE
@@ -296,7 +324,7 @@ def lint_paths(paths: Iterable[Path], catalog_path: Path | None = None,
         if catalog is None or any(d.severity.value == "error" for d in catalog_problems):
             return LintRun(catalog_problems, (), ())
         problems += catalog_problems
-    files, unreadable = read_files(candidates, max_file_size)
+    files, unreadable = read_files(candidates, max_file_size, configmaps=True)
     linters = _linters()
     found = lint_files(tuple(files), catalog, linters)
     unchecked = tuple(sorted({f.kind for f in files if f.kind not in linters}))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from obsgen.check.dashboards.configmap import written_path
 from obsgen.check.dashboards.targets import dashboard_queries
 from obsgen.check.foreign import ForeignFile
 from obsgen.check.rules.rulefile import read_rule_file
@@ -52,8 +53,9 @@ class Summary:
 def summarise(files: Iterable[ForeignFile]) -> Summary:
     counts = {"files": 0, "rule_files": 0, "rules": 0, "dashboards": 0, "queries": 0,
               "skipped": 0, "alloy": 0, "prometheus": 0, "markdown": 0}
+    paths = set()  # the dashboards of a ConfigMap file are one file
     for file in files:
-        counts["files"] += 1
+        paths.add(written_path(file.path))
         if file.kind == "rules":
             counts["rule_files"] += 1
             counts["rules"] += sum(len(g.rules) for g in read_rule_file(file.path,
@@ -66,4 +68,5 @@ def summarise(files: Iterable[ForeignFile]) -> Summary:
         else:
             counts[{"alloy": "alloy", "prometheus-config": "prometheus",
                     "markdown": "markdown"}[file.kind]] += 1
+    counts["files"] = len(paths)
     return Summary(**counts)
