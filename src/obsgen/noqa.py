@@ -117,8 +117,8 @@ def _spanned(text: str, lines: list[str]) -> list[frozenset[str] | None]:
 
 
 def _lines(path: str, text: str) -> list[str]:
-    """A file's lines; a Python file's as Python counts them (it reads \f or U+2028 as part
-    of a line), so they match the line numbers of its findings."""
+    """A file's lines; a Python file's as Python counts them (a form feed or U+2028 is part
+    of a line to it), so they match the line numbers of its findings."""
     return re.split(r"\r\n|\r|\n", text.removesuffix("\n")) if path.endswith(".py") \
         else text.splitlines()
 
