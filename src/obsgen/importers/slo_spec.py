@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from obsgen.check.foreign import ForeignFile
 from obsgen.diagnostics import Diagnostic, Location
 from obsgen.importers.contract import Claim, Code, Import, Survey
 from obsgen.importers.pysource import Names, SourceModule, constant_name, literal
@@ -47,6 +48,27 @@ class SLOSpec:
     def alert_names(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(a.name for a in (self.page, self.ticket)
                                    if a.enabled and a.name))
+
+
+@dataclass(frozen=True)
+class Period:
+    """An SLO period an input of the run sets (Sloth: `spec.sloPeriod` of an AlertWindows
+    file), and where."""
+
+    value: str
+    path: str
+    line: int
+
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class SpecFile(ForeignFile):
+    """A spec, with the periods the other inputs of its run set (a Sloth spec holds none:
+    Sloth takes it from `--default-slo-period` and its windows files)."""
+
+    periods: tuple[Period, ...] = ()
 
 
 def mapping(value: object) -> Mapping[str, Any]:

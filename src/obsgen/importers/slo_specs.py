@@ -11,6 +11,7 @@ from obsgen.check.foreign import ForeignFile
 from obsgen.check.lint import Candidate, read_text
 from obsgen.importers import openslo, sloth
 from obsgen.importers.contract import Imported, ImportEnv, Survey
+from obsgen.importers.slo_spec import SpecFile
 
 
 def recognises(text: str) -> bool:
@@ -31,7 +32,8 @@ def write(file: ForeignFile, env: ImportEnv, module: str) -> Imported:
 
 def split_specs(candidates: Iterable[Candidate]) -> tuple[list[ForeignFile], list[Candidate]]:
     """The YAML files of a run that are SLO specs, and the other candidates: `obsgen lint`
-    finds no kind in a spec, so the import takes them aside before the others are read."""
+    finds no kind in a spec, so the import takes them aside before the others are read.
+    Each Sloth spec is handed the periods of the run's Sloth windows files (sloth.py)."""
     specs, rest = [], []
     for candidate in candidates:
         text = read_text(candidate.path) if Path(candidate.path).suffix.lower() in (
@@ -40,4 +42,6 @@ def split_specs(candidates: Iterable[Candidate]) -> tuple[list[ForeignFile], lis
             specs.append(ForeignFile(candidate.path, text, "slo"))
         else:
             rest.append(candidate)
-    return specs, rest
+    periods = tuple(p for file in specs for p in sloth.periods_of(file))
+    return [SpecFile(f.path, f.text, f.kind, periods=periods) if sloth.recognises(f.text)
+            else f for f in specs], rest

@@ -1,8 +1,13 @@
 """`obsgen import` of Sloth SLO specs: `version: prometheus/v1` files and the Kubernetes
 `PrometheusServiceLevel` resource (sloth.slok.dev/v1), into `SLO` definitions.
 
-Sloth's SLO period is a command-line setting (30 days unless changed), which the spec does not
-hold: imported SLOs get 30d, whose burn-rate windows and factors are the ones Sloth uses for it.
+Neither form holds the SLO period: Sloth takes it from `--default-slo-period` (30d unless
+given), and a custom period needs a windows file for it (`kind: AlertWindows`, `spec.sloPeriod`,
+passed with `--slo-period-windows-path`, whose files replace Sloth's own 28d and 30d ones). So a
+windows file imported with the specs sets their period (`window=` of each SLO, whose burn-rate
+windows obsgen scales to it); several windows files set the one Sloth would default to (30d),
+or none, and then the SLOs are reported (OBS987) rather than given a period Sloth would not
+use; so is a period obsgen cannot express. Without a windows file the period is 30d.
 An events SLI keeps its two queries and a raw SLI its ratio query, with Sloth's `{{.window}}`
 written as `{{window}}`. Sloth names both alerts of an SLO alike, and gives them no `for`;
 so do the imported tiers (`for_="0s"`).
@@ -20,11 +25,13 @@ import yaml
 
 from obsgen.check import yamlguard
 from obsgen.check.foreign import ForeignFile
-from obsgen.diagnostics import Diagnostic
+from obsgen.diagnostics import DefinitionError, Diagnostic
 from obsgen.importers.contract import Imported, ImportEnv, Module, Survey
 from obsgen.importers.slo_spec import (
     AlertSpec,
+    Period,
     SLOSpec,
+    SpecFile,
     mapping,
     problem,
     source,
@@ -32,9 +39,13 @@ from obsgen.importers.slo_spec import (
     survey_of,
     window_template,
 )
+from obsgen.model.names import check_duration
+from obsgen.model.slo_windows import PAGE_DEFAULTS, TICKET_DEFAULTS, scale
 
 SLOTH_WINDOW = r"\{\{\s*\.window\s*\}\}"
 K8S_KIND = "PrometheusServiceLevel"
+WINDOWS_KIND = "AlertWindows"
+DEFAULT_PERIOD = "30d"  # Sloth's `--default-slo-period` unless given
 UNSUPPORTED = "OBS980"  # the whole file is not imported
 LEFT_OUT = "OBS987"  # one SLO of it is left out, the rest imported
 
@@ -84,13 +95,64 @@ def _query(value: Any) -> str:
     return window_template(str(value) if value else "", SLOTH_WINDOW)
 
 
-def _spec(item: Mapping[str, Any], service: str, labels: dict[str, str], line: int
-          ) -> SLOSpec:
+def _period_line(node: yaml.Node) -> int:
+    for key in ("spec", "sloPeriod"):
+        found = next((v for k, v in node.value if getattr(k, "value", None) == key), None) \
+            if isinstance(node, yaml.MappingNode) else None
+        if found is None:
+            return node.start_mark.line + 1
+        node = found
+    return node.start_mark.line + 1
+
+
+def periods_of(file: ForeignFile) -> tuple[Period, ...]:
+    """The SLO periods the Sloth windows files (AlertWindows) in `file` are written for."""
+    try:
+        return _periods_in(list(_documents(file.text)), file.path)
+    except yaml.YAMLError:
+        return ()
+
+
+def _periods_in(documents: list[tuple[Any, yaml.Node]], path: str) -> tuple[Period, ...]:
+    return tuple(Period(str(mapping(data.get("spec")).get("sloPeriod", "")), path,
+                        _period_line(node)) for data, node in documents
+                 if isinstance(data, Mapping) and data.get("kind") == WINDOWS_KIND)
+
+
+_ONE_FILE = "import the specs with the one windows file of the period Sloth runs them with"
+_OWN_RATES = ("import without the windows file and give the SLO its period and tiers of their "
+              "own rates by hand: window=..., page=Tier(rates=[BurnRate(...)])")
+
+
+def _period(periods: tuple[Period, ...]) -> tuple[str, str, str]:
+    """The period Sloth would run the specs with, or "", why it cannot be told or used, and
+    what to do."""
+    values = dict.fromkeys(p.value for p in periods)
+    if not values:
+        return DEFAULT_PERIOD, "", ""
+    if len(values) > 1:
+        if DEFAULT_PERIOD in values:
+            return DEFAULT_PERIOD, "", ""
+        return "", (f"the Sloth windows files set {len(values)} SLO periods (" + ", ".join(
+            f"{p.value} at {p.where()}" for p in periods) + ") and Sloth runs with the "
+            "one its --default-slo-period names, which obsgen does not see"), _ONE_FILE
+    period = periods[0]
+    try:
+        check_duration(period.value, "Sloth SLO period")
+        scale(PAGE_DEFAULTS + TICKET_DEFAULTS, period.value)
+    except DefinitionError as exc:
+        return "", (f"its Sloth SLO period ({period.where()}) cannot be an SLO window: "
+                    f"{exc}"), _OWN_RATES
+    return period.value, "", ""
+
+
+def _spec(item: Mapping[str, Any], service: str, labels: dict[str, str], line: int,
+          window: str) -> SLOSpec:
     sli = mapping(item.get("sli"))
     events, raw = mapping(sli.get("events")), mapping(sli.get("raw"))
     alerting = mapping(item.get("alerting"))
     return SLOSpec(
-        name=str(item.get("name", "")), line=line, objective=_objective(item),
+        name=str(item.get("name", "")), line=line, objective=_objective(item), window=window,
         service=service, description=str(item.get("description", "")),
         labels={**labels, **strings(item.get("labels"))},
         errors=_query(_get(events, "error_query", "errorQuery")),
@@ -109,8 +171,11 @@ def read(file: ForeignFile) -> tuple[list[SLOSpec], list[Diagnostic]]:
         mark = getattr(exc, "problem_mark", None)
         return [], [problem(file.path, mark.line + 1 if mark else 1, UNSUPPORTED,
                             f"not YAML: {exc}", "fix the YAML syntax")]
+    given = file.periods if isinstance(file, SpecFile) else ()
+    own = tuple(p for p in _periods_in(documents, file.path) if p not in given)
+    window, unusable, fix = _period((*given, *own))
     for data, node in documents:
-        if not isinstance(data, Mapping):
+        if not isinstance(data, Mapping) or data.get("kind") == WINDOWS_KIND:
             continue
         path: tuple[str, ...] = ("slos",)
         body: Mapping[str, Any] = data
@@ -135,8 +200,12 @@ def read(file: ForeignFile) -> tuple[list[SLOSpec], list[Diagnostic]]:
                                      "uses a Sloth SLI plugin, which obsgen cannot run",
                                      "write the plugin's queries as events (RawRatio)"))
                 continue
+            if unusable:
+                found.append(problem(file.path, line, LEFT_OUT, f"SLO {item.get('name')!r} "
+                                     f"not imported: {unusable}", fix))
+                continue
             try:
-                specs.append(_spec(item, service, labels, line))
+                specs.append(_spec(item, service, labels, line, window))
             except ValueError as exc:
                 found.append(problem(file.path, line, LEFT_OUT, f"SLO not imported: {exc}",
                                      "each SLO has a name, a numeric objective and its SLI "
@@ -146,8 +215,8 @@ def read(file: ForeignFile) -> tuple[list[SLOSpec], list[Diagnostic]]:
 
 def recognises(text: str) -> bool:
     """Whether a YAML text looks like a Sloth spec (for the run to pick this importer)."""
-    return re.search(r"^(version:\s*[\"']?prometheus/v1[\"']?|kind:\s*" + K8S_KIND + r")\s*$",
-                     text, re.MULTILINE) is not None
+    return re.search(r"^(version:\s*[\"']?prometheus/v1[\"']?|kind:\s*[\"']?(" + K8S_KIND + "|"
+                     + WINDOWS_KIND + r")[\"']?)\s*$", text, re.MULTILINE) is not None
 
 
 def survey(file: ForeignFile) -> Survey:
@@ -157,6 +226,8 @@ def survey(file: ForeignFile) -> Survey:
 
 def write(file: ForeignFile, env: ImportEnv, module: str) -> Imported:
     specs, found = read(file)
+    if not specs and periods_of(file):
+        return Imported((), tuple(found))  # a windows file: it sets the specs' period
     services = ", ".join(sorted({s.service for s in specs if s.service})) or "no service"
     text = source(module, f"SLOs imported from the Sloth spec {file.path} ({services}).", specs)
     return Imported((Module(module, text, file.path),), tuple(found))
