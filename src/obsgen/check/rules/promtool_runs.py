@@ -161,10 +161,11 @@ def start(tool: promtool.Promtool, rule_files: Sequence[str], test_files: Sequen
     checked: Future[dict[str, list[CheckFinding]] | PromtoolTimeoutError]
     checked = pool.submit(_check, tool, missing, texts, cwd, memo) if missing else _done(kept)
     tested: dict[str, Future[TestResult]] = {}
+    runs = int(bool(missing))
     for rel in test_files:
         work = _test(tool, rel, cwd, texts, memo)
+        runs += callable(work)
         tested[rel] = pool.submit(work) if callable(work) else _done(work)
-    runs = int(bool(missing)) + sum(1 for f in tested.values() if not f.done())
     return Pending(pool, checked, tested, kept, runs)
 
 
