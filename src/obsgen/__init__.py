@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     )
     from obsgen.model.pipeline import (
         Batch,
-        Env,
         JournalSource,
         LogProcess,
         LokiWrite,
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
         Scrape,
         ScrapeJob,
     )
+    from obsgen.model.pipeline_values import Env
     from obsgen.model.promql import Expr, Match, not_, not_regex, regex
     from obsgen.model.promql_functions import (
         absent,
@@ -69,7 +69,7 @@ _WHERE = {
     "Counter": "obsgen.model.metrics",
     "Dashboard": "obsgen.model.dashboards",
     "DefinitionError": "obsgen.diagnostics",
-    "Env": "obsgen.model.pipeline",
+    "Env": "obsgen.model.pipeline_values",
     "Events": "obsgen.model.sli",
     "ExpectAlert": "obsgen.model.ruletests",
     "ExpectSamples": "obsgen.model.ruletests",

@@ -29,18 +29,11 @@ from obsgen.emit.grafana_extra import (
     raw_panel_json,
 )
 from obsgen.emit.grafana_panels import Json, bucket_unit, canonical, to_plain, unit_of
-from obsgen.model.dashboards import (
-    DATASOURCE_VARIABLE,
-    Dashboard,
-    Link,
-    Panel,
-    Row,
-    Variable,
-    variables_used,
-)
+from obsgen.model.dashboards import Dashboard, Link, Panel, Row
 from obsgen.model.project import Project
 from obsgen.model.promql import _Ops
 from obsgen.model.raw_panels import RawPanel
+from obsgen.model.variables import DATASOURCE_VARIABLE, Variable, variables_used
 
 SCHEMA_VERSION = 42  # the default of Grafana's dashboard schema obsgen is validated against
 DATASOURCE: Json = {"type": "prometheus", "uid": f"${{{DATASOURCE_VARIABLE}}}"}

@@ -24,13 +24,8 @@ from obsgen.model.panels import OWN_PANELS, REPLACED, SUPPORTED, panel_location
 from obsgen.model.promql import _Ops
 from obsgen.model.raw_panels import RawPanel
 from obsgen.model.source import caller_location
-from obsgen.model.variables import DATASOURCE_VARIABLE as DATASOURCE_VARIABLE
-from obsgen.model.variables import Variable as Variable
-from obsgen.model.variables import check_variables
-from obsgen.model.variables import variables_used as variables_used
+from obsgen.model.variables import Variable, check_variables
 
-# DATASOURCE_VARIABLE, Variable and variables_used are imported "as" themselves above because
-# emit/grafana.py imports them from this module.
 UID = re.compile(r"^[a-zA-Z0-9_-]{1,40}$")
 LAYOUTS = ("auto", "grid")
 RELATIVE_TIME = re.compile(r"^now(-\d+[smhdwMy])?(/[smhdwMy])?$")

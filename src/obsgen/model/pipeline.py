@@ -19,8 +19,8 @@ from obsgen.diagnostics import DefinitionError, Location
 from obsgen.model.alloy_block import AlloyBlock
 from obsgen.model.arguments import Accepts, check_arguments
 from obsgen.model.names import check_duration
-from obsgen.model.pipeline_values import Env as Env  # obsgen/__init__.py imports it from here
 from obsgen.model.pipeline_values import (
+    Env,
     check_alloy_label,
     check_credential,
     check_go_duration,
