@@ -35,7 +35,7 @@ def _number(value: float) -> str:
 
 
 def _alert_link(use: Use) -> str:
-    if use.alert is None or use.group is None or not use.group.alerts:
+    if use.alert is None or use.group is None:  # an alert's group has a page: it holds one
         return mdtext.text(use.name)
     return f"[{mdtext.text(use.name)}]({_UP}{runbook_page(use.group)}#{anchor(use.alert)})"
 
