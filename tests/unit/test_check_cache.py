@@ -197,3 +197,21 @@ def test_one_rule_edit_runs_promtool_on_that_rule_file_and_its_tests_only(
     app = project / "definitions" / "app.py"
     app.write_text(app.read_text().replace("> 1,", "> 2,"))
     assert check() == 2  # check rules on app.rules.yml, and app's test file
+
+
+def test_damaged_kept_results_are_worked_out_again(obsgen: RunObsgen, tmp_path: Path) -> None:
+    """Every kept entry overwritten with junk (truncated JSON, a wrong shape): the next check
+    finds what a cold one finds, and keeps sound entries again."""
+    project, twin = small_project(tmp_path / "a" / "p"), small_project(tmp_path / "b" / "p")
+    assert obsgen("check", cwd=project).exit_code == 0
+    kept = sorted((project / ".obsgen-cache" / "results").rglob("*.json"))
+    assert {p.parent.name for p in kept} >= {"markdown", "promtool-check", "promtool-test",
+                                             "rule-schema", "runbook-annotations"}
+    for number, path in enumerate(kept):
+        path.write_text('{"v": [[1, 2]]}' if number % 2 else '{"v": ')
+    (project / ".obsgen-cache" / "check.json").unlink()  # or the record answers at once
+    cached, cold = both(obsgen, project, twin, "check")  # the same inputs: every entry is read
+    assert cached.exit_code == 0, cached.describe()
+    same(cached, cold, project, twin)
+    assert all(json.loads(p.read_text()) for p in (project / ".obsgen-cache" / "results")
+               .rglob("*.json"))
