@@ -144,7 +144,8 @@ def _checked(out: Output, config: Config, compiled: Compiled, tool: Promtool, me
              junit: Path | None, said: list[str]) -> Verify:
     """The checks of `obsgen check` on a staged build; each status line is also put in
     `said`, for the record of the run."""
-    from obsgen.check.alloy.output import check_alloy_output, find_alloy
+    from obsgen.check.alloy.binary import find_alloy
+    from obsgen.check.alloy.output import check_alloy_output
     from obsgen.check.project import check_project
     from obsgen.check.rules.coverage import rule_test_coverage
     from obsgen.emit.usage import dead_metrics
@@ -211,14 +212,17 @@ def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
     """
 
     def run(out: Output) -> None:
+        from obsgen.check.alloy.binary import find_alloy
         from obsgen.check.rules import promtool
 
         config = load_config(project_dir)
         tool = promtool.find_promtool()
         code = cache.code_key() if cache.enabled() else ""
-        # With --junit the report is written afresh: the record does not hold it.
-        key = cache.input_key(config, (*select, "|", *ignore, "|check", tool.path,
-                                       repr(tool.version)), code) if code and not junit else ""
+        # The tools a check runs are part of what it read; with --junit the report is written
+        # afresh, as the record does not hold it.
+        tools = (tool.path, repr(tool.version), str(find_alloy()))
+        key = cache.input_key(config, (*select, "|", *ignore, "|check", *tools),
+                              code) if code and not junit else ""
         hit = cache.lookup(config, key, cache.CHECK_RECORD) if key else None
         if hit is not None:
             finish(out, _unchanged(out, config, hit, "check"))

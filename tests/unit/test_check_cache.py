@@ -215,3 +215,17 @@ def test_damaged_kept_results_are_worked_out_again(obsgen: RunObsgen, tmp_path: 
     same(cached, cold, project, twin)
     assert all(json.loads(p.read_text()) for p in (project / ".obsgen-cache" / "results")
                .rglob("*.json"))
+
+
+def test_a_check_record_is_not_used_once_an_alloy_binary_appears(obsgen: RunObsgen,
+                                                                  tmp_path: Path) -> None:
+    """`obsgen check` runs `alloy fmt`/`alloy validate` when it finds a binary: finding one
+    since the last check is a change of what a check does."""
+    project = small_project(tmp_path / "p")
+    assert obsgen("check", cwd=project).exit_code == 0
+    again = obsgen("check", cwd=project)
+    assert "nothing checked again" in again.output, again.describe()
+    binary = shutil.which("true")
+    assert binary is not None
+    with_alloy = obsgen("check", cwd=project, env={"ALLOY": binary})
+    assert "nothing checked again" not in with_alloy.output, with_alloy.describe()

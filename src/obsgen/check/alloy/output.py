@@ -4,8 +4,6 @@ the output must be clean), the printer's fixed point, and — when an `alloy` bi
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +22,6 @@ class AlloyCheck:
     diagnostics: list[Diagnostic]
     summary: str  # one status line; empty when the project has no pipeline
 
-
-def find_alloy() -> str | None:
-    named = os.environ.get("ALLOY")
-    return shutil.which(named) if named else shutil.which("alloy")
 
 
 def check_alloy_output(project: Project, build_dir: Path, artifacts: dict[str, str],
