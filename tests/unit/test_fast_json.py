@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 import pytest
 
-from obsgen.emit.grafana import _text
+from obsgen.emit.jsontext import dashboard_text as _text
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -15,11 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
 from grafanalib import core
 
-from obsgen.check.dashboards.jsonpos import format_path
-from obsgen.check.dashboards.schema import panel_errors_strict
 from obsgen.diagnostics import DefinitionError, Diagnostic, Location
 from obsgen.emit.grafana_extra import (
     extra_of,
@@ -28,7 +25,9 @@ from obsgen.emit.grafana_extra import (
     merge_extra,
     raw_panel_json,
 )
+from obsgen.emit.grafana_guard import check_panel_schema
 from obsgen.emit.grafana_panels import Json, bucket_unit, canonical, to_plain, unit_of
+from obsgen.emit.jsontext import dashboard_text
 from obsgen.model.dashboards import Dashboard, Link, Panel, Row
 from obsgen.model.project import Project
 from obsgen.model.promql import _Ops
@@ -55,26 +54,7 @@ def dashboard_path(d: Dashboard) -> str:
 
 
 def render(d: Dashboard) -> str:
-    return _text(dashboard_json(d))
-
-
-# The separators of json.dumps(indent=...), without the indent: the tokens of `_text`.
-_TOKENS = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _text(data: Json) -> str:
-    """json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n", byte for byte;
-    written by orjson where it writes the same tokens, which is nearly always (it writes
-    floats under 1e-4 and NaN its own way, and refuses ints past 64 bits): several times faster
-    than json's indenting encoder, which is pure Python."""
-    try:
-        tokens = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
-    except orjson.JSONEncodeError:
-        tokens = b""
-    if tokens and tokens == _TOKENS.encode(data).encode("utf-8"):
-        indented = orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
-        return indented.decode("utf-8") + "\n"
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return dashboard_text(dashboard_json(d))
 
 
 @dataclass(frozen=True)
@@ -99,12 +79,12 @@ def compile_dashboards(project: Project) -> Emitted:
         try:
             data = dashboard_json(d, placed)
             for body, where in placed:
-                _check_schema(body, where, clean)
+                check_panel_schema(body, where, clean)
         except DefinitionError as exc:
             found.append(Diagnostic.of(exc.code, exc.message, exc.location or d.source,
                                        exc.hint))
             continue
-        files[dashboard_path(d)] = _text(data)
+        files[dashboard_path(d)] = dashboard_text(data)
     return Emitted(files, found)
 
 
@@ -114,36 +94,6 @@ def artifacts(project: Project) -> dict[str, str]:
 
 def problems(project: Project) -> list[Diagnostic]:
     return compile_dashboards(project).problems
-
-
-def _shape(body: Json) -> str:
-    """The panel without what obsgen's argument checks have already typed (title, text of its
-    queries) or what it computes itself (id, position): panels of one shape pass or fail the
-    schema alike."""
-    shape = {k: v for k, v in body.items() if k not in ("id", "gridPos", "title", "description",
-                                                       "targets")}
-    shape["targets"] = [{k: v for k, v in t.items() if k not in ("expr", "legendFormat", "refId")}
-                        for t in body.get("targets", ())]
-    return json.dumps(shape, sort_keys=True)
-
-
-def _check_schema(body: Json, where: Location, clean: set[str]) -> None:
-    """OBS004 at the panel's line for the first way its JSON deviates from obsgen's strict
-    schema: the last line of defence, so that a definition that builds never yields a panel
-    `obsgen check` calls an obsgen bug."""
-    shape = _shape(body)
-    if shape in clean:
-        return
-    errors = panel_errors_strict(body)
-    if not errors:
-        clean.add(shape)
-        return
-    path, message = errors[0]
-    kind = body.get("type", "panel")
-    raise DefinitionError("OBS004", f"{kind} panel {body.get('title', '')!r}: "
-                          f"{format_path(path)}: {message}", hint=f"obsgen writes this argument "
-                          f"there in the panel JSON; give it a value Grafana's {kind} panel "
-                          "accepts", location=where)
 
 
 def _duplicate_uids(dashboards: tuple[Dashboard, ...]) -> Iterator[Diagnostic]:
