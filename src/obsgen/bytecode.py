@@ -15,13 +15,14 @@ import hashlib
 import importlib.machinery
 import importlib.util
 import marshal
-import os
 import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import CodeType, ModuleType
+
+from obsgen.atomicfile import write_atomically
 
 _HEADER = 4 + 32  # the interpreter's magic number, then the source's sha256
 
@@ -52,9 +53,7 @@ def _write(path: Path, data: bytes) -> None:
     """Write atomically; a folder that cannot be written only means compiling next time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        partial.write_bytes(data)
-        partial.replace(path)
+        write_atomically(path, data)
     except OSError:
         return
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, requires, version
 from pathlib import Path
 
+from obsgen.atomicfile import write_atomically
 from obsgen.buildfolder import entries
 from obsgen.check.reading import regular_bytes
 from obsgen.config import Config
@@ -167,13 +168,8 @@ def store(config: Config, key: str, artifacts: dict[str, str],
     data = {"key": key, "artifacts": {rel: _text_hash(t) for rel, t in sorted(artifacts.items())},
             "diagnostics": dump_diagnostics(diagnostics), "lines": list(lines),
             "reads": (reads or Reads()).as_json()}
-    path = _path(config, record)
     try:
-        path.parent.mkdir(exist_ok=True)
-        (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-        partial = path.with_suffix(".tmp")
-        partial.write_text(json.dumps(data, sort_keys=True) + "\n", encoding="utf-8")
-        partial.replace(path)
+        write_atomically(folder(config) / record, json.dumps(data, sort_keys=True) + "\n")
     except OSError:
         return
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from obsgen.atomicfile import write_atomically
 from obsgen.codes import Severity
 from obsgen.diagnostics import Diagnostic, Location
 
@@ -63,9 +63,7 @@ class ResultCache:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
-            partial.write_text(json.dumps({"v": value}, sort_keys=True), encoding="utf-8")
-            partial.replace(path)
+            write_atomically(path, json.dumps({"v": value}, sort_keys=True))
         except OSError:
             return
         self.used.add(path)

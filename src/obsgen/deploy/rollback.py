@@ -24,8 +24,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from obsgen.atomicfile import write_atomically
 from obsgen.deploy.built import RULES_SUFFIX
-from obsgen.deploy.rules_folder import read_regular, sync_folder, write_atomically
+from obsgen.deploy.rules_folder import read_regular, sync_folder
 from obsgen.emit.provenance import fingerprint
 
 JOURNAL = "journal.json"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from obsgen.atomicfile import write_atomically
 from obsgen.check.reading import regular_bytes
 
 
@@ -25,25 +25,6 @@ def read_regular(path: Path) -> str | None:
         return None if data is None else data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-
-
-def write_atomically(path: Path, text: str, durable: bool = False) -> None:
-    """A temp file in the same folder, renamed over the target: Prometheus never reads half a
-    file. The temp name ends in .tmp, so a `*.rules.yml` glob never matches it. `durable`
-    also flushes it to disk before the rename (for what must survive a power cut)."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        temp.chmod(0o644)
-        temp.replace(path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 def put_files(rules_dir: Path, contents: Mapping[str, str | None]) -> None:
