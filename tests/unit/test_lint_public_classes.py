@@ -1,10 +1,7 @@
 """False errors found by linting public monitoring code (mixins' generated rules and dashboards,
 operator manifests, exported community dashboards, Alloy examples): one small fixture of our
 own per class under tests/fixtures/lint/public/, each with a true finding beside the false one,
-so a fix that silences the whole check fails here too.
-
-Classes whose fix lies in another part of obsgen are marked xfail(strict=True) with the
-function to change; the mark goes when the fix lands."""
+so a fix that silences the whole check fails here too."""
 
 from __future__ import annotations
 
@@ -153,7 +150,7 @@ def test_utf8_label_name_is_no_error(obsgen: RunObsgen) -> None:
     assert [d["location"]["line"] for d in errors] == [13], errors
 
 
-# --- fixed in other parts of obsgen (were strict xfails) -------------------------------------
+# --- Grafana v2 dashboards and vmalert rule files ------------------------------------------
 
 def test_v2_dashboard_is_linted(obsgen: RunObsgen) -> None:
     """A dashboard in Grafana's v2 schema (apiVersion dashboard.grafana.app/v2*, kind
