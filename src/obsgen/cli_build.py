@@ -9,6 +9,7 @@ project answers from `.obsgen-cache/` without loading them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,24 @@ CHECKS = ("markdown", "runbook-annotations", "dashboard-lint", "rule-schema", "p
 
 def _kept(out: Output, config: Config, what: str) -> None:
     out.status(f"{what} failed; {display_path(str(config.build))}/ was left as it was.")
+
+
+@dataclass(frozen=True)
+class _Record:
+    """What the cache knows of a run before it starts."""
+
+    code: str  # cache.code_key(); "" with the cache off
+    key: str  # the key the run is recorded under; "" when it keeps no record
+    hit: cache.Hit | None  # the record of an earlier run with this key, still valid
+
+
+def _record(config: Config, options: Sequence[str], record: str, kept: bool = True
+            ) -> _Record:
+    if not cache.enabled():
+        return _Record("", "", None)
+    code = cache.code_key()
+    key = cache.input_key(config, options, code) if kept else ""
+    return _Record(code, key, cache.lookup(config, key, record) if key else None)
 
 
 def memo_for(config: Config, code: str) -> ResultCache:
@@ -101,19 +120,17 @@ def build(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
 
     def once(out: Output) -> list[Diagnostic]:
         config = load_config(project_dir)
-        code = cache.code_key() if cache.enabled() else ""
-        key = cache.input_key(config, (*select, "|", *ignore), code) if code else ""
-        hit = cache.lookup(config, key) if key else None
-        if hit is not None:
-            return _unchanged(out, config, hit, "build")
+        recorded = _record(config, (*select, "|", *ignore), cache.BUILD_RECORD)
+        if recorded.hit is not None:
+            return _unchanged(out, config, recorded.hit, "build")
         from obsgen import build as building  # the compiler, only when there is work
-        compiled = building.compile_project(config, out.keep, memo_for(config, code))
+        compiled = building.compile_project(config, out.keep, memo_for(config, recorded.code))
         if not compiled.ok:
             _kept(out, config, "Build")
             return compiled.diagnostics
         published = _publish(config, out, compiled.artifacts)
-        if key and not has_errors(published):
-            cache.store(config, key, compiled.artifacts, compiled.diagnostics,
+        if recorded.key and not has_errors(published):
+            cache.store(config, recorded.key, compiled.artifacts, compiled.diagnostics,
                         reads=compiled.reads)
         return [*compiled.diagnostics, *published]
 
@@ -217,19 +234,17 @@ def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
 
         config = load_config(project_dir)
         tool = promtool.find_promtool()
-        code = cache.code_key() if cache.enabled() else ""
         # The tools a check runs are part of what it read; with --junit the report is written
         # afresh, as the record does not hold it.
         tools = (tool.path, repr(tool.version), str(find_alloy()))
-        key = cache.input_key(config, (*select, "|", *ignore, "|check", *tools),
-                              code) if code and not junit else ""
-        hit = cache.lookup(config, key, cache.CHECK_RECORD) if key else None
-        if hit is not None:
-            finish(out, _unchanged(out, config, hit, "check"))
+        recorded = _record(config, (*select, "|", *ignore, "|check", *tools),
+                           cache.CHECK_RECORD, kept=not junit)
+        if recorded.hit is not None:
+            finish(out, _unchanged(out, config, recorded.hit, "check"))
         from obsgen import build as building  # the compiler, only when there is work
         from obsgen.junit import write_failed_build
 
-        memo = memo_for(config, code)
+        memo = memo_for(config, recorded.code)
         compiled = building.compile_project(config, out.keep, memo)
         if not compiled.ok:  # with --junit, CI's test report still finds its file
             unwritten = write_failed_build(junit, compiled.diagnostics) if junit else []
@@ -239,8 +254,8 @@ def check(project_dir: Path, fmt: str, color: str, select: tuple[str, ...],
         verify = _checked(out, config, compiled, tool, memo, junit, said)
         found = [*compiled.diagnostics, *_publish(config, out, compiled.artifacts, verify)]
         memo.sweep(CHECKS)
-        if key and not has_errors(found):
-            cache.store(config, key, compiled.artifacts, found, said, cache.CHECK_RECORD,
+        if recorded.key and not has_errors(found):
+            cache.store(config, recorded.key, compiled.artifacts, found, said, cache.CHECK_RECORD,
                         compiled.reads)
         finish(out, found)
 
